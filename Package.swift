@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (arrows = may import), see docs/architecture.md:
+//   ctictl ──> Ledger ──> Licensing ──> Signing ──> CTICore
+let package = Package(
+    name: "ctictl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ctictl", targets: ["ctictl"]),
+        .library(name: "Signing", targets: ["Signing"]),
+        .library(name: "Licensing", targets: ["Licensing"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CTICore"),
+        .target(
+            name: "Signing",
+            dependencies: [
+                "CTICore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(name: "Licensing", dependencies: ["Signing"]),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "Licensing",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ctictl",
+            dependencies: [
+                "Ledger", "Licensing", "Signing", "CTICore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"]),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing"], resources: []),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Signing"]),
+    ]
+)

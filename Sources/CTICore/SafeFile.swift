@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading and writing files the way ctictl promises: inputs are read with a size limit (a
+/// 100 MB file handed in by mistake is refused, not loaded), and every write is atomic
+/// (temporary file, fsync, rename, fsync of the directory), so a crash leaves either the old
+/// file or the new one, never half of one.
+public enum SafeFile {
+    /// The default cap for text inputs such as licenses and keyrings.
+    public static let defaultInputLimit: Int64 = 1 << 20
+
+    /// Reads a whole file, refusing files larger than `limit` bytes before reading them.
+    public static func read(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error(path, errno, isInput: true) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw error(path, errno, isInput: true) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: .isDirectory, isInput: true) }
+        if Int64(info.st_size) > limit {
+            throw FileError(path: path, reason: .tooLarge(size: Int64(info.st_size), limit: limit), isInput: true)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error(path, errno, isInput: true)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+            // Files that grow while being read (or special files) are capped too.
+            if Int64(bytes.count) > limit {
+                throw FileError(path: path, reason: .tooLarge(size: Int64(bytes.count), limit: limit), isInput: true)
+            }
+        }
+        return bytes
+    }
+
+    /// Whether a path exists (file, directory or anything else).
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    /// The permission bits of a file.
+    public static func mode(of path: String) throws(FileError) -> UInt32 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error(path, errno, isInput: true) }
+        return UInt32(info.st_mode) & 0o7777
+    }
+
+    /// Writes `bytes` to `path` atomically with the given mode.
+    ///
+    /// - Parameters:
+    ///   - exclusive: refuse if `path` already exists (new private keys never replace old ones).
+    ///   - backup: when replacing an existing file, first keep a copy at `path + ".bak"` and
+    ///     read it back to check it, so a rewrite can never lose what was there.
+    public static func write(
+        _ bytes: [UInt8], to path: String, mode: UInt32 = 0o644, exclusive: Bool = false, backup: Bool = false
+    ) throws(FileError) {
+        if exclusive && exists(path) { throw FileError(path: path, reason: .alreadyExists, isInput: false) }
+        if backup && exists(path) {
+            let old = try read(path, limit: Int64.max)
+            let backupPath = path + ".bak"
+            try writeReplacing(old, to: backupPath, mode: try self.mode(of: path))
+            guard (try? read(backupPath, limit: Int64.max)) == old else {
+                throw FileError(path: backupPath, reason: .io("backup could not be verified; nothing was changed"), isInput: false)
+            }
+        }
+        try writeReplacing(bytes, to: path, mode: mode, exclusive: exclusive)
+    }
+
+    /// Creates a directory (and its parents) if missing.
+    public static func makeDirectory(_ path: String, mode: UInt32 = 0o755) throws(FileError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, mode_t(mode)) != 0 && errno != EEXIST {
+                throw error(current, errno, isInput: false)
+            }
+        }
+    }
+
+    private static func writeReplacing(
+        _ bytes: [UInt8], to path: String, mode: UInt32, exclusive: Bool = false
+    ) throws(FileError) {
+        let directory = parentDirectory(of: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw error(path, errno, isInput: false) }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw error(path, errno, isInput: false) }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { raw in
+                    Glibc_write(fd, raw.baseAddress! + offset, raw.count - offset)
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw error(path, errno, isInput: false)
+                }
+                offset += written
+            }
+            guard fsync(fd) == 0 else { throw error(path, errno, isInput: false) }
+        }
+        if exclusive {
+            // link(2) fails if the target exists, so two writers can never both win.
+            guard link(temporary, path) == 0 else { throw error(path, errno, isInput: false) }
+            unlink(temporary)
+        } else {
+            guard rename(temporary, path) == 0 else { throw error(path, errno, isInput: false) }
+        }
+        committed = true
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    public static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    static func error(_ path: String, _ code: Int32, isInput: Bool) -> FileError {
+        switch code {
+        case ENOENT: return FileError(path: path, reason: .notFound, isInput: isInput)
+        case EACCES, EPERM: return FileError(path: path, reason: .permissionDenied, isInput: isInput)
+        case EISDIR: return FileError(path: path, reason: .isDirectory, isInput: isInput)
+        case EEXIST: return FileError(path: path, reason: .alreadyExists, isInput: isInput)
+        default: return FileError(path: path, reason: .io(String(cString: strerror(code))), isInput: isInput)
+        }
+    }
+}
+
+// Named wrappers so the calls above are not shadowed by the static methods' names.
+@inline(__always) private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+@inline(__always) private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}

@@ -1,0 +1,66 @@
+import CTICore
+import Licensing
+
+/// One license as the ledger keeps it.
+public struct LedgerEntry: Sendable, Equatable, Encodable {
+    public let serial: String
+    public let orderID: String?
+    public let customerID: String
+    public let customerName: String?
+    public let product: String
+    public let seats: Int
+    public let kid: String
+    public let issuedAt: Int64
+    public let expiresAt: Int64?
+    public let status: String
+    /// The compact JWS exactly as issued: re-exporting a license never re-signs it.
+    public let token: String
+    let requestJSON: String
+
+    public var license: IssuedLicense? {
+        guard let claims = try? LedgerCoding.decode(LicenseClaims.self, from: claimsJSON) else { return nil }
+        return IssuedLicense(claims: claims, compact: token)
+    }
+
+    let claimsJSON: String
+
+    enum CodingKeys: String, CodingKey {
+        case serial, orderID = "order_id", customerID = "customer_id", customerName = "customer_name", product, seats, kid
+        case issuedAt = "issued_at", expiresAt = "expires_at", status
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(serial, forKey: .serial)
+        try container.encodeIfPresent(orderID, forKey: .orderID)
+        try container.encode(customerID, forKey: .customerID)
+        try container.encodeIfPresent(customerName, forKey: .customerName)
+        try container.encode(product, forKey: .product)
+        try container.encode(seats, forKey: .seats)
+        try container.encode(kid, forKey: .kid)
+        try container.encode(UTCTimestamp.format(issuedAt), forKey: .issuedAt)
+        try container.encodeIfPresent(expiresAt.map(UTCTimestamp.format), forKey: .expiresAt)
+        try container.encode(status, forKey: .status)
+    }
+}
+
+/// The result of an issue request.
+public enum IssueOutcome: Sendable {
+    /// A new license with a new serial.
+    case issued(LedgerEntry)
+    /// The order id was issued before with the same request: that license, unchanged.
+    case alreadyIssued(LedgerEntry)
+}
+
+/// The ledger's errors: a conflicting order, an unusable database.
+public struct LedgerError: CTIError {
+    public let code: String
+    public let message: String
+    public let kind: FailureKind
+
+    init(_ code: String, _ message: String, kind: FailureKind) {
+        self.code = code
+        self.message = message
+        self.kind = kind
+    }
+}

@@ -1,0 +1,186 @@
+import CTICore
+import Foundation
+import GRDB
+import Licensing
+import Logging
+
+/// The vendor's record of everything issued: a SQLite database (WAL mode) that allocates
+/// serials, makes issuance idempotent per order id, and is committed before any license file
+/// is written, so no license exists that the ledger does not know.
+public final class LicenseLedger: Sendable {
+    public let path: String
+    private let database: DatabaseQueue
+    private static let logger = Logger(label: "ctictl.ledger")
+
+    /// Opens (creating it and its directory on first use) and migrates the ledger.
+    public init(path: String) throws {
+        self.path = path
+        let directory = SafeFile.parentDirectory(of: path)
+        if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        // Several issuing processes wait for each other instead of failing with SQLITE_BUSY;
+        // writes use IMMEDIATE transactions (see `write`).
+        configuration.busyMode = .timeout(30)
+        configuration.label = "ctictl.ledger"
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch let error as DatabaseError {
+            throw LedgerError("ledger.unusable", "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?", kind: .malformedInput)
+        }
+    }
+
+    /// Schema migrations, in order; each runs once per database.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-licenses") { db in
+            try db.execute(sql: """
+                CREATE TABLE licenses (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    serial TEXT NOT NULL UNIQUE,
+                    order_id TEXT UNIQUE,
+                    customer_id TEXT NOT NULL,
+                    customer_name TEXT,
+                    product TEXT NOT NULL,
+                    seats INTEGER NOT NULL,
+                    kid TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    status TEXT NOT NULL DEFAULT 'active',
+                    request_json TEXT NOT NULL,
+                    claims_json TEXT NOT NULL,
+                    token TEXT NOT NULL
+                );
+                CREATE INDEX licenses_customer ON licenses(customer_id);
+                CREATE INDEX licenses_product ON licenses(product);
+                """)
+        }
+        return migrator
+    }
+
+    /// Serials are the row id, never reused (AUTOINCREMENT), in a fixed readable form.
+    public static func serial(forRowID id: Int64) -> String {
+        let digits = String(id)
+        return "CTI-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
+    /// Issues a license for `request`, or returns the one already issued for its order id.
+    /// Allocation, signing and the ledger row happen in one transaction.
+    public func issue(_ request: LicenseRequest, with issuer: LicenseIssuer, now: Int64) throws -> IssueOutcome {
+        let requestJSON = String(decoding: CanonicalJSON.compact(request), as: UTF8.self)
+        return try write { db in
+            if let orderID = request.orderID,
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID])
+            {
+                let existing = try Self.entry(row)
+                if existing.requestJSON != requestJSON {
+                    let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
+                    let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
+                    throw LedgerError(
+                        "ledger.order-conflict",
+                        "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
+                        kind: .invalid)
+                }
+                return .alreadyIssued(existing)
+            }
+            let placeholder = "pending-" + UUID().uuidString
+            try db.execute(
+                sql: """
+                    INSERT INTO licenses (serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')
+                    """,
+                arguments: [placeholder, request.orderID, request.customerID, request.customerName, request.product, request.seats,
+                            issuer.kid, now, request.expires, requestJSON])
+            let serial = Self.serial(forRowID: db.lastInsertedRowID)
+            let claims = try request.claims(serial: serial, issuedAt: now)
+            let license = try issuer.sign(claims)
+            let claimsJSON = String(decoding: CanonicalJSON.compact(claims), as: UTF8.self)
+            try db.execute(
+                sql: "UPDATE licenses SET serial = ?, claims_json = ?, token = ? WHERE id = ?",
+                arguments: [serial, claimsJSON, license.compact, db.lastInsertedRowID])
+            Self.logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
+                throw LedgerError("ledger.internal", "\(self.path): the license just issued is missing", kind: .internal)
+            }
+            return .issued(try Self.entry(row))
+        }
+    }
+
+    public func entry(serial: String) throws -> LedgerEntry? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]).map(Self.entry)
+        }
+    }
+
+    /// All licenses, oldest first.
+    public func entries() throws -> [LedgerEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY id").map(Self.entry)
+        }
+    }
+
+    private static func entry(_ row: Row) throws -> LedgerEntry {
+        LedgerEntry(
+            serial: row["serial"], orderID: row["order_id"], customerID: row["customer_id"], customerName: row["customer_name"],
+            product: row["product"], seats: row["seats"], kid: row["kid"], issuedAt: row["issued_at"], expiresAt: row["expires_at"],
+            status: row["status"], token: row["token"], requestJSON: row["request_json"], claimsJSON: row["claims_json"])
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
+            // deadlocking on a lock upgrade.
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .internal)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as DatabaseError {
+            throw LedgerError("ledger.read-failed", "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .internal)
+        }
+    }
+}
+
+enum LedgerCoding {
+    static func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(json.utf8))
+        } catch {
+            throw LedgerError("ledger.corrupt", "a ledger row does not decode (\(JSONErrorText.describe(error))); run `ctictl ledger verify`", kind: .internal)
+        }
+    }
+}
+
+/// Which terms of two requests for the same order differ, in words.
+enum RequestDifference {
+    static func describe(_ old: LicenseRequest, _ new: LicenseRequest) -> [String] {
+        var changes: [String] = []
+        func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
+            if a != b { changes.append("\(name): \(String(describing: a)) → \(String(describing: b))") }
+        }
+        compare("customer", old.customerID, new.customerID)
+        compare("customer name", old.customerName ?? "-", new.customerName ?? "-")
+        compare("product", old.product, new.product)
+        compare("features", old.features.sorted(), new.features.sorted())
+        compare("seats", old.seats, new.seats)
+        compare("pbx", old.pbx?.factors.map(\.value) ?? [], new.pbx?.factors.map(\.value) ?? [])
+        compare("not before", old.notBefore.map(UTCTimestamp.format) ?? "-", new.notBefore.map(UTCTimestamp.format) ?? "-")
+        compare("expires", old.expires.map(UTCTimestamp.format) ?? "never", new.expires.map(UTCTimestamp.format) ?? "never")
+        compare("maintenance until", old.maintenanceUntil?.description ?? "-", new.maintenanceUntil?.description ?? "-")
+        compare("grace days", old.graceDays ?? 0, new.graceDays ?? 0)
+        compare("issuer", old.issuer, new.issuer)
+        return changes.isEmpty ? ["signing details"] : changes
+    }
+}

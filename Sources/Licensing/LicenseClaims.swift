@@ -1,0 +1,138 @@
+import CTICore
+
+/// One identity factor of a PBX a license can be bound to (its instance id, MAC address,
+/// host name). Factors are compared exactly, after trimming; MAC addresses case-insensitively.
+public struct PBXFactor: Sendable, Codable, Equatable {
+    public let kind: String
+    public let value: String
+
+    public init(kind: String, value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    /// The kinds ctictl knows; other kinds are compared as plain strings.
+    public static let instanceID = "instance-id"
+    public static let mac = "mac"
+    public static let hostname = "hostname"
+}
+
+/// A binding of a license to a PBX: `required` of the `factors` must match (k of n), so a
+/// license survives one factor changing (a new network card) but not a different PBX.
+public struct PBXBinding: Sendable, Codable, Equatable {
+    public let factors: [PBXFactor]
+    public let required: Int
+
+    public init(factors: [PBXFactor], required: Int? = nil) {
+        self.factors = factors
+        self.required = required ?? factors.count
+    }
+}
+
+/// The `cti` claim: what the license grants. Profile version `v` lets a verifier refuse a
+/// license from a newer profile instead of misreading it.
+public struct CTIClaims: Sendable, Codable, Equatable {
+    public static let profileVersion = 1
+
+    public var v: Int
+    public var product: String
+    public var features: [String]
+    public var seats: Int
+    public var pbx: PBXBinding?
+    public var maintenanceUntil: CivilDate?
+    public var graceDays: Int?
+    public var customerName: String?
+    public var orderID: String?
+    public var supersedes: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case v, product, features, seats, pbx
+        case maintenanceUntil = "maintenance_until"
+        case graceDays = "grace_days"
+        case customerName = "customer_name"
+        case orderID = "order_id"
+        case supersedes
+    }
+
+    public init(
+        product: String, features: [String] = [], seats: Int, pbx: PBXBinding? = nil,
+        maintenanceUntil: CivilDate? = nil, graceDays: Int? = nil, customerName: String? = nil,
+        orderID: String? = nil, supersedes: [String]? = nil
+    ) {
+        self.v = Self.profileVersion
+        self.product = product
+        self.features = features
+        self.seats = seats
+        self.pbx = pbx
+        self.maintenanceUntil = maintenanceUntil
+        self.graceDays = graceDays
+        self.customerName = customerName
+        self.orderID = orderID
+        self.supersedes = supersedes
+    }
+}
+
+/// The claims of a license: registered JWT claims (RFC 7519) plus `cti`.
+public struct LicenseClaims: Sendable, Codable, Equatable {
+    /// Issuer: who signed (the vendor).
+    public var iss: String
+    /// Subject: the customer id.
+    public var sub: String
+    /// The serial, allocated by the ledger.
+    public var jti: String
+    public var iat: Int64
+    public var nbf: Int64
+    /// Expiry; nil for a perpetual license.
+    public var exp: Int64?
+    public var cti: CTIClaims
+
+    public init(iss: String, sub: String, jti: String, iat: Int64, nbf: Int64, exp: Int64?, cti: CTIClaims) {
+        self.iss = iss
+        self.sub = sub
+        self.jti = jti
+        self.iat = iat
+        self.nbf = nbf
+        self.exp = exp
+        self.cti = cti
+    }
+
+    /// Checks what the type system cannot: values in range, no empty names.
+    func validate() throws {
+        func bad(_ claim: String, _ what: String) -> LicenseError {
+            LicenseError.malformed("license.claims-invalid", "claim \(claim) \(what)")
+        }
+        if sub.isEmpty { throw bad("sub (customer)", "is empty") }
+        if jti.isEmpty { throw bad("jti (serial)", "is empty") }
+        if cti.product.isEmpty { throw bad("cti.product", "is empty") }
+        if cti.seats < 1 { throw bad("cti.seats", "must be at least 1, found \(cti.seats)") }
+        if let exp, exp <= nbf { throw bad("exp", "is not after nbf") }
+        if let grace = cti.graceDays, grace < 0 || grace > 365 { throw bad("cti.grace_days", "must be 0...365, found \(grace)") }
+        if let pbx = cti.pbx {
+            if pbx.factors.isEmpty { throw bad("cti.pbx.factors", "is empty") }
+            if pbx.required < 1 || pbx.required > pbx.factors.count {
+                throw bad("cti.pbx.required", "must be 1...\(pbx.factors.count), found \(pbx.required)")
+            }
+        }
+    }
+}
+
+/// Errors of the license layer (a license that cannot be read, a request that makes no sense).
+public struct LicenseError: CTIError {
+    public let code: String
+    public let message: String
+    public let kind: FailureKind
+
+    public init(_ code: String, _ message: String, kind: FailureKind) {
+        self.code = code
+        self.message = message
+        self.kind = kind
+    }
+
+    static func malformed(_ code: String, _ message: String) -> LicenseError {
+        LicenseError(code, message, kind: .malformedInput)
+    }
+
+    static func usage(_ code: String, _ message: String) -> LicenseError {
+        LicenseError(code, message, kind: .usage)
+    }
+}

@@ -1,0 +1,180 @@
+import CTICore
+import Signing
+
+/// One rule a signed license must satisfy here and now. Policies are small and named, see
+/// what the verifier saw (claims, the key that signed) and return findings; the verifier
+/// runs them all and reports every finding, not just the first.
+public protocol LicensePolicy: Sendable {
+    /// Stable name shown by `--explain` (`validity`, `product`).
+    var name: String { get }
+    func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding]
+}
+
+/// What a policy may look at: the claims, and the trusted key whose signature was checked.
+public struct SignedLicenseFacts: Sendable {
+    public let claims: LicenseClaims
+    public let key: JWK
+}
+
+/// The policies of a standard verification, in the order `--explain` shows them.
+public enum StandardPolicies {
+    public static var all: [any LicensePolicy] {
+        [SigningKeyPolicy(), ValidityPolicy(), ProductPolicy(), PBXBindingPolicy()]
+    }
+}
+
+/// The signing key must be fit to vouch: not revoked, not a development key in production,
+/// and the license issued while the key was valid.
+public struct SigningKeyPolicy: LicensePolicy {
+    public let name = "signing-key"
+    public init() {}
+
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+        let key = license.key
+        var findings: [Finding] = []
+        if key.status == .revoked {
+            findings.append(.error(
+                "license.key-revoked", en: "Signing key \"\(key.kid)\" is revoked; it verifies nothing.",
+                de: "Der Signaturschlüssel \"\(key.kid)\" ist widerrufen; damit signierte Lizenzen gelten nicht.",
+                fixEN: "Ask the vendor for a license signed by a current key.",
+                fixDE: "Fordern Sie beim Hersteller eine mit einem aktuellen Schlüssel signierte Lizenz an."))
+        }
+        if key.environment == .development && !context.allowDevelopmentKeys {
+            findings.append(.error(
+                "license.development-key", en: "Signed by development key \"\(key.kid)\", which is not accepted in production.",
+                de: "Mit dem Entwicklungsschlüssel \"\(key.kid)\" signiert; im Produktivbetrieb ungültig.",
+                fixEN: "Use a license signed by a production key, or pass --allow-development-keys for testing.",
+                fixDE: "Verwenden Sie eine produktiv signierte Lizenz oder zum Testen --allow-development-keys."))
+        }
+        let issued = license.claims.iat
+        if let notBefore = key.notBefore, issued < notBefore {
+            findings.append(.error(
+                "license.key-not-yet-valid", en: "Issued \(UTCTimestamp.format(issued)), before key \"\(key.kid)\" became valid (\(UTCTimestamp.format(notBefore))).",
+                de: "Ausgestellt \(UTCTimestamp.format(issued)), bevor Schlüssel \"\(key.kid)\" gültig wurde (\(UTCTimestamp.format(notBefore)))."))
+        }
+        if let expires = key.expires, issued >= expires {
+            findings.append(.error(
+                "license.key-expired", en: "Issued \(UTCTimestamp.format(issued)), after key \"\(key.kid)\" expired (\(UTCTimestamp.format(expires))).",
+                de: "Ausgestellt \(UTCTimestamp.format(issued)), nachdem Schlüssel \"\(key.kid)\" abgelaufen war (\(UTCTimestamp.format(expires)))."))
+        }
+        return findings
+    }
+}
+
+/// Not before `nbf`, not after `exp`, with the license's grace days as a warning period.
+public struct ValidityPolicy: LicensePolicy {
+    public let name = "validity"
+    public init() {}
+
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+        let claims = license.claims
+        if context.now < claims.nbf {
+            let start = UTCTimestamp.format(claims.nbf)
+            return [.error(
+                "license.not-yet-valid", en: "The license is valid from \(start) only.",
+                de: "Die Lizenz gilt erst ab \(start).",
+                fixEN: "Check the computer's clock, or wait until the start date.",
+                fixDE: "Prüfen Sie die Uhrzeit des Rechners oder warten Sie bis zum Gültigkeitsbeginn.")]
+        }
+        guard let exp = claims.exp else { return [] }
+        if context.now < exp { return [] }
+        let end = UTCTimestamp.format(exp)
+        let grace = Int64(claims.cti.graceDays ?? 0) * 86_400
+        if context.now < exp + grace {
+            let graceEnd = UTCTimestamp.format(exp + grace)
+            return [.warning(
+                "license.in-grace-period", en: "The license expired at \(end); it keeps working in its grace period until \(graceEnd).",
+                de: "Die Lizenz ist am \(end) abgelaufen; sie gilt in der Kulanzfrist noch bis \(graceEnd).",
+                fixEN: "Renew the license before the grace period ends.",
+                fixDE: "Verlängern Sie die Lizenz vor Ende der Kulanzfrist.")]
+        }
+        return [.error(
+            "license.expired", en: "The license expired at \(end).", de: "Die Lizenz ist am \(end) abgelaufen.",
+            fixEN: "Renew the license.", fixDE: "Verlängern Sie die Lizenz.")]
+    }
+}
+
+/// The license must be for the product asked for.
+public struct ProductPolicy: LicensePolicy {
+    public let name = "product"
+    public init() {}
+
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+        guard let wanted = context.product, wanted != license.claims.cti.product else { return [] }
+        let actual = license.claims.cti.product
+        return [.error(
+            "license.wrong-product", en: "The license is for product \"\(actual)\", not \"\(wanted)\".",
+            de: "Die Lizenz gilt für das Produkt \"\(actual)\", nicht für \"\(wanted)\".",
+            fixEN: "Install the license for \(wanted).", fixDE: "Spielen Sie die Lizenz für \(wanted) ein.")]
+    }
+}
+
+/// A bound license needs `required` of its PBX factors to match what this installation sees.
+public struct PBXBindingPolicy: LicensePolicy {
+    public let name = "pbx-binding"
+    public init() {}
+
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+        guard let binding = license.claims.cti.pbx else { return [] }
+        if context.pbxFactors.isEmpty {
+            return [.warning(
+                "license.pbx-not-checked", en: "The license is bound to a PBX, but no PBX identity was given, so the binding was not checked.",
+                de: "Die Lizenz ist an eine TK-Anlage gebunden, aber es wurde keine Anlagen-Kennung angegeben; die Bindung wurde nicht geprüft.",
+                fixEN: "Pass --pbx-id (and the other factors) of this PBX.", fixDE: "Geben Sie --pbx-id der Anlage an.")]
+        }
+        var matched: [String] = []
+        var changed: [String] = []
+        var unknown: [String] = []
+        for factor in binding.factors {
+            let observed = context.pbxFactors.filter { $0.kind == factor.kind }
+            if observed.isEmpty {
+                unknown.append(factor.kind)
+            } else if observed.contains(where: { Self.same(factor, $0) }) {
+                matched.append(factor.kind)
+            } else {
+                changed.append(factor.kind)
+            }
+        }
+        var summary = "\(matched.count) of \(binding.factors.count) factors match (\(binding.required) required)"
+        if !changed.isEmpty { summary += "; changed: \(changed.joined(separator: ", "))" }
+        if !unknown.isEmpty { summary += "; not observed: \(unknown.joined(separator: ", "))" }
+        var summaryDE = "\(matched.count) von \(binding.factors.count) Merkmalen stimmen überein (\(binding.required) erforderlich)"
+        if !changed.isEmpty { summaryDE += "; geändert: \(changed.joined(separator: ", "))" }
+        if !unknown.isEmpty { summaryDE += "; nicht ermittelt: \(unknown.joined(separator: ", "))" }
+        if matched.count >= binding.required {
+            return changed.isEmpty ? [] : [.warning("license.pbx-factor-changed", en: summary + ".", de: summaryDE + ".")]
+        }
+        return [.error(
+            "license.pbx-mismatch", en: "The license is bound to another PBX: \(summary).",
+            de: "Die Lizenz ist an eine andere TK-Anlage gebunden: \(summaryDE).",
+            fixEN: "After a PBX change, ask the vendor to re-issue the license for the new PBX.",
+            fixDE: "Lassen Sie die Lizenz nach einem Anlagenwechsel vom Hersteller für die neue Anlage neu ausstellen.")]
+    }
+
+    static func same(_ bound: PBXFactor, _ observed: PBXFactor) -> Bool {
+        let a = bound.value.trimmingWhitespace
+        let b = observed.value.trimmingWhitespace
+        switch bound.kind {
+        case PBXFactor.mac:
+            // 00-1A-2B-... and 00:1a:2b:... are the same card.
+            return a.lowercased().replacingDashes == b.lowercased().replacingDashes
+        case PBXFactor.hostname:
+            // Host names are case-insensitive; a trailing dot is the fully qualified form.
+            return a.lowercased().droppingTrailingDot == b.lowercased().droppingTrailingDot
+        default:
+            return a == b
+        }
+    }
+}
+
+extension String {
+    var replacingDashes: String { String(map { $0 == "-" ? ":" : $0 }) }
+    var droppingTrailingDot: String { hasSuffix(".") ? String(dropLast()) : self }
+
+    var trimmingWhitespace: String {
+        var view = Substring(self)
+        while view.first?.isWhitespace == true { view.removeFirst() }
+        while view.last?.isWhitespace == true { view.removeLast() }
+        return String(view)
+    }
+}

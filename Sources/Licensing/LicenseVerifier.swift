@@ -1,0 +1,153 @@
+import CTICore
+import Signing
+
+/// A license whose signature was verified against a trusted key. Only `LicenseVerifier`
+/// makes one, so holding a `VerifiedLicense` means its claims can be trusted (policies may
+/// still find it not valid here and now).
+public struct VerifiedLicense: Sendable, Encodable {
+    public let claims: LicenseClaims
+    public let kid: String
+    public let algorithm: SigningAlgorithm
+    /// Unsigned comment lines that came with the file (shown, never trusted).
+    public let comments: [String]
+
+    fileprivate init(claims: LicenseClaims, kid: String, algorithm: SigningAlgorithm, comments: [String]) {
+        self.claims = claims
+        self.kid = kid
+        self.algorithm = algorithm
+        self.comments = comments
+    }
+}
+
+/// The outcome of one policy, for `--explain`.
+public struct PolicyResult: Sendable, Encodable {
+    public enum Verdict: String, Sendable, Encodable {
+        case pass, warn, fail
+        /// Not run, because the signature did not verify (nothing else can be trusted).
+        case skipped
+    }
+
+    public let name: String
+    public let verdict: Verdict
+    public let findings: [Finding]
+
+    init(name: String, findings: [Finding]) {
+        self.name = name
+        self.findings = findings
+        switch findings.worstSeverity {
+        case .error?: verdict = .fail
+        case .warning?: verdict = .warn
+        default: verdict = .pass
+        }
+    }
+
+    init(skipped name: String) {
+        self.name = name
+        self.verdict = .skipped
+        self.findings = []
+    }
+}
+
+/// The overall verdict. Exit statuses: valid 0, valid with warnings 2, invalid 1.
+public enum LicenseStatus: String, Sendable, Encodable {
+    case valid
+    case validWithWarnings = "valid-with-warnings"
+    case invalid
+}
+
+/// Everything a verification found.
+public struct LicenseVerification: Sendable, Encodable {
+    public let status: LicenseStatus
+    /// Set when the signature verified; nil when the license could not be trusted at all.
+    public let license: VerifiedLicense?
+    /// Every policy in order, the signature first.
+    public let policies: [PolicyResult]
+
+    /// All findings of all policies.
+    public var findings: [Finding] { policies.flatMap(\.findings) }
+
+    enum CodingKeys: String, CodingKey { case status, license, policies, findings }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(license, forKey: .license)
+        try container.encode(policies, forKey: .policies)
+        try container.encode(findings, forKey: .findings)
+    }
+}
+
+/// Verifies licenses: the signature first (is it ours?), then every policy (is it valid
+/// here and now?). Unreadable input throws (exit 65); a readable license that fails any
+/// check comes back as a verification with status `invalid`.
+public struct LicenseVerifier: Sendable {
+    public let keyring: Keyring
+    public let policies: [any LicensePolicy]
+    private let jwsVerifier: JWSVerifier
+
+    public init(keyring: Keyring, policies: [any LicensePolicy] = StandardPolicies.all) {
+        self.keyring = keyring
+        self.policies = policies
+        self.jwsVerifier = JWSVerifier(keyring: keyring)
+    }
+
+    public static let signaturePolicyName = "signature"
+
+    /// Verifies the bytes of a license file (armored or bare).
+    public func verify(_ bytes: [UInt8], in context: VerificationContext) throws -> LicenseVerification {
+        let armored = try LicenseFormat.armor.read(bytes)
+        let jws = try CompactJWS(compact: armored.compact)
+        return try verify(jws, comments: armored.comments, in: context)
+    }
+
+    public func verify(_ jws: CompactJWS, comments: [String] = [], in context: VerificationContext) throws -> LicenseVerification {
+        let verified: VerifiedJWS
+        do {
+            verified = try jwsVerifier.verify(jws, expectedType: LicenseFormat.type)
+        } catch let error as SigningError where error.kind == .invalid {
+            let signature = PolicyResult(name: Self.signaturePolicyName, findings: [SignatureFinding.finding(for: error)])
+            let skipped = policies.map { PolicyResult(skipped: $0.name) }
+            return LicenseVerification(status: .invalid, license: nil, policies: [signature] + skipped)
+        }
+        // Only now, with the signature checked, are the claims read.
+        let claims = try LicenseFormat.decodeClaims(verified.payload)
+        let facts = SignedLicenseFacts(claims: claims, key: verified.key)
+        var results = [PolicyResult(name: Self.signaturePolicyName, findings: [])]
+        for policy in policies {
+            results.append(PolicyResult(name: policy.name, findings: policy.evaluate(facts, in: context)))
+        }
+        let worst = results.flatMap(\.findings).worstSeverity
+        let status: LicenseStatus = worst == .error ? .invalid : (worst == .warning ? .validWithWarnings : .valid)
+        let license = VerifiedLicense(claims: claims, kid: verified.key.kid, algorithm: verified.key.algorithm, comments: comments)
+        return LicenseVerification(status: status, license: license, policies: results)
+    }
+}
+
+/// Findings (with German text) for the ways a signature check fails.
+enum SignatureFinding {
+    static func finding(for error: SigningError) -> Finding {
+        let german: String
+        switch error.code {
+        case "jws.signature-invalid":
+            german = "Die Signatur passt nicht zum Inhalt: Die Lizenz wurde nach dem Signieren verändert oder mit einem anderen Schlüssel signiert."
+        case "jws.unknown-key":
+            german = "Die Lizenz wurde mit einem Schlüssel signiert, der nicht im Schlüsselbund steht."
+        case "jws.alg-none":
+            german = "Die Lizenz ist nicht signiert (alg \"none\"); unsignierte Lizenzen werden nie angenommen."
+        case "jws.alg-mismatch":
+            german = "Der Algorithmus im Kopf passt nicht zum Schlüssel; die Datei wurde verändert."
+        case "jws.wrong-type":
+            german = "Die Datei ist keine Lizenz (falscher typ im Kopf)."
+        case "jws.crit-unsupported":
+            german = "Die Lizenz verlangt Erweiterungen, die ctictl nicht kennt."
+        case "jws.kid-missing":
+            german = "Die Lizenz nennt keinen Schlüssel (kid)."
+        default:
+            german = "Die Signatur der Lizenz ist ungültig."
+        }
+        return .error(
+            error.code, en: error.message, de: german,
+            fixEN: "Use the license file exactly as the vendor sent it, with the keyring of this product.",
+            fixDE: "Verwenden Sie die Lizenzdatei unverändert, wie vom Hersteller geliefert, mit dem Schlüsselbund dieses Produkts.")
+    }
+}

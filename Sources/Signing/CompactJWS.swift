@@ -1,0 +1,116 @@
+import CTICore
+import Foundation
+
+/// The JOSE protected header as read from a JWS. Untrusted until the signature is verified.
+public struct JOSEHeader: Sendable, Equatable, Codable {
+    public let alg: String
+    public let kid: String?
+    public let typ: String?
+    public let crit: [String]?
+
+    public init(alg: String, kid: String?, typ: String?, crit: [String]? = nil) {
+        self.alg = alg
+        self.kid = kid
+        self.typ = typ
+        self.crit = crit
+    }
+}
+
+/// A JWS in compact serialization (RFC 7515 §7.1), parsed but not verified.
+public struct CompactJWS: Sendable {
+    /// The exact text, `header.payload.signature`.
+    public let compact: String
+    public let header: JOSEHeader
+    /// The ASCII bytes `header.payload`: what the signature covers.
+    public let signingInput: [UInt8]
+    public let payload: [UInt8]
+    public let signature: [UInt8]
+
+    public init(compact: String) throws {
+        let bytes = Array(compact.utf8)
+        let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
+        guard dots.count == 2 else {
+            throw SigningError.malformed("jws.malformed", "a JWS has three parts separated by two dots; found \(dots.count + 1) parts")
+        }
+        let headerPart = bytes[..<dots[0]]
+        let payloadPart = bytes[(dots[0] + 1)..<dots[1]]
+        let signaturePart = bytes[(dots[1] + 1)...]
+        guard let headerBytes = Base64URL.decode(headerPart), !headerBytes.isEmpty else {
+            throw SigningError.malformed("jws.malformed", "the header (part 1) is not valid base64url")
+        }
+        guard let payload = Base64URL.decode(payloadPart), !payload.isEmpty else {
+            throw SigningError.malformed("jws.malformed", "the payload (part 2) is not valid base64url")
+        }
+        guard let signature = Base64URL.decode(signaturePart), !signature.isEmpty else {
+            throw SigningError.malformed("jws.malformed", "the signature (part 3) is not valid base64url")
+        }
+        let header: JOSEHeader
+        do {
+            header = try JSONDecoder().decode(JOSEHeader.self, from: Data(headerBytes))
+        } catch {
+            throw SigningError.malformed("jws.header-malformed", "the JWS header is not a valid JOSE header (\(JSONErrorText.describe(error)))")
+        }
+        self.compact = compact
+        self.header = header
+        self.signingInput = Array(bytes[..<dots[1]])
+        self.payload = payload
+        self.signature = signature
+    }
+
+    /// Signs `payload` and returns the compact serialization.
+    public static func sign(payload: [UInt8], type: String, kid: String, key: PrivateSigningKey) throws -> String {
+        let header = JOSEHeader(alg: key.algorithm.rawValue, kid: kid, typ: type)
+        let signingInput = Base64URL.encode(CanonicalJSON.compact(header)) + "." + Base64URL.encode(payload)
+        let signature = try key.signature(for: Array(signingInput.utf8))
+        return signingInput + "." + Base64URL.encode(signature)
+    }
+}
+
+/// A JWS whose signature was checked against a trusted key. Only `JWSVerifier` makes one.
+public struct VerifiedJWS: Sendable {
+    public let jws: CompactJWS
+    /// The trusted key that verified the signature.
+    public let key: JWK
+    public var payload: [UInt8] { jws.payload }
+}
+
+/// Checks a JWS against a keyring. The algorithm comes from the trusted key found by `kid`;
+/// a header that names another algorithm is rejected, and so are `none`, unknown `crit`
+/// extensions, unknown kids and the wrong `typ`.
+public struct JWSVerifier: Sendable {
+    public let keyring: Keyring
+
+    public init(keyring: Keyring) {
+        self.keyring = keyring
+    }
+
+    public func verify(_ jws: CompactJWS, expectedType: String) throws -> VerifiedJWS {
+        let header = jws.header
+        if header.alg.lowercased() == "none" {
+            throw SigningError.invalid("jws.alg-none", "the header says alg \"none\" (unsigned); unsigned files are never accepted")
+        }
+        if let crit = header.crit {
+            throw SigningError.invalid("jws.crit-unsupported", "the header requires extensions ctictl does not implement: \(crit.joined(separator: ", "))")
+        }
+        guard let typ = header.typ, typ.lowercased() == expectedType.lowercased() else {
+            throw SigningError.invalid(
+                "jws.wrong-type", "the header's typ is \(header.typ.map { "\"\($0)\"" } ?? "missing"), expected \"\(expectedType)\"; is this the right kind of file?")
+        }
+        guard let kid = header.kid else {
+            throw SigningError.invalid("jws.kid-missing", "the header names no key (kid); ctictl only accepts files that say which key signed them")
+        }
+        guard let key = keyring.key(withID: kid) else {
+            let known = keyring.keys.map(\.kid).joined(separator: ", ")
+            throw SigningError.invalid(
+                "jws.unknown-key", "signed by key \"\(kid)\", which is not in the keyring (known: \(known.isEmpty ? "none" : known)); pass the keyring that holds it")
+        }
+        guard header.alg == key.algorithm.rawValue else {
+            throw SigningError.invalid(
+                "jws.alg-mismatch", "the header says alg \"\(header.alg)\" but key \"\(kid)\" is an \(key.algorithm.rawValue) key; the file was altered or signed wrongly")
+        }
+        guard key.key.isValidSignature(jws.signature, for: jws.signingInput) else {
+            throw SigningError.invalid("jws.signature-invalid", "the signature does not match the content: the file was altered after signing, or signed by another key")
+        }
+        return VerifiedJWS(jws: jws, key: key)
+    }
+}

@@ -1,0 +1,77 @@
+import CTICore
+import Foundation
+
+/// A JWK Set (RFC 7517 §5) of trusted public keys. Loading is strict: a broken key is an
+/// error naming the file, the key and the member, never a key silently skipped.
+public struct Keyring: Sendable, Equatable {
+    public private(set) var keys: [JWK]
+    /// Top-level members other than "keys", kept on rewrite.
+    private var otherMembers: [String: JSONValue]
+
+    public init(keys: [JWK] = []) {
+        self.keys = keys
+        self.otherMembers = [:]
+    }
+
+    public func key(withID kid: String) -> JWK? {
+        keys.first { $0.kid == kid }
+    }
+
+    /// Adds a key; refuses a kid that is already there (kids name keys for good).
+    public mutating func add(_ key: JWK) throws {
+        if self.key(withID: key.kid) != nil {
+            throw SigningError("keyring.duplicate-kid", "a key with kid \"\(key.kid)\" is already in the keyring; choose another --kid", kind: .usage)
+        }
+        keys.append(key)
+    }
+
+    /// Parses JWKS bytes; `source` names the input in errors.
+    public init(jsonBytes: [UInt8], source: String) throws {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: Data(jsonBytes))
+        } catch {
+            throw SigningError.malformed("keyring.malformed", "\(source): not valid JSON (\(JSONErrorText.describe(error)))")
+        }
+        guard case let .object(members) = root else {
+            throw SigningError.malformed("keyring.malformed", "\(source): expected a JSON object with a \"keys\" array (a JWK Set)")
+        }
+        guard case let .array(entries)? = members["keys"] else {
+            throw SigningError.malformed("keyring.malformed", "\(source): member \"keys\" is missing or not an array")
+        }
+        var keys: [JWK] = []
+        for (index, entry) in entries.enumerated() {
+            guard case let .object(keyMembers) = entry else {
+                throw SigningError.malformed("keyring.key-invalid", "\(source): keys[\(index)] is not a JSON object")
+            }
+            let key = try JWK(members: keyMembers, context: "\(source): keys[\(index)]")
+            if keys.contains(where: { $0.kid == key.kid }) {
+                throw SigningError.malformed("keyring.duplicate-kid", "\(source): keys[\(index)]: kid \"\(key.kid)\" appears twice; kids must be unique")
+            }
+            keys.append(key)
+        }
+        self.keys = keys
+        self.otherMembers = members.filter { $0.key != "keys" }
+    }
+
+    public static func load(_ path: String) throws -> Keyring {
+        try Keyring(jsonBytes: try SafeFile.read(path), source: path)
+    }
+
+    /// Loads the keyring at `path`, or an empty one if there is no file yet.
+    public static func loadOrEmpty(_ path: String) throws -> Keyring {
+        SafeFile.exists(path) ? try load(path) : Keyring()
+    }
+
+    /// Pretty, sorted JSON: stable under rewrite, so diffs of keyrings stay readable.
+    public var jsonBytes: [UInt8] {
+        var root = otherMembers
+        root["keys"] = .array(keys.map { .object($0.members) })
+        return CanonicalJSON.pretty(JSONValue.object(root))
+    }
+
+    /// Writes atomically, keeping a verified backup of the previous file.
+    public func write(to path: String) throws {
+        try SafeFile.write(jsonBytes, to: path, mode: 0o644, backup: true)
+    }
+}

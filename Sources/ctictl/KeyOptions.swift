@@ -1,0 +1,69 @@
+import ArgumentParser
+import CTICore
+import Foundation
+import Signing
+
+/// Where a private key's passphrase comes from. Never from the command line itself, where
+/// other users could read it in the process list.
+struct PassphraseOptions: ParsableArguments {
+    @Option(name: .long, help: "File whose first line is the private key's passphrase (else $CTICTL_PASSPHRASE).")
+    var passphraseFile: String?
+
+    static let environmentVariable = "CTICTL_PASSPHRASE"
+
+    /// The passphrase given, or nil. `fromEnvironment` also reads $CTICTL_PASSPHRASE.
+    func passphrase(fromEnvironment: Bool) throws -> [UInt8]? {
+        if let passphraseFile {
+            let text = String(decoding: try SafeFile.read(passphraseFile, limit: 4096), as: UTF8.self)
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw usageError("usage.passphrase-empty", "\(passphraseFile): the passphrase file is empty") }
+            return Array(line.utf8)
+        }
+        if fromEnvironment, let value = ProcessInfo.processInfo.environment[Self.environmentVariable], !value.isEmpty {
+            return Array(value.utf8)
+        }
+        return nil
+    }
+
+    /// Loads a private key for signing (refusing a key file others can read).
+    func loadKey(_ path: String) throws -> PrivateSigningKey {
+        try PrivateKeyFile.load(path, passphrase: try passphrase(fromEnvironment: true))
+    }
+}
+
+struct KeyringOption: ParsableArguments {
+    @Option(name: .long, help: "The keyring (JWK Set) of trusted public keys (else $CTICTL_KEYRING).")
+    var keyring: String?
+
+    func path(default fallback: String? = nil) throws -> String {
+        if let keyring { return keyring }
+        if let value = ProcessInfo.processInfo.environment["CTICTL_KEYRING"], !value.isEmpty { return value }
+        if let fallback { return fallback }
+        throw usageError("usage.keyring-missing", "no keyring given: pass --keyring FILE or set CTICTL_KEYRING")
+    }
+}
+
+/// The kid of a private key: given, or found by matching its public key in the keyring.
+enum SigningKeyLookup {
+    static func kid(for key: PrivateSigningKey, explicit: String?, keyring: Keyring, keyringPath: String, keyPath: String) throws -> String {
+        let match = keyring.keys.first { $0.key == key.publicKey }
+        if let explicit {
+            guard let jwk = keyring.key(withID: explicit) else {
+                throw usageError("usage.kid-unknown", "kid \"\(explicit)\" is not in \(keyringPath); licenses it signs could not be verified")
+            }
+            guard jwk.key == key.publicKey else {
+                throw usageError("usage.kid-mismatch", "\(keyPath) is not the private key of kid \"\(explicit)\" in \(keyringPath)")
+            }
+            return explicit
+        }
+        guard let match else {
+            throw usageError(
+                "usage.key-not-in-keyring",
+                "the public key of \(keyPath) is not in \(keyringPath); licenses it signs could not be verified. Pass the keyring that holds it with --keyring")
+        }
+        if match.status != .active {
+            throw usageError("usage.key-not-active", "key \"\(match.kid)\" is \(match.status.rawValue) in \(keyringPath); only active keys sign")
+        }
+        return match.kid
+    }
+}

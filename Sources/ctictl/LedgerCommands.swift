@@ -1,0 +1,79 @@
+import ArgumentParser
+import CTICore
+import Ledger
+
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "Look into the ledger of issued licenses.",
+        subcommands: [List.self, Show.self])
+}
+
+extension LedgerCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every license issued.")
+
+        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let ledger = try ledger.open()
+            let entries = try ledger.entries()
+            switch output.format {
+            case .json:
+                struct Body: Encodable {
+                    let ledger: String
+                    let licenses: [LedgerEntry]
+                }
+                Output.json(Body(ledger: ledger.path, licenses: entries), schema: "ctictl.ledger-list/1")
+            case .text:
+                if entries.isEmpty {
+                    Output.print("\(ledger.path): no licenses issued yet")
+                    return
+                }
+                Output.print(TextTable.render(
+                    header: ["SERIAL", "PRODUCT", "CUSTOMER", "SEATS", "ISSUED", "EXPIRES", "ORDER", "STATUS"],
+                    rows: entries.map {
+                        [$0.serial, $0.product, $0.customerID, String($0.seats), String(UTCTimestamp.format($0.issuedAt).prefix(10)),
+                         $0.expiresAt.map { CivilDate(secondsSince1970: $0 - 1).description } ?? "perpetual", $0.orderID ?? "-", $0.status]
+                    }))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one license of the ledger, with its license text.")
+
+        @Argument(help: "Serial, e.g. CTI-00000001.") var serial: String
+        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let ledger = try ledger.open()
+            guard let entry = try ledger.entry(serial: serial) else {
+                throw GenericCTIError(code: "ledger.serial-unknown", message: "\(ledger.path): no license with serial \(serial); see `ctictl ledger list`", kind: .invalid)
+            }
+            switch output.format {
+            case .json:
+                struct Body: Encodable {
+                    let license: LedgerEntry
+                    let text: String?
+                }
+                Output.json(Body(license: entry, text: entry.license?.text), schema: "ctictl.ledger-show/1")
+            case .text:
+                Output.print("""
+                    serial:   \(entry.serial)
+                    customer: \(entry.customerName.map { "\($0) (\(entry.customerID))" } ?? entry.customerID)
+                    product:  \(entry.product), \(entry.seats) seats
+                    issued:   \(UTCTimestamp.format(entry.issuedAt)) with key "\(entry.kid)"
+                    expires:  \(entry.expiresAt.map(UTCTimestamp.format) ?? "never (perpetual)")
+                    order:    \(entry.orderID ?? "-")
+                    status:   \(entry.status)
+
+                    \(entry.license?.text ?? "(license text not readable)")
+                    """)
+            }
+        }
+    }
+}

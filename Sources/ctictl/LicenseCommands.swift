@@ -1,0 +1,203 @@
+import ArgumentParser
+import CTICore
+import Foundation
+import Ledger
+import Licensing
+import Signing
+
+struct LicenseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "license", abstract: "Issue, verify and inspect licenses.",
+        subcommands: [Issue.self, Verify.self, Inspect.self])
+}
+
+/// The PBX identity factors, as given on the command line.
+struct PBXOptions: ParsableArguments {
+    @Option(name: .customLong("pbx-id"), help: "The PBX's instance id.") var pbxID: String?
+    @Option(name: .customLong("pbx-mac"), help: "The PBX's MAC address.") var pbxMAC: String?
+    @Option(name: .customLong("pbx-hostname"), help: "The PBX's host name.") var pbxHostname: String?
+
+    var factors: [PBXFactor] {
+        [(PBXFactor.instanceID, pbxID), (PBXFactor.mac, pbxMAC), (PBXFactor.hostname, pbxHostname)]
+            .compactMap { kind, value in value.map { PBXFactor(kind: kind, value: $0) } }
+    }
+}
+
+struct LedgerOption: ParsableArguments {
+    @Option(name: .long, help: "The ledger database (else $CTICTL_LEDGER, else ~/.local/share/ctictl/ledger.sqlite).")
+    var ledger: String?
+
+    var path: String { LedgerLocation.resolve(explicit: ledger, environment: ProcessInfo.processInfo.environment) }
+
+    func open() throws -> LicenseLedger { try LicenseLedger(path: path) }
+}
+
+extension LicenseCommand {
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue one signed license, recorded in the ledger before the file is written.")
+
+        @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
+        @Option(help: "Key id of --key (default: found by its public key in the keyring).") var kid: String?
+        @Option(help: "Keyring holding the public key (default: keyring.jwks beside --key).") var keyring: String?
+        @Option(help: "Product id, e.g. datev-connector.") var product: String
+        @Option(help: "Customer id (the license's subject).") var customer: String
+        @Option(help: "Customer display name.") var customerName: String?
+        @Option(help: "Number of users (seats).") var seats: Int
+        @Option(name: .customLong("feature"), help: "A licensed feature; repeat for several.") var features: [String] = []
+        @OptionGroup var pbx: PBXOptions
+        @Option(name: .customLong("pbx-required"), help: "How many PBX factors must match (default: all given).") var pbxRequired: Int?
+        @Option(help: "Valid from (YYYY-MM-DD or RFC 3339; default: now).") var notBefore: String?
+        @Option(help: "Valid through this day (YYYY-MM-DD, UTC) or until an RFC 3339 instant; omit for perpetual.") var expires: String?
+        @Option(help: "Releases published up to this day are covered (YYYY-MM-DD).") var maintenanceUntil: String?
+        @Option(help: "Days the license keeps working after expiry, with a warning.") var graceDays: Int?
+        @Option(help: "Order id; issuing the same order again returns the license already issued.") var orderID: String?
+        @Option(help: "Issuer name in the license (iss).") var issuer: String = LicenseRequest.defaultIssuer
+        @OptionGroup var ledger: LedgerOption
+        @Option(help: "Where to write the license file.") var out: String
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let request = try makeRequest()
+            let privateKey = try passphrase.loadKey(key)
+            let keyringPath = keyring ?? SafeFile.parentDirectory(of: key) + "/keyring.jwks"
+            let ring = try Keyring.load(keyringPath)
+            let signingKID = try SigningKeyLookup.kid(for: privateKey, explicit: kid, keyring: ring, keyringPath: keyringPath, keyPath: key)
+            let ledger = try ledger.open()
+            let now = Int64(Date().timeIntervalSince1970)
+            let outcome = try ledger.issue(request, with: LicenseIssuer(key: privateKey, kid: signingKID), now: now)
+            let entry: LedgerEntry
+            let isNew: Bool
+            switch outcome {
+            case let .issued(issued): (entry, isNew) = (issued, true)
+            case let .alreadyIssued(existing): (entry, isNew) = (existing, false)
+            }
+            guard let license = entry.license else {
+                throw GenericCTIError(code: "ledger.corrupt", message: "\(ledger.path): the row of \(entry.serial) does not decode; run `ctictl ledger verify`", kind: .internal)
+            }
+            // The ledger row is committed; only now is the file written (atomically).
+            try SafeFile.write(Array(license.text.utf8), to: out, mode: 0o644, backup: true)
+            let result = IssueResult(serial: entry.serial, new: isNew, orderID: entry.orderID, out: out, ledger: ledger.path, kid: entry.kid)
+            switch output.format {
+            case .json: Output.json(result, schema: "ctictl.license-issue/1")
+            case .text:
+                if isNew {
+                    Output.print("Issued \(entry.serial) (\(entry.product), \(entry.seats) seats, customer \(entry.customerID)), signed by \"\(entry.kid)\"\n  license: \(out)\n  ledger:  \(ledger.path)")
+                } else {
+                    Output.print("Order \(entry.orderID ?? "") was already issued as \(entry.serial) on \(UTCTimestamp.format(entry.issuedAt)); nothing new was issued.\n  license (unchanged): \(out)")
+                }
+            }
+        }
+
+        func makeRequest() throws -> LicenseRequest {
+            let factors = pbx.factors
+            if pbxRequired != nil && factors.isEmpty {
+                throw usageError("usage.pbx-required", "--pbx-required needs at least one of --pbx-id, --pbx-mac, --pbx-hostname")
+            }
+            return LicenseRequest(
+                issuer: issuer, customerID: customer, customerName: customerName, product: product, features: features, seats: seats,
+                pbx: factors.isEmpty ? nil : PBXBinding(factors: factors, required: pbxRequired),
+                notBefore: try notBefore.map { try DateArgument.start($0, option: "--not-before") },
+                expires: try expires.map { try DateArgument.endExclusive($0, option: "--expires") },
+                maintenanceUntil: try maintenanceUntil.map { try DateArgument.day($0, option: "--maintenance-until") },
+                graceDays: graceDays, orderID: orderID)
+        }
+    }
+
+    struct IssueResult: Encodable {
+        let serial: String
+        let new: Bool
+        let orderID: String?
+        let out: String
+        let ledger: String
+        let kid: String
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a license: signature against the keyring, then every policy.",
+            discussion: "Exit status: 0 valid, 2 valid with warnings (e.g. grace period), 1 invalid, 65 unreadable.")
+
+        @Argument(help: "License file (armored or bare JWS); - for standard input.") var file: String
+        @OptionGroup var keyring: KeyringOption
+        @Option(help: "The product that must be licensed.") var product: String?
+        @OptionGroup var pbx: PBXOptions
+        @Option(help: "Check as of this date or instant instead of now (YYYY-MM-DD or RFC 3339).") var at: String?
+        @Flag(help: "Accept licenses signed by development keys (testing only).") var allowDevelopmentKeys = false
+        @Flag(help: "Show every policy with its verdict.") var explain = false
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let ring = try Keyring.load(try keyring.path())
+            let bytes = try InputFile.read(file)
+            let now = try at.map { try DateArgument.start($0, option: "--at") } ?? Int64(Date().timeIntervalSince1970)
+            let context = VerificationContext(now: now, product: product, pbxFactors: pbx.factors, allowDevelopmentKeys: allowDevelopmentKeys)
+            let result: LicenseVerification
+            do {
+                result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
+            } catch let error as SigningError {
+                throw error.naming(file)
+            } catch let error as LicenseError {
+                throw LicenseError(error.code, "\(file): \(error.message)", kind: error.kind)
+            }
+            switch output.format {
+            case .json:
+                struct Body: Encodable {
+                    let file: String
+                    let checkedAt: String
+                    let verification: LicenseVerification
+                }
+                Output.json(Body(file: file, checkedAt: UTCTimestamp.format(now), verification: result), schema: "ctictl.license-verify/1")
+            case .text:
+                Output.print(VerificationText.render(result, file: file, explain: explain, output: output))
+            }
+            switch result.status {
+            case .valid: return
+            case .validWithWarnings: throw ExitCode(2)
+            case .invalid: throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode a license WITHOUT verifying it: shows what it claims, trusts nothing.")
+
+        @Argument(help: "License file; - for standard input.") var file: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let inspected: UnverifiedLicense
+            do {
+                inspected = try LicenseInspector.inspect(try InputFile.read(file))
+            } catch let error as SigningError {
+                throw error.naming(file)
+            }
+            switch output.format {
+            case .json: Output.json(inspected, schema: "ctictl.license-inspect/1")
+            case .text: Output.print(InspectText.render(inspected, file: file))
+            }
+        }
+    }
+}
+
+/// Reads an input file (or standard input for "-") with the size limit for text inputs.
+enum InputFile {
+    static func read(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            var bytes: [UInt8] = []
+            while let chunk = try FileHandle.standardInput.read(upToCount: 65_536), !chunk.isEmpty {
+                bytes += chunk
+                if Int64(bytes.count) > SafeFile.defaultInputLimit {
+                    throw FileError(path: "standard input", reason: .tooLarge(size: Int64(bytes.count), limit: SafeFile.defaultInputLimit), isInput: true)
+                }
+            }
+            return bytes
+        }
+        return try SafeFile.read(path)
+    }
+}

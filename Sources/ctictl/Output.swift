@@ -1,0 +1,81 @@
+import ArgumentParser
+import CTICore
+import Foundation
+
+/// How a command prints: text for people (default) or JSON for scripts.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+enum Language: String, ExpressibleByArgument, CaseIterable {
+    case en
+    case de
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "Language of messages in text output: en or de.")
+    var lang: Language = .en
+
+    func text(_ localized: LocalizedText) -> String {
+        lang == .de ? localized.de : localized.en
+    }
+}
+
+/// JSON output: every document carries a `schema` name and version first.
+struct JSONDocument<Body: Encodable>: Encodable {
+    let schema: String
+    let body: Body
+
+    enum CodingKeys: String, CodingKey { case schema }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try body.encode(to: encoder)
+    }
+}
+
+enum Output {
+    /// The format of the running command, for errors raised before a command could print.
+    nonisolated(unsafe) static var format: OutputFormat = .text
+
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func json<Body: Encodable>(_ body: Body, schema: String) {
+        FileHandle.standardOutput.write(Data(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body))))
+    }
+
+    /// Prints an error in one line (and as JSON on stdout with --format json); returns the
+    /// documented exit status of its kind.
+    static func report(_ error: CTIError) -> Int32 {
+        printError("ctictl: error: \(error.message) [\(error.code)]")
+        if format == .json {
+            struct Body: Encodable {
+                let code: String
+                let message: String
+                let exitStatus: Int32
+            }
+            json(["error": Body(code: error.code, message: error.message, exitStatus: error.kind.exitStatus)], schema: "ctictl.error/1")
+        }
+        return error.kind.exitStatus
+    }
+
+    static func exit(_ status: Int32) -> Never {
+        Foundation.exit(status)
+    }
+}
+
+/// Errors in the command line itself (exit 64).
+func usageError(_ code: String, _ message: String) -> GenericCTIError {
+    GenericCTIError(code: code, message: message, kind: .usage)
+}
