@@ -47,8 +47,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
-        .testTarget(name: "LicensingTests", dependencies: ["Licensing"], resources: []),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Signing"]),
+        // Runs the built `ctictl` like a user (the dependency makes `swift test` build it),
+        // and checks our files with independent implementations (openssl, Python).
+        .testTarget(name: "EndToEndTests", dependencies: ["ctictl", "Signing", "Licensing"]),
     ]
 )

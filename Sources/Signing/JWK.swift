@@ -81,12 +81,13 @@ public struct JWK: Sendable, Equatable {
         let key: PublicVerificationKey
         switch (kty, crv) {
         case ("OKP", "Ed25519"):
-            guard let parsed = try? Curve25519.Signing.PublicKey(rawRepresentation: try coordinate("x")) else {
+            let x = try coordinate("x")
+            guard let parsed = try? Curve25519.Signing.PublicKey(rawRepresentation: x) else {
                 throw fail("member \"x\" is not an Ed25519 public key")
             }
             key = .ed25519(parsed)
         case ("EC", "P-256"):
-            let point = [0x04] + (try coordinate("x")) + (try coordinate("y"))
+            let point: [UInt8] = [0x04] + (try coordinate("x")) + (try coordinate("y"))
             guard let parsed = try? P256.Signing.PublicKey(x963Representation: point) else {
                 throw fail("members \"x\" and \"y\" are not a point on P-256")
             }

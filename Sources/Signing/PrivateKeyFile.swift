@@ -53,7 +53,11 @@ public enum PrivateKeyFile {
                         kind: .usage)
                 }
                 let der = try EncryptedPrivateKeyInfo.decrypt(block.der, passphrase: passphrase)
-                return try PrivateSigningKey(pkcs8DER: der)
+                // A wrong passphrase can decrypt to garbage with valid padding (1 in 256).
+                guard let key = try? PrivateSigningKey(pkcs8DER: der) else {
+                    throw SigningError.invalid("key.passphrase-wrong", "the passphrase does not decrypt this private key")
+                }
+                return key
             default:
                 throw SigningError.malformed(
                     "key.unsupported", "PEM block '\(block.label)' is not a PKCS#8 private key; convert it with `openssl pkcs8 -topk8`")

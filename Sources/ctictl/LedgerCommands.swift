@@ -65,7 +65,7 @@ extension LedgerCommand {
                 Output.print("""
                     serial:   \(entry.serial)
                     customer: \(entry.customerName.map { "\($0) (\(entry.customerID))" } ?? entry.customerID)
-                    product:  \(entry.product), \(entry.seats) seats
+                    product:  \(entry.product), \(entry.seats) seat\(entry.seats == 1 ? "" : "s")
                     issued:   \(UTCTimestamp.format(entry.issuedAt)) with key "\(entry.kid)"
                     expires:  \(entry.expiresAt.map(UTCTimestamp.format) ?? "never (perpetual)")
                     order:    \(entry.orderID ?? "-")

@@ -84,7 +84,7 @@ extension LicenseCommand {
             case .json: Output.json(result, schema: "ctictl.license-issue/1")
             case .text:
                 if isNew {
-                    Output.print("Issued \(entry.serial) (\(entry.product), \(entry.seats) seats, customer \(entry.customerID)), signed by \"\(entry.kid)\"\n  license: \(out)\n  ledger:  \(ledger.path)")
+                    Output.print("Issued \(entry.serial) (\(entry.product), \(entry.seats) seat\(entry.seats == 1 ? "" : "s"), customer \(entry.customerID)), signed by \"\(entry.kid)\"\n  license: \(out)\n  ledger:  \(ledger.path)")
                 } else {
                     Output.print("Order \(entry.orderID ?? "") was already issued as \(entry.serial) on \(UTCTimestamp.format(entry.issuedAt)); nothing new was issued.\n  license (unchanged): \(out)")
                 }

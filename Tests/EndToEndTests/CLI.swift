@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Runs the built `ctictl` as a user would: a separate process, arguments, exit status.
+struct CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The package root (where Package.swift is).
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// The `ctictl` next to the test bundle (`swift test` builds it), or $CTICTL_BIN.
+    static let executable: String = {
+        if let explicit = ProcessInfo.processInfo.environment["CTICTL_BIN"] { return explicit }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        for _ in 0..<4 {
+            directory.deleteLastPathComponent()
+            let candidate = directory.appendingPathComponent("ctictl").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/ctictl").path
+    }()
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
+        try Process.runCapturing(executable, arguments, stdin: stdin, environment: environment, in: directory)
+    }
+}
+
+extension Process {
+    /// Runs a program to completion, capturing its output (read concurrently, so a chatty
+    /// program never blocks on a full pipe).
+    static func runCapturing(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil
+    ) throws -> CLI.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["CTICTL_LEDGER"] = nil
+        env["CTICTL_KEYRING"] = nil
+        env["CTICTL_PASSPHRASE"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        let collector = OutputCollector()
+        let group = DispatchGroup()
+        for (pipe, isOut) in [(out, true), (err, false)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collector.set(data, isOut: isOut)
+                group.leave()
+            }
+        }
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        group.wait()
+        process.waitUntilExit()
+        return CLI.Result(
+            status: process.terminationStatus, stdout: String(decoding: collector.out, as: UTF8.self),
+            stderr: String(decoding: collector.err, as: UTF8.self))
+    }
+}
+
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var out = Data()
+    private(set) var err = Data()
+
+    func set(_ data: Data, isOut: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if isOut { out = data } else { err = data }
+    }
+}
+
+/// A fresh temporary directory per test, removed afterwards.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
