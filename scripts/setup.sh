@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what ctictl needs on a fresh Debian machine, and nothing that is already there:
+# the system packages libssl-dev and libsqlite3-dev, openssl, and Python's `cryptography`
+# (used only by the interoperability tests). Safe to run again.
+set -euo pipefail
+
+need_apt=()
+for package in libssl-dev libsqlite3-dev openssl; do
+  dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")
+done
+if ((${#need_apt[@]})); then
+  echo "setup: installing ${need_apt[*]}"
+  sudo_cmd=""
+  [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [[ ${1:-} == "--with-python" ]]; then
+  if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
+    echo "setup: installing Python package cryptography (for interoperability tests)"
+    python3 -m pip install --quiet 'cryptography>=42'
+  fi
+fi
+
+command -v swift >/dev/null || { echo "setup: swift is not on PATH; install Swift 6.x first" >&2; exit 69; }
