@@ -46,6 +46,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (not tests): scripts/bench.sh builds and runs this in release mode.
+        .executableTarget(
+            name: "ctictl-bench",
+            dependencies: [
+                "Licensing", "Signing", "CTICore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),

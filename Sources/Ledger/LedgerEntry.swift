@@ -1,5 +1,6 @@
 import CTICore
 import Licensing
+import Signing
 
 /// One license as the ledger keeps it.
 public struct LedgerEntry: Sendable, Equatable, Encodable {
@@ -18,11 +19,10 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
     let requestJSON: String
 
     public var license: IssuedLicense? {
-        guard let claims = try? LedgerCoding.decode(LicenseClaims.self, from: claimsJSON) else { return nil }
+        // The token is the truth; the claims are read back from it, not from a second copy.
+        guard let jws = try? CompactJWS(compact: token), let claims = try? LicenseFormat.claims(of: jws) else { return nil }
         return IssuedLicense(claims: claims, compact: token)
     }
-
-    let claimsJSON: String
 
     enum CodingKeys: String, CodingKey {
         case serial, orderID = "order_id", customerID = "customer_id", customerName = "customer_name", product, seats, kid

@@ -124,7 +124,7 @@ public final class LicenseLedger: Sendable {
         LedgerEntry(
             serial: row["serial"], orderID: row["order_id"], customerID: row["customer_id"], customerName: row["customer_name"],
             product: row["product"], seats: row["seats"], kid: row["kid"], issuedAt: row["issued_at"], expiresAt: row["expires_at"],
-            status: row["status"], token: row["token"], requestJSON: row["request_json"], claimsJSON: row["claims_json"])
+            status: row["status"], token: row["token"], requestJSON: row["request_json"])
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {

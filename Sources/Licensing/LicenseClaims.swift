@@ -2,7 +2,7 @@ import CTICore
 
 /// One identity factor of a PBX a license can be bound to (its instance id, MAC address,
 /// host name). Factors are compared exactly, after trimming; MAC addresses case-insensitively.
-public struct PBXFactor: Sendable, Codable, Equatable {
+public struct PBXFactor: Sendable, Codable, Equatable, Hashable {
     public let kind: String
     public let value: String
 
@@ -113,6 +113,39 @@ public struct LicenseClaims: Sendable, Codable, Equatable {
                 throw bad("cti.pbx.required", "must be 1...\(pbx.factors.count), found \(pbx.required)")
             }
         }
+    }
+}
+
+extension LicenseClaims {
+    /// Reads claims from parsed JSON. Unknown members are ignored (a later profile may add
+    /// some); a newer profile version `cti.v` is refused by the caller.
+    init(json: JSONValue) throws(JSONObjectReader.Failure) {
+        let root = try JSONObjectReader(json)
+        let cti = try root.object("cti")
+        var pbx: PBXBinding?
+        if let binding = try cti.optionalObject("pbx") {
+            let factors = try binding.objectArray("factors").map { (factor) throws(JSONObjectReader.Failure) -> PBXFactor in
+                PBXFactor(kind: try factor.string("kind"), value: try factor.string("value"))
+            }
+            pbx = PBXBinding(factors: factors, required: try binding.optionalInteger("required").map { Int($0) })
+        }
+        var maintenance: CivilDate?
+        if let text = try cti.optionalString("maintenance_until") {
+            guard let date = CivilDate(text) else {
+                throw JSONObjectReader.Failure(path: "cti.maintenance_until", reason: "must be a date YYYY-MM-DD")
+            }
+            maintenance = date
+        }
+        var claims = CTIClaims(
+            product: try cti.string("product"), features: try cti.optionalStringArray("features") ?? [],
+            seats: Int(clamping: try cti.integer("seats")), pbx: pbx, maintenanceUntil: maintenance,
+            graceDays: try cti.optionalInteger("grace_days").map { Int(clamping: $0) },
+            customerName: try cti.optionalString("customer_name"), orderID: try cti.optionalString("order_id"),
+            supersedes: try cti.optionalStringArray("supersedes"))
+        claims.v = Int(clamping: try cti.integer("v"))
+        self.init(
+            iss: try root.string("iss"), sub: try root.string("sub"), jti: try root.string("jti"), iat: try root.integer("iat"),
+            nbf: try root.integer("nbf"), exp: try root.optionalInteger("exp"), cti: claims)
     }
 }
 

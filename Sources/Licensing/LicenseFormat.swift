@@ -1,5 +1,4 @@
 import CTICore
-import Foundation
 import Signing
 
 /// The license profile on top of Signing: its JWS `typ` and its armor label.
@@ -7,13 +6,20 @@ public enum LicenseFormat {
     public static let type = "cti-license+jwt"
     public static let armor = Armor(label: "CTI LICENSE")
 
+    /// The claims of a JWS issued by this ledger (trusted because the ledger wrote it).
+    public static func claims(of jws: CompactJWS) throws -> LicenseClaims {
+        try decodeClaims(jws.payload)
+    }
+
     /// Decodes the claims of a payload (signed or not: the caller decides whether to trust).
     static func decodeClaims(_ payload: [UInt8]) throws -> LicenseClaims {
         let claims: LicenseClaims
         do {
-            claims = try JSONDecoder().decode(LicenseClaims.self, from: Data(payload))
-        } catch {
-            throw LicenseError.malformed("license.claims-malformed", "the license claims are not readable (\(JSONErrorText.describe(error)))")
+            claims = try LicenseClaims(json: try JSONParser.parse(payload))
+        } catch let error as JSONParser.Failure {
+            throw LicenseError.malformed("license.claims-malformed", "the license claims are not valid JSON (\(error))")
+        } catch let error as JSONObjectReader.Failure {
+            throw LicenseError.malformed("license.claims-malformed", "the license claims are not readable: claim \(error.description)")
         }
         if claims.cti.v > CTIClaims.profileVersion {
             throw LicenseError(

@@ -139,33 +139,33 @@ public struct Armor: Sendable {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
     }
 
-    /// Lines split on LF, CRLF or CR, each trimmed of whitespace at both ends.
+    /// Lines split on LF, CRLF, CR, NEL or LINE SEPARATOR, each trimmed of whitespace at both
+    /// ends. Works on the scalars once, in linear time (license files are read at every start).
     private static func splitLines(_ text: String) -> [String] {
         var lines: [String] = []
-        var current = String.UnicodeScalarView()
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" && previousWasCR {
-                previousWasCR = false
-                continue
-            }
-            previousWasCR = scalar == "\r"
-            if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{85}" {
-                lines.append(trim(current))
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(scalar)
-            }
+        let scalars = Array(text.unicodeScalars)
+        var lineStart = 0
+        var index = 0
+        func emit(_ end: Int) {
+            var first = lineStart
+            var last = end
+            while first < last, isWhitespace(scalars[first]) { first += 1 }
+            while last > first, isWhitespace(scalars[last - 1]) { last -= 1 }
+            var line = String.UnicodeScalarView()
+            line.append(contentsOf: scalars[first..<last])
+            lines.append(String(line))
         }
-        lines.append(trim(current))
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{85}" {
+                emit(index)
+                if scalar == "\r", index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        emit(scalars.count)
         return lines
-    }
-
-    private static func trim(_ scalars: String.UnicodeScalarView) -> String {
-        var view = Substring.UnicodeScalarView(scalars)
-        while let first = view.first, isWhitespace(first) { view.removeFirst() }
-        while let last = view.last, isWhitespace(last) { view.removeLast() }
-        return String(view)
     }
 
     private static func describe(_ scalar: Unicode.Scalar) -> String {

@@ -1,5 +1,4 @@
 import CTICore
-import Foundation
 
 /// The JOSE protected header as read from a JWS. Untrusted until the signature is verified.
 public struct JOSEHeader: Sendable, Equatable, Codable {
@@ -46,9 +45,14 @@ public struct CompactJWS: Sendable {
         }
         let header: JOSEHeader
         do {
-            header = try JSONDecoder().decode(JOSEHeader.self, from: Data(headerBytes))
-        } catch {
-            throw SigningError.malformed("jws.header-malformed", "the JWS header is not a valid JOSE header (\(JSONErrorText.describe(error)))")
+            let reader = try JSONObjectReader(try JSONParser.parse(headerBytes), path: "header")
+            header = JOSEHeader(
+                alg: try reader.string("alg"), kid: try reader.optionalString("kid"), typ: try reader.optionalString("typ"),
+                crit: try reader.optionalStringArray("crit"))
+        } catch let error as JSONParser.Failure {
+            throw SigningError.malformed("jws.header-malformed", "the JWS header is not valid JSON (\(error))")
+        } catch let error as JSONObjectReader.Failure {
+            throw SigningError.malformed("jws.header-malformed", "the JWS header is not a valid JOSE header (\(error.description))")
         }
         self.compact = compact
         self.header = header

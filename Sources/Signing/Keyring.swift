@@ -29,9 +29,9 @@ public struct Keyring: Sendable, Equatable {
     public init(jsonBytes: [UInt8], source: String) throws {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(jsonBytes))
+            root = try JSONParser.parse(jsonBytes)
         } catch {
-            throw SigningError.malformed("keyring.malformed", "\(source): not valid JSON (\(JSONErrorText.describe(error)))")
+            throw SigningError.malformed("keyring.malformed", "\(source): not valid JSON (\(error))")
         }
         guard case let .object(members) = root else {
             throw SigningError.malformed("keyring.malformed", "\(source): expected a JSON object with a \"keys\" array (a JWK Set)")
@@ -61,6 +61,15 @@ public struct Keyring: Sendable, Equatable {
     /// Loads the keyring at `path`, or an empty one if there is no file yet.
     public static func loadOrEmpty(_ path: String) throws -> Keyring {
         SafeFile.exists(path) ? try load(path) : Keyring()
+    }
+
+    /// The keyrings (`*.jwks`) in `directory` that hold `publicKey`, sorted by name: how
+    /// `license issue` finds the keyring beside a private key when none is named.
+    public static func keyrings(holding publicKey: PublicVerificationKey, inDirectory directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".jwks") }.sorted().map { directory + "/" + $0 }.filter { path in
+            (try? load(path))?.keys.contains { $0.key == publicKey } == true
+        }
     }
 
     /// Pretty, sorted JSON: stable under rewrite, so diffs of keyrings stay readable.

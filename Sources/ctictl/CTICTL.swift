@@ -19,9 +19,10 @@ struct CTICTL: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ParsableCommand
         do {
-            command = try CTICTL.parseAsRoot()
+            command = try FastPath.parse(arguments) ?? CTICTL.parseAsRoot(arguments)
         } catch {
             CTICTL.exit(withError: error)  // usage errors and --help, exit 64 or 0
         }
@@ -32,8 +33,21 @@ enum Main {
             Output.exit(exit.rawValue)
         } catch let error as CTIError {
             Output.exit(Output.report(error))
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            CTICTL.exit(withError: error)  // e.g. `ctictl help license`: ArgumentParser prints it
         } catch {
             Output.exit(Output.report(GenericCTIError(code: "internal", message: "internal error: \(error)", kind: .internal)))
         }
+    }
+}
+
+/// The commands that run at every client start are parsed directly, without building the
+/// whole command tree (ArgumentParser reflects over every command, which costs milliseconds
+/// of process start). Anything the direct parse does not accept (--help, a typo) goes through
+/// the full tree, so messages stay exactly as they are.
+enum FastPath {
+    static func parse(_ arguments: [String]) -> ParsableCommand? {
+        guard arguments.count > 2, arguments[0] == "license", arguments[1] == "verify" else { return nil }
+        return try? LicenseCommand.Verify.parse(Array(arguments.dropFirst(2)))
     }
 }

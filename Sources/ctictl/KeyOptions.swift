@@ -45,6 +45,17 @@ struct KeyringOption: ParsableArguments {
 
 /// The kid of a private key: given, or found by matching its public key in the keyring.
 enum SigningKeyLookup {
+    /// The keyring beside a key file that publishes its public key.
+    static func keyringBeside(key: String, publicKey: PublicVerificationKey) throws -> String {
+        let directory = SafeFile.parentDirectory(of: key)
+        guard let path = Keyring.keyrings(holding: publicKey, inDirectory: directory).first else {
+            throw usageError(
+                "usage.key-not-in-keyring",
+                "no keyring (*.jwks) in \(directory) holds the public key of \(key); pass the keyring that publishes it with --keyring")
+        }
+        return path
+    }
+
     static func kid(for key: PrivateSigningKey, explicit: String?, keyring: Keyring, keyringPath: String, keyPath: String) throws -> String {
         let match = keyring.keys.first { $0.key == key.publicKey }
         if let explicit {

@@ -39,7 +39,7 @@ extension LicenseCommand {
 
         @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
         @Option(help: "Key id of --key (default: found by its public key in the keyring).") var kid: String?
-        @Option(help: "Keyring holding the public key (default: keyring.jwks beside --key).") var keyring: String?
+        @Option(help: "Keyring holding the public key (default: the *.jwks beside --key that holds it).") var keyring: String?
         @Option(help: "Product id, e.g. datev-connector.") var product: String
         @Option(help: "Customer id (the license's subject).") var customer: String
         @Option(help: "Customer display name.") var customerName: String?
@@ -62,7 +62,7 @@ extension LicenseCommand {
             Output.format = output.format
             let request = try makeRequest()
             let privateKey = try passphrase.loadKey(key)
-            let keyringPath = keyring ?? SafeFile.parentDirectory(of: key) + "/keyring.jwks"
+            let keyringPath = try keyring ?? SigningKeyLookup.keyringBeside(key: key, publicKey: privateKey.publicKey)
             let ring = try Keyring.load(keyringPath)
             let signingKID = try SigningKeyLookup.kid(for: privateKey, explicit: kid, keyring: ring, keyringPath: keyringPath, keyPath: key)
             let ledger = try ledger.open()

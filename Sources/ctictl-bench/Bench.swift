@@ -1,0 +1,162 @@
+import CTICore
+import Crypto
+import Foundation
+import Licensing
+import Signing
+
+/// Benchmarks with a baseline in the same run, reported as ratios (docs/performance.md).
+///
+///   ctictl-bench verify [--seconds S]                     in-process verification vs raw Ed25519
+///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
+@main
+enum Bench {
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let mode = arguments.first else {
+            print("usage: ctictl-bench verify [--seconds S] | process --ctictl PATH [--runs N]")
+            exit(64)
+        }
+        func option(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        switch mode {
+        case "verify":
+            try InProcessBenchmark.run(seconds: Double(option("--seconds") ?? "3") ?? 3)
+        case "process":
+            guard let ctictl = option("--ctictl") else {
+                print("process: --ctictl PATH is required")
+                exit(64)
+            }
+            try ProcessBenchmark.run(ctictl: ctictl, runs: Int(option("--runs") ?? "200") ?? 200)
+        default:
+            print("unknown mode \(mode)")
+            exit(64)
+        }
+    }
+}
+
+/// Measures a closure's rate over a fixed wall-clock budget, after a warm-up.
+func rate(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<200 { try body() }
+    var iterations = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    let budget = UInt64(seconds * 1e9)
+    var elapsed: UInt64 = 0
+    repeat {
+        for _ in 0..<100 { try body() }
+        iterations += 100
+        elapsed = DispatchTime.now().uptimeNanoseconds - start
+    } while elapsed < budget
+    return Double(iterations) / (Double(elapsed) / 1e9)
+}
+
+enum InProcessBenchmark {
+    static func run(seconds: Double) throws {
+        let privateKey = Curve25519.Signing.PrivateKey()
+        let jwk = JWK(kid: "bench", key: .ed25519(privateKey.publicKey))
+        let keyring = Keyring(keys: [jwk])
+        let issuer = LicenseIssuer(key: .ed25519(privateKey), kid: "bench")
+        let now = Int64(Date().timeIntervalSince1970)
+        let request = LicenseRequest(
+            customerID: "K-10023", customerName: "Kanzlei Muster Steuerberatung", product: "datev-connector", features: ["call-notes", "datev-transfer"],
+            seats: 25, pbx: PBXBinding(factors: [PBXFactor(kind: "instance-id", value: "SF-4711-0815")]), expires: now + 365 * 86_400,
+            maintenanceUntil: CivilDate(secondsSince1970: now + 365 * 86_400), graceDays: 14, orderID: "ORD-2026-0001")
+        let license = try issuer.sign(try request.claims(serial: "CTI-00001234", issuedAt: now))
+        let text = Array(license.text.utf8)
+        let verifier = LicenseVerifier(keyring: keyring)
+        let context = VerificationContext(now: now + 86_400, product: "datev-connector", pbxFactors: [PBXFactor(kind: "instance-id", value: "SF-4711-0815")])
+        guard try verifier.verify(text, in: context).status == .valid else { throw GenericCTIError(code: "bench", message: "license not valid", kind: .internal) }
+
+        let jws = try CompactJWS(compact: license.compact)
+        let signingInput = jws.signingInput
+        let signature = jws.signature
+        let publicKey = privateKey.publicKey
+        guard publicKey.isValidSignature(signature, for: signingInput) else { throw GenericCTIError(code: "bench", message: "raw verify failed", kind: .internal) }
+
+        var sink = 0
+        // Interleave rounds so that frequency drift hits both sides alike.
+        var raw: [Double] = []
+        var full: [Double] = []
+        for _ in 0..<3 {
+            raw.append(rate(seconds: seconds / 3) { if publicKey.isValidSignature(signature, for: signingInput) { sink += 1 } })
+            full.append(try rate(seconds: seconds / 3) { if try verifier.verify(text, in: context).status == .valid { sink += 1 } })
+        }
+        let rawRate = raw.sorted()[1]
+        let fullRate = full.sorted()[1]
+        print("license text: \(text.count) bytes, signing input \(signingInput.count) bytes")
+        print(String(format: "raw swift-crypto Ed25519 verify:        %9.0f /s  (%.1f µs)", rawRate, 1e6 / rawRate))
+        print(String(format: "ctictl verify (text→armor→JWS→policies): %9.0f /s  (%.1f µs)", fullRate, 1e6 / fullRate))
+        print(String(format: "ratio (target >= 0.85): %.3f", fullRate / rawRate))
+        if sink == 0 { print("") }
+    }
+}
+
+enum ProcessBenchmark {
+    static func run(ctictl: String, runs: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let privateKey = Curve25519.Signing.PrivateKey()
+        let keyring = Keyring(keys: [JWK(kid: "bench", key: .ed25519(privateKey.publicKey))])
+        let now = Int64(Date().timeIntervalSince1970)
+        let request = LicenseRequest(customerID: "K-10023", product: "datev-connector", features: ["call-notes"], seats: 25, expires: now + 365 * 86_400)
+        let license = try LicenseIssuer(key: .ed25519(privateKey), kid: "bench").sign(try request.claims(serial: "CTI-00001234", issuedAt: now))
+        let jws = try CompactJWS(compact: license.compact)
+        let paths = (
+            license: dir.appendingPathComponent("a.lic").path, keyring: dir.appendingPathComponent("k.jwks").path,
+            pub: dir.appendingPathComponent("pub.pem").path, input: dir.appendingPathComponent("input.bin").path,
+            sig: dir.appendingPathComponent("sig.bin").path)
+        try SafeFile.write(Array(license.text.utf8), to: paths.license)
+        try SafeFile.write(keyring.jsonBytes, to: paths.keyring)
+        try SafeFile.write(Array(privateKey.publicKey.pemRepresentation.utf8), to: paths.pub)
+        try SafeFile.write(jws.signingInput, to: paths.input)
+        try SafeFile.write(jws.signature, to: paths.sig)
+
+        let ours = [ctictl, "license", "verify", paths.license, "--keyring", paths.keyring, "--product", "datev-connector"]
+        let openssl = ["/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey", paths.pub, "-rawin", "-in", paths.input, "-sigfile", paths.sig]
+        guard spawn(ours) == 0 else { throw GenericCTIError(code: "bench", message: "ctictl verify failed", kind: .internal) }
+        guard spawn(openssl) == 0 else { throw GenericCTIError(code: "bench", message: "openssl verify failed", kind: .internal) }
+        for _ in 0..<10 {
+            _ = spawn(ours)
+            _ = spawn(openssl)
+        }
+        var oursTimes: [Double] = []
+        var opensslTimes: [Double] = []
+        var ratios: [Double] = []
+        for _ in 0..<runs {
+            let a = time { _ = spawn(ours) }
+            let b = time { _ = spawn(openssl) }
+            oursTimes.append(a)
+            opensslTimes.append(b)
+            ratios.append(a / b)
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print("runs: \(runs) each, interleaved")
+        print(String(format: "ctictl license verify:    median %.2f ms", median(oursTimes) * 1e3))
+        print(String(format: "openssl pkeyutl -verify:  median %.2f ms", median(opensslTimes) * 1e3))
+        print(String(format: "median of per-pair ratios ctictl/openssl (target <= 1.0): %.3f", median(ratios)))
+    }
+
+    static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// posix_spawn with output to /dev/null; returns the exit status.
+    static func spawn(_ arguments: [String]) -> Int32 {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (status >> 8) & 0xFF
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks with their baselines in the same run (figures go to docs/performance.md):
+#  1. in-process license verification vs raw swift-crypto Ed25519 verification;
+#  2. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`.
+# Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+flags=(-c release --static-swift-stdlib --scratch-path .build-release)
+swift build "${flags[@]}" --product ctictl 2>&1 | tail -n 1
+swift build "${flags[@]}" --product ctictl-bench 2>&1 | tail -n 1
+bin="$(swift build "${flags[@]}" --show-bin-path)"
+echo "== machine: $(nproc) cores, $(uname -m), $(openssl version)"
+echo "== 1. in-process verification"
+"$bin/ctictl-bench" verify --seconds 6
+echo "== 2. whole process"
+"$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"
