@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "CTICoreTests", dependencies: ["CTICore"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),

@@ -56,7 +56,7 @@ public enum JSONParser {
 
         mutating func object(depth: Int) throws(Failure) -> JSONValue {
             index += 1
-            var members: [String: JSONValue] = [:]
+            var members = [String: JSONValue](minimumCapacity: 12)  // most objects here are small
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1

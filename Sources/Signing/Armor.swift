@@ -45,45 +45,47 @@ public struct Armor: Sendable {
         return oneLine.hasPrefix("-") ? " " + oneLine : oneLine
     }
 
-    public func read(_ bytes: [UInt8]) throws -> ArmoredText {
-        var bytes = bytes[...]
+    public func read(_ input: [UInt8]) throws -> ArmoredText {
+        var bytes = input[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if bytes.allSatisfy({ Self.isWhitespaceByte($0) }) {
+        if bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
             throw SigningError.malformed("armor.empty", "the file is empty; expected a \(label.lowercased()) (\(beginLine) ...)")
         }
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+        guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else {
             throw SigningError.malformed("armor.not-text", "the file is not text (binary data or not UTF-8); expected a \(label.lowercased())")
         }
-        let lines = Self.splitLines(text)
-        let begins = lines.indices.filter { lines[$0] == beginLine }
-        let ends = lines.indices.filter { lines[$0] == endLine }
+        // Lines are worked on as byte ranges of the (valid UTF-8) input: license files are
+        // read at every client start, so no line becomes a String unless it must.
+        let lines = Self.trimmedLines(bytes)
+        let begin = Array(beginLine.utf8)
+        let end = Array(endLine.utf8)
+        let begins = lines.indices.filter { bytes[lines[$0].content].elementsEqual(begin) }
+        let ends = lines.indices.filter { bytes[lines[$0].content].elementsEqual(end) }
         if begins.count > 1 {
             throw SigningError.malformed("armor.multiple", "the file holds \(begins.count) \(label.lowercased())s; put each into its own file")
         }
-        guard let begin = begins.first else {
+        guard let beginIndex = begins.first else {
             if !ends.isEmpty {
                 throw SigningError.malformed("armor.truncated", "found \(endLine) but no \(beginLine): the beginning was cut off; copy the whole block")
             }
-            return try readBare(lines)
+            return try readBare(bytes, lines)
         }
-        guard let end = ends.first(where: { $0 > begin }) else {
+        guard let endIndex = ends.first(where: { $0 > beginIndex }) else {
             throw SigningError.malformed("armor.truncated", "found \(beginLine) but no \(endLine) after it: the text was cut off; copy the whole block")
         }
-        let compact = try collectToken(lines[(begin + 1)..<end], firstLineNumber: begin + 2)
-        let comments = lines[..<begin].filter { !$0.isEmpty }
-        return ArmoredText(compact: compact, comments: Array(comments))
+        let compact = try collectToken(bytes, lines, (beginIndex + 1)..<endIndex)
+        let comments = lines[..<beginIndex].filter { !$0.content.isEmpty }.map { String(decoding: bytes[$0.content], as: UTF8.self) }
+        return ArmoredText(compact: compact, comments: comments)
     }
 
     /// No armor: the bare compact JWS (the STARFACE module's "Lizenz" field), maybe wrapped.
-    private func readBare(_ lines: [String]) throws -> ArmoredText {
-        if let marker = lines.first(where: { $0.hasPrefix("-----BEGIN ") }) {
-            throw SigningError.malformed("armor.wrong-label", "found \(marker) where a \(beginLine) block was expected; is this the right kind of file?")
+    private func readBare(_ bytes: ArraySlice<UInt8>, _ lines: [Line]) throws -> ArmoredText {
+        let marker = Array("-----BEGIN ".utf8)
+        if let line = lines.first(where: { bytes[$0.content].starts(with: marker) }) {
+            throw SigningError.malformed(
+                "armor.wrong-label", "found \(String(decoding: bytes[line.content], as: UTF8.self)) where a \(beginLine) block was expected; is this the right kind of file?")
         }
-        let content = lines.enumerated().filter { !$0.element.isEmpty }
-        guard let first = content.first else {
-            throw SigningError.malformed("armor.empty", "the file is empty; expected a \(label.lowercased())")
-        }
-        let compact = try collectToken(content.map(\.element)[...], firstLineNumber: first.offset + 1, lineNumbers: content.map { $0.offset + 1 })
+        let compact = try collectToken(bytes, lines, lines.indices)
         let dots = compact.utf8.filter { $0 == UInt8(ascii: ".") }.count
         if dots > 2 && dots % 2 == 0 {
             throw SigningError.malformed("armor.multiple", "the text holds \(dots / 2) compact JWS tokens; put each \(label.lowercased()) into its own file")
@@ -91,22 +93,28 @@ public struct Armor: Sendable {
         return ArmoredText(compact: compact, comments: [])
     }
 
-    /// Joins the body lines, dropping whitespace; anything outside the JWS alphabet is an
+    /// Joins the given lines, dropping whitespace; anything outside the JWS alphabet is an
     /// error that names its line and column.
-    private func collectToken(_ lines: ArraySlice<String>, firstLineNumber: Int, lineNumbers: [Int]? = nil) throws -> String {
+    private func collectToken(_ bytes: ArraySlice<UInt8>, _ lines: [Line], _ selected: Range<Int>) throws -> String {
         var token: [UInt8] = []
-        for (offset, line) in lines.enumerated() {
-            var column = 0
-            for scalar in line.unicodeScalars {
-                column += 1
-                if Self.isWhitespace(scalar) { continue }
-                guard scalar.isASCII, Self.isTokenByte(UInt8(scalar.value)) else {
-                    let lineNumber = lineNumbers?[offset] ?? firstLineNumber + offset
+        token.reserveCapacity(bytes.count)
+        for lineIndex in selected {
+            let range = lines[lineIndex].content
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let byte = bytes[index]
+                if Self.isTokenByte(byte) {
+                    token.append(byte)
+                    index += 1
+                } else if let width = Self.whitespaceWidth(bytes, at: index) {
+                    index += width
+                } else {
+                    let column = String(decoding: bytes[lines[lineIndex].start..<index], as: UTF8.self).unicodeScalars.count + 1
+                    let scalar = String(decoding: bytes[index..<range.upperBound], as: UTF8.self).unicodeScalars.first ?? "?"
                     throw SigningError.malformed(
                         "armor.invalid-character",
-                        "line \(lineNumber), column \(column): character \(Self.describe(scalar)) cannot be part of a \(label.lowercased()); expected only A-Z a-z 0-9 - _ .")
+                        "line \(lineIndex + 1), column \(column): character \(Self.describe(scalar)) cannot be part of a \(label.lowercased()); expected only A-Z a-z 0-9 - _ .")
                 }
-                token.append(UInt8(scalar.value))
             }
         }
         guard !token.isEmpty else {
@@ -135,36 +143,68 @@ public struct Armor: Sendable {
         }
     }
 
-    private static func isWhitespaceByte(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+    /// The byte length of the whitespace character at `index` (UTF-8), or nil.
+    static func whitespaceWidth(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+        let byte = bytes[index]
+        if byte == 0x20 || (0x09...0x0D).contains(byte) { return 1 }
+        guard byte >= 0xC2 else { return nil }
+        let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        guard index + width <= bytes.endIndex,
+            let scalar = String(decoding: bytes[index..<(index + width)], as: UTF8.self).unicodeScalars.first,
+            isWhitespace(scalar)
+        else { return nil }
+        return width
     }
 
-    /// Lines split on LF, CRLF, CR, NEL or LINE SEPARATOR, each trimmed of whitespace at both
-    /// ends. Works on the scalars once, in linear time (license files are read at every start).
-    private static func splitLines(_ text: String) -> [String] {
-        var lines: [String] = []
-        let scalars = Array(text.unicodeScalars)
-        var lineStart = 0
-        var index = 0
-        func emit(_ end: Int) {
-            var first = lineStart
-            var last = end
-            while first < last, isWhitespace(scalars[first]) { first += 1 }
-            while last > first, isWhitespace(scalars[last - 1]) { last -= 1 }
-            var line = String.UnicodeScalarView()
-            line.append(contentsOf: scalars[first..<last])
-            lines.append(String(line))
+    /// A line of the input: where it starts, and its content without surrounding whitespace.
+    struct Line {
+        let start: Int
+        let content: Range<Int>
+    }
+
+    /// The lines of the text, trimmed of whitespace at both ends. Lines end at LF, CRLF, CR,
+    /// NEL (U+0085) and LINE SEPARATOR (U+2028).
+    private static func trimmedLines(_ bytes: ArraySlice<UInt8>) -> [Line] {
+        var lines: [Line] = []
+        var index = bytes.startIndex
+        var lineStart = index
+        var contentStart: Int?
+        var contentEnd = index
+        func finish(at end: Int) {
+            lines.append(Line(start: lineStart, content: contentStart.map { $0..<contentEnd } ?? end..<end))
+            contentStart = nil
         }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{85}" {
-                emit(index)
-                if scalar == "\r", index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
-                lineStart = index + 1
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                finish(at: index)
+                index += (byte == 0x0D && index + 1 < bytes.endIndex && bytes[index + 1] == 0x0A) ? 2 : 1
+                lineStart = index
+                continue
             }
-            index += 1
+            if byte == 0xC2, index + 1 < bytes.endIndex, bytes[index + 1] == 0x85 {
+                finish(at: index)
+                index += 2
+                lineStart = index
+                continue
+            }
+            if byte == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 {
+                finish(at: index)
+                index += 3
+                lineStart = index
+                continue
+            }
+            if let width = whitespaceWidth(bytes, at: index) {
+                index += width
+                continue
+            }
+            if contentStart == nil { contentStart = index }
+            // Advance over one whole UTF-8 character.
+            let width = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            index = min(index + width, bytes.endIndex)
+            contentEnd = index
         }
-        emit(scalars.count)
+        finish(at: index)
         return lines
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CTICore
+import Foundation
 
 /// The `ctictl` command. Commands parse flags, call one library function and render the
 /// result; logic lives in the libraries.
@@ -20,34 +21,50 @@ struct CTICTL: ParsableCommand {
 enum Main {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            if let fast = FastPath.verify(arguments) {
+                try fast.run()
+                return
+            }
+        } catch {
+            handle(error)
+        }
         let command: ParsableCommand
         do {
-            command = try FastPath.parse(arguments) ?? CTICTL.parseAsRoot(arguments)
+            command = try CTICTL.parseAsRoot(arguments)
         } catch {
             CTICTL.exit(withError: error)  // usage errors and --help, exit 64 or 0
         }
         do {
             var command = command
             try command.run()
-        } catch let exit as ExitCode {
-            Output.exit(exit.rawValue)
-        } catch let error as CTIError {
-            Output.exit(Output.report(error))
-        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
-            CTICTL.exit(withError: error)  // e.g. `ctictl help license`: ArgumentParser prints it
         } catch {
+            handle(error)
+        }
+    }
+
+    static func handle(_ error: Error) -> Never {
+        switch error {
+        case let exit as ExitCode:
+            Output.exit(exit.rawValue)
+        case let error as CTIError:
+            Output.exit(Output.report(error))
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
+            CTICTL.exit(withError: error)  // e.g. `ctictl help license`: ArgumentParser prints it
+        default:
             Output.exit(Output.report(GenericCTIError(code: "internal", message: "internal error: \(error)", kind: .internal)))
         }
     }
 }
 
-/// The commands that run at every client start are parsed directly, without building the
-/// whole command tree (ArgumentParser reflects over every command, which costs milliseconds
-/// of process start). Anything the direct parse does not accept (--help, a typo) goes through
-/// the full tree, so messages stay exactly as they are.
+/// The command that runs at every client start, `license verify`, is parsed without
+/// ArgumentParser (see `VerifyRun.fastParse`). `CTICTL_NO_FAST_PATH=1` turns this off, so
+/// tests can compare both paths.
 enum FastPath {
-    static func parse(_ arguments: [String]) -> ParsableCommand? {
+    static func verify(_ arguments: [String]) -> VerifyRun? {
         guard arguments.count > 2, arguments[0] == "license", arguments[1] == "verify" else { return nil }
-        return try? LicenseCommand.Verify.parse(Array(arguments.dropFirst(2)))
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["CTICTL_NO_FAST_PATH"] == nil else { return nil }
+        return VerifyRun.fastParse(Array(arguments.dropFirst(2)), environment: environment)
     }
 }

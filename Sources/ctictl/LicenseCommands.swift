@@ -130,35 +130,10 @@ extension LicenseCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            Output.format = output.format
-            let ring = try Keyring.load(try keyring.path())
-            let bytes = try InputFile.read(file)
-            let now = try at.map { try DateArgument.start($0, option: "--at") } ?? Int64(Date().timeIntervalSince1970)
-            let context = VerificationContext(now: now, product: product, pbxFactors: pbx.factors, allowDevelopmentKeys: allowDevelopmentKeys)
-            let result: LicenseVerification
-            do {
-                result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
-            } catch let error as SigningError {
-                throw error.naming(file)
-            } catch let error as LicenseError {
-                throw LicenseError(error.code, "\(file): \(error.message)", kind: error.kind)
-            }
-            switch output.format {
-            case .json:
-                struct Body: Encodable {
-                    let file: String
-                    let checkedAt: String
-                    let verification: LicenseVerification
-                }
-                Output.json(Body(file: file, checkedAt: UTCTimestamp.format(now), verification: result), schema: "ctictl.license-verify/1")
-            case .text:
-                Output.print(VerificationText.render(result, file: file, explain: explain, output: output))
-            }
-            switch result.status {
-            case .valid: return
-            case .validWithWarnings: throw ExitCode(2)
-            case .invalid: throw ExitCode(1)
-            }
+            try VerifyRun(
+                file: file, keyring: try keyring.path(), product: product, pbxFactors: pbx.factors, at: at,
+                allowDevelopmentKeys: allowDevelopmentKeys, explain: explain, format: output.format, language: output.lang
+            ).run()
         }
     }
 

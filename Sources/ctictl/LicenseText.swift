@@ -3,7 +3,8 @@ import Licensing
 
 /// Text rendering of verification results for people.
 enum VerificationText {
-    static func render(_ result: LicenseVerification, file: String, explain: Bool, output: OutputOptions) -> String {
+    static func render(_ result: LicenseVerification, file: String, explain: Bool, language: Language) -> String {
+        func text(_ localized: LocalizedText) -> String { language == .de ? localized.de : localized.en }
         var lines: [String] = []
         let headline: String
         switch result.status {
@@ -27,8 +28,8 @@ enum VerificationText {
                 lines.append("  [\(policy.verdict.rawValue)] \(policy.name)")
             }
             for finding in policy.findings {
-                lines.append("    \(finding.severity.rawValue): \(output.text(finding.message)) [\(finding.code)]")
-                if let fix = finding.fix { lines.append("      fix: \(output.text(fix))") }
+                lines.append("    \(finding.severity.rawValue): \(text(finding.message)) [\(finding.code)]")
+                if let fix = finding.fix { lines.append("      fix: \(text(fix))") }
             }
         }
         return lines.joined(separator: "\n")

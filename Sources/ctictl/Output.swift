@@ -20,9 +20,6 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages in text output: en or de.")
     var lang: Language = .en
 
-    func text(_ localized: LocalizedText) -> String {
-        lang == .de ? localized.de : localized.en
-    }
 }
 
 /// JSON output: every document carries a `schema` name and version first.
