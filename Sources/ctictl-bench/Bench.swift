@@ -10,7 +10,16 @@ import Signing
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
 @main
 enum Bench {
-    static func main() throws {
+    static func main() {
+        do {
+            try run()
+        } catch {
+            print("ctictl-bench: \(error)")
+            exit(70)
+        }
+    }
+
+    static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
             print("usage: ctictl-bench verify [--seconds S] | process --ctictl PATH [--runs N]")

@@ -63,8 +63,7 @@ enum Main {
 enum FastPath {
     static func verify(_ arguments: [String]) -> VerifyRun? {
         guard arguments.count > 2, arguments[0] == "license", arguments[1] == "verify" else { return nil }
-        let environment = ProcessInfo.processInfo.environment
-        guard environment["CTICTL_NO_FAST_PATH"] == nil else { return nil }
-        return VerifyRun.fastParse(Array(arguments.dropFirst(2)), environment: environment)
+        guard EnvironmentVariables.value("CTICTL_NO_FAST_PATH") == nil else { return nil }
+        return VerifyRun.fastParse(Array(arguments.dropFirst(2)), keyringFromEnvironment: EnvironmentVariables.value("CTICTL_KEYRING"))
     }
 }

@@ -19,7 +19,7 @@ struct PassphraseOptions: ParsableArguments {
             guard !line.isEmpty else { throw usageError("usage.passphrase-empty", "\(passphraseFile): the passphrase file is empty") }
             return Array(line.utf8)
         }
-        if fromEnvironment, let value = ProcessInfo.processInfo.environment[Self.environmentVariable], !value.isEmpty {
+        if fromEnvironment, let value = EnvironmentVariables.value(Self.environmentVariable) {
             return Array(value.utf8)
         }
         return nil
@@ -37,7 +37,7 @@ struct KeyringOption: ParsableArguments {
 
     func path(default fallback: String? = nil) throws -> String {
         if let keyring { return keyring }
-        if let value = ProcessInfo.processInfo.environment["CTICTL_KEYRING"], !value.isEmpty { return value }
+        if let value = EnvironmentVariables.value("CTICTL_KEYRING") { return value }
         if let fallback { return fallback }
         throw usageError("usage.keyring-missing", "no keyring given: pass --keyring FILE or set CTICTL_KEYRING")
     }

@@ -66,7 +66,7 @@ extension LicenseCommand {
             let ring = try Keyring.load(keyringPath)
             let signingKID = try SigningKeyLookup.kid(for: privateKey, explicit: kid, keyring: ring, keyringPath: keyringPath, keyPath: key)
             let ledger = try ledger.open()
-            let now = Int64(Date().timeIntervalSince1970)
+            let now = SystemClock.now()
             let outcome = try ledger.issue(request, with: LicenseIssuer(key: privateKey, kid: signingKID), now: now)
             let entry: LedgerEntry
             let isNew: Bool

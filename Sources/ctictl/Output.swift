@@ -41,15 +41,15 @@ enum Output {
     nonisolated(unsafe) static var format: OutputFormat = .text
 
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardStream.output.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardStream.error.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     static func json<Body: Encodable>(_ body: Body, schema: String) {
-        FileHandle.standardOutput.write(Data(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body))))
+        StandardStream.output.write(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body)))
     }
 
     /// Prints an error in one line (and as JSON on stdout with --format json); returns the

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CTICore
-import Foundation
 import Licensing
 import Signing
 
@@ -21,7 +20,7 @@ struct VerifyRun {
         Output.format = format
         let ring = try Keyring.load(keyring)
         let bytes = try InputFile.read(file)
-        let now = try at.map { try DateArgument.start($0, option: "--at") } ?? Int64(Date().timeIntervalSince1970)
+        let now = try at.map { try DateArgument.start($0, option: "--at") } ?? SystemClock.now()
         let context = VerificationContext(now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys)
         let result: LicenseVerification
         do {
@@ -54,7 +53,7 @@ struct VerifyRun {
     /// options; anything else (help, a typo, a repeated option, a missing keyring) returns
     /// nil and goes through ArgumentParser, so messages are unchanged. A test runs both paths
     /// on the same arguments and compares the results.
-    static func fastParse(_ arguments: [String], environment: [String: String]) -> VerifyRun? {
+    static func fastParse(_ arguments: [String], keyringFromEnvironment: String?) -> VerifyRun? {
         var file: String?
         var values: [String: String] = [:]
         var flags: Set<String> = []
@@ -91,7 +90,7 @@ struct VerifyRun {
                 return nil
             }
         }
-        guard let file, let keyring = values["--keyring"] ?? environment["CTICTL_KEYRING"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        guard let file, let keyring = values["--keyring"] ?? keyringFromEnvironment else {
             return nil
         }
         guard let format = OutputFormat(rawValue: values["--format"] ?? "text"), let language = Language(rawValue: values["--lang"] ?? "en") else {
