@@ -10,16 +10,26 @@ public enum JSONParser {
     }
 
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws(Failure) -> JSONValue where Bytes.Element == UInt8 {
-        var reader = Reader(bytes: Array(bytes))
-        reader.skipWhitespace()
-        let value = try reader.value(depth: 0)
-        reader.skipWhitespace()
-        guard reader.index == reader.bytes.count else { throw Failure(offset: reader.index, reason: "unexpected text after the JSON value") }
-        return value
+        let array = Array(bytes)
+        // Parsing over a buffer pointer spares a bounds check per byte (licenses are parsed at
+        // every client start); every access below is guarded by an explicit index check.
+        let result: Result<JSONValue, Failure> = array.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer)
+            do throws(Failure) {
+                reader.skipWhitespace()
+                let value = try reader.value(depth: 0)
+                reader.skipWhitespace()
+                guard reader.index == buffer.count else { throw Failure(offset: reader.index, reason: "unexpected text after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         mutating func skipWhitespace() {

@@ -46,17 +46,25 @@ public struct Armor: Sendable {
     }
 
     public func read(_ input: [UInt8]) throws -> ArmoredText {
-        var bytes = input[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
+        // Worked on through a buffer pointer (license files are read at every client start);
+        // every index below stays within `start..<buffer.count`.
+        try input.withUnsafeBufferPointer { buffer in
+            let start = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            return try read(buffer, from: start)
+        }
+    }
+
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws -> ArmoredText {
+        let body = bytes[start...]
+        if body.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
             throw SigningError.malformed("armor.empty", "the file is empty; expected a \(label.lowercased()) (\(beginLine) ...)")
         }
-        guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else {
+        guard !body.contains(0), String(validating: body, as: UTF8.self) != nil else {
             throw SigningError.malformed("armor.not-text", "the file is not text (binary data or not UTF-8); expected a \(label.lowercased())")
         }
-        // Lines are worked on as byte ranges of the (valid UTF-8) input: license files are
-        // read at every client start, so no line becomes a String unless it must.
-        let lines = Self.trimmedLines(bytes)
+        // Lines are byte ranges of the (valid UTF-8) input: no line becomes a String unless
+        // it must.
+        let lines = Self.trimmedLines(bytes, from: start)
         let begin = Array(beginLine.utf8)
         let end = Array(endLine.utf8)
         let begins = lines.indices.filter { bytes[lines[$0].content].elementsEqual(begin) }
@@ -79,7 +87,7 @@ public struct Armor: Sendable {
     }
 
     /// No armor: the bare compact JWS (the STARFACE module's "Lizenz" field), maybe wrapped.
-    private func readBare(_ bytes: ArraySlice<UInt8>, _ lines: [Line]) throws -> ArmoredText {
+    private func readBare(_ bytes: UnsafeBufferPointer<UInt8>, _ lines: [Line]) throws -> ArmoredText {
         let marker = Array("-----BEGIN ".utf8)
         if let line = lines.first(where: { bytes[$0.content].starts(with: marker) }) {
             throw SigningError.malformed(
@@ -95,7 +103,7 @@ public struct Armor: Sendable {
 
     /// Joins the given lines, dropping whitespace; anything outside the JWS alphabet is an
     /// error that names its line and column.
-    private func collectToken(_ bytes: ArraySlice<UInt8>, _ lines: [Line], _ selected: Range<Int>) throws -> String {
+    private func collectToken(_ bytes: UnsafeBufferPointer<UInt8>, _ lines: [Line], _ selected: Range<Int>) throws -> String {
         var token: [UInt8] = []
         token.reserveCapacity(bytes.count)
         for lineIndex in selected {
@@ -144,12 +152,12 @@ public struct Armor: Sendable {
     }
 
     /// The byte length of the whitespace character at `index` (UTF-8), or nil.
-    static func whitespaceWidth(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+    static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         let byte = bytes[index]
         if byte == 0x20 || (0x09...0x0D).contains(byte) { return 1 }
         guard byte >= 0xC2 else { return nil }
         let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-        guard index + width <= bytes.endIndex,
+        guard index + width <= bytes.count,
             let scalar = String(decoding: bytes[index..<(index + width)], as: UTF8.self).unicodeScalars.first,
             isWhitespace(scalar)
         else { return nil }
@@ -164,9 +172,9 @@ public struct Armor: Sendable {
 
     /// The lines of the text, trimmed of whitespace at both ends. Lines end at LF, CRLF, CR,
     /// NEL (U+0085) and LINE SEPARATOR (U+2028).
-    private static func trimmedLines(_ bytes: ArraySlice<UInt8>) -> [Line] {
+    private static func trimmedLines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [Line] {
         var lines: [Line] = []
-        var index = bytes.startIndex
+        var index = start
         var lineStart = index
         var contentStart: Int?
         var contentEnd = index
@@ -174,24 +182,30 @@ public struct Armor: Sendable {
             lines.append(Line(start: lineStart, content: contentStart.map { $0..<contentEnd } ?? end..<end))
             contentStart = nil
         }
-        while index < bytes.endIndex {
+        while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x0A || byte == 0x0D {
                 finish(at: index)
-                index += (byte == 0x0D && index + 1 < bytes.endIndex && bytes[index + 1] == 0x0A) ? 2 : 1
+                index += (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
                 lineStart = index
                 continue
             }
-            if byte == 0xC2, index + 1 < bytes.endIndex, bytes[index + 1] == 0x85 {
+            if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
                 finish(at: index)
                 index += 2
                 lineStart = index
                 continue
             }
-            if byte == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 {
+            if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 {
                 finish(at: index)
                 index += 3
                 lineStart = index
+                continue
+            }
+            if byte > 0x20 && byte < 0x80 {  // the common case: visible ASCII
+                if contentStart == nil { contentStart = index }
+                index += 1
+                contentEnd = index
                 continue
             }
             if let width = whitespaceWidth(bytes, at: index) {
@@ -201,7 +215,7 @@ public struct Armor: Sendable {
             if contentStart == nil { contentStart = index }
             // Advance over one whole UTF-8 character.
             let width = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-            index = min(index + width, bytes.endIndex)
+            index = min(index + width, bytes.count)
             contentEnd = index
         }
         finish(at: index)

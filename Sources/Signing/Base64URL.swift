@@ -39,14 +39,20 @@ public enum Base64URL {
 
     /// Decodes canonical base64url; returns nil for anything else.
     public static func decode<Text: Collection>(_ text: Text) -> [UInt8]? where Text.Element == UInt8 {
+        if let result = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return result }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = text.count
         if count % 4 == 1 { return nil }
         var output = [UInt8]()
         output.reserveCapacity(count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
+        let table = decodeTable
         for char in text {
-            let value = decodeTable[Int(char)]
+            let value = table[Int(char)]
             if value == 0xFF { return nil }
             accumulator = (accumulator << 6) | UInt32(value)
             bits += 6

@@ -97,6 +97,17 @@ enum InProcessBenchmark {
         print(String(format: "raw swift-crypto Ed25519 verify:        %9.0f /s  (%.1f µs)", rawRate, 1e6 / rawRate))
         print(String(format: "ctictl verify (text→armor→JWS→policies): %9.0f /s  (%.1f µs)", fullRate, 1e6 / fullRate))
         print(String(format: "ratio (target >= 0.85): %.3f  (median of 5 interleaved rounds each)", fullRate / rawRate))
+        // Where the difference goes: each step alone.
+        let armored = try LicenseFormat.armor.read(text)
+        let steps: [(String, () throws -> Void)] = [
+            ("armor read", { sink += try LicenseFormat.armor.read(text).compact.utf8.count }),
+            ("JWS parse (base64url, header JSON)", { sink += try CompactJWS(compact: armored.compact).payload.count }),
+            ("claims JSON", { sink += try LicenseFormat.claims(of: jws).cti.seats }),
+        ]
+        for (name, step) in steps {
+            let stepRate = try rate(seconds: seconds / 10, step)
+            print("  " + name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%6.2f µs", 1e6 / stepRate))
+        }
         if sink == 0 { print("") }
     }
 }
