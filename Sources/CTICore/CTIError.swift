@@ -35,6 +35,21 @@ extension CTIError {
     public var description: String { message }
 }
 
+/// The common shape of the modules' error types (`SigningError`, `LicenseError`, ...): a
+/// type per layer, so callers can catch one layer's errors, with one implementation.
+public protocol LayerError: CTIError {
+    init(_ code: String, _ message: String, kind: FailureKind)
+}
+
+extension LayerError {
+    public static func malformed(_ code: String, _ message: String) -> Self { Self(code, message, kind: .malformedInput) }
+    public static func invalid(_ code: String, _ message: String) -> Self { Self(code, message, kind: .invalid) }
+    public static func usage(_ code: String, _ message: String) -> Self { Self(code, message, kind: .usage) }
+
+    /// The same error with the input's name in front, for messages that must name the file.
+    public func naming(_ source: String) -> Self { Self(code, "\(source): \(message)", kind: kind) }
+}
+
 /// A general-purpose error for cases that need no type of their own.
 public struct GenericCTIError: CTIError {
     public let code: String

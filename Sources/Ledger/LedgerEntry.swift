@@ -53,12 +53,12 @@ public enum IssueOutcome: Sendable {
 }
 
 /// The ledger's errors: a conflicting order, an unusable database.
-public struct LedgerError: CTIError {
+public struct LedgerError: LayerError {
     public let code: String
     public let message: String
     public let kind: FailureKind
 
-    init(_ code: String, _ message: String, kind: FailureKind) {
+    public init(_ code: String, _ message: String, kind: FailureKind) {
         self.code = code
         self.message = message
         self.kind = kind

@@ -150,7 +150,7 @@ extension LicenseClaims {
 }
 
 /// Errors of the license layer (a license that cannot be read, a request that makes no sense).
-public struct LicenseError: CTIError {
+public struct LicenseError: LayerError {
     public let code: String
     public let message: String
     public let kind: FailureKind
@@ -159,13 +159,5 @@ public struct LicenseError: CTIError {
         self.code = code
         self.message = message
         self.kind = kind
-    }
-
-    static func malformed(_ code: String, _ message: String) -> LicenseError {
-        LicenseError(code, message, kind: .malformedInput)
-    }
-
-    static func usage(_ code: String, _ message: String) -> LicenseError {
-        LicenseError(code, message, kind: .usage)
     }
 }

@@ -151,6 +151,8 @@ extension LicenseCommand {
                 inspected = try LicenseInspector.inspect(try InputFile.read(file))
             } catch let error as SigningError {
                 throw error.naming(file)
+            } catch let error as LicenseError {
+                throw error.naming(file)
             }
             switch output.format {
             case .json: Output.json(inspected, schema: "ctictl.license-inspect/1")

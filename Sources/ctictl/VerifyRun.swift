@@ -28,7 +28,7 @@ struct VerifyRun {
         } catch let error as SigningError {
             throw error.naming(file)
         } catch let error as LicenseError {
-            throw LicenseError(error.code, "\(file): \(error.message)", kind: error.kind)
+            throw error.naming(file)
         }
         switch format {
         case .json:
