@@ -35,6 +35,7 @@ let package = Package(
             name: "Ledger",
             dependencies: [
                 "Licensing",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,7 +9,7 @@ import Logging
 /// is written, so no license exists that the ledger does not know.
 public final class LicenseLedger: Sendable {
     public let path: String
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private static let logger = Logger(label: "ctictl.ledger")
 
     /// Opens (creating it and its directory on first use) and migrates the ledger.
@@ -56,6 +56,36 @@ public final class LicenseLedger: Sendable {
                 CREATE INDEX licenses_product ON licenses(product);
                 """)
         }
+        migrator.registerMigration("v2-revocations-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE revocations (
+                    serial TEXT PRIMARY KEY REFERENCES licenses(serial),
+                    revoked_at INTEGER NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE TABLE revocation_exports (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    exported_at INTEGER NOT NULL,
+                    kid TEXT NOT NULL,
+                    count INTEGER NOT NULL
+                );
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    event TEXT NOT NULL,
+                    serial TEXT,
+                    details TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+            // Licenses issued before the audit log existed enter it now, in issue order.
+            for row in try Row.fetchAll(db, sql: "SELECT serial, order_id, issued_at, token FROM licenses ORDER BY id") {
+                try AuditLog.append(
+                    db, at: row["issued_at"], event: .issued, serial: row["serial"],
+                    details: AuditLog.issueDetails(orderID: row["order_id"], token: row["token"]))
+            }
+        }
         return migrator
     }
 
@@ -99,6 +129,7 @@ public final class LicenseLedger: Sendable {
             try db.execute(
                 sql: "UPDATE licenses SET serial = ?, claims_json = ?, token = ? WHERE id = ?",
                 arguments: [serial, claimsJSON, license.compact, db.lastInsertedRowID])
+            try AuditLog.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
             Self.logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
                 throw LedgerError("ledger.internal", "\(self.path): the license just issued is missing", kind: .internal)
@@ -120,14 +151,14 @@ public final class LicenseLedger: Sendable {
         }
     }
 
-    private static func entry(_ row: Row) throws -> LedgerEntry {
+    static func entry(_ row: Row) throws -> LedgerEntry {
         LedgerEntry(
             serial: row["serial"], orderID: row["order_id"], customerID: row["customer_id"], customerName: row["customer_name"],
             product: row["product"], seats: row["seats"], kid: row["kid"], issuedAt: row["issued_at"], expiresAt: row["expires_at"],
             status: row["status"], token: row["token"], requestJSON: row["request_json"])
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
             // deadlocking on a lock upgrade.
@@ -144,7 +175,7 @@ public final class LicenseLedger: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
         } catch let error as DatabaseError {

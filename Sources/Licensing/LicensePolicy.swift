@@ -19,7 +19,7 @@ public struct SignedLicenseFacts: Sendable {
 /// The policies of a standard verification, in the order `--explain` shows them.
 public enum StandardPolicies {
     public static var all: [any LicensePolicy] {
-        [SigningKeyPolicy(), ValidityPolicy(), ProductPolicy(), PBXBindingPolicy()]
+        [SigningKeyPolicy(), ValidityPolicy(), ProductPolicy(), PBXBindingPolicy(), SeatsPolicy(), MaintenancePolicy(), RevocationPolicy(), ClockPolicy()]
     }
 }
 

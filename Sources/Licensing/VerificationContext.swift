@@ -11,11 +11,36 @@ public struct VerificationContext: Sendable {
     public var pbxFactors: [PBXFactor]
     /// Accept licenses signed by development keys (never in production).
     public var allowDevelopmentKeys: Bool
+    /// Users with the right to use the product (STARFACE users with "UCI"), if known.
+    public var activeUsers: Int?
+    /// Publication date of the release being run, for the maintenance policy.
+    public var releaseDate: CivilDate?
+    /// A verified revocation list, if the caller has one.
+    public var revocations: VerifiedRevocationList?
+    /// What this installation remembers (latest time seen, highest revocation sequence).
+    public var state: VerifierState?
+    /// How far the clock may go back behind the latest time seen before it counts as set back.
+    public var clockTolerance: Int64
+    /// How far a license's issue time may lie ahead of the clock.
+    public var allowedSkew: Int64
 
-    public init(now: Int64, product: String? = nil, pbxFactors: [PBXFactor] = [], allowDevelopmentKeys: Bool = false) {
+    public static let defaultClockTolerance: Int64 = 24 * 3600
+    public static let defaultAllowedSkew: Int64 = 3600
+
+    public init(
+        now: Int64, product: String? = nil, pbxFactors: [PBXFactor] = [], allowDevelopmentKeys: Bool = false, activeUsers: Int? = nil,
+        releaseDate: CivilDate? = nil, revocations: VerifiedRevocationList? = nil, state: VerifierState? = nil,
+        clockTolerance: Int64 = VerificationContext.defaultClockTolerance, allowedSkew: Int64 = VerificationContext.defaultAllowedSkew
+    ) {
         self.now = now
         self.product = product
         self.pbxFactors = pbxFactors
         self.allowDevelopmentKeys = allowDevelopmentKeys
+        self.activeUsers = activeUsers
+        self.releaseDate = releaseDate
+        self.revocations = revocations
+        self.state = state
+        self.clockTolerance = clockTolerance
+        self.allowedSkew = allowedSkew
     }
 }

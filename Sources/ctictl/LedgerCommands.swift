@@ -5,7 +5,7 @@ import Ledger
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger", abstract: "Look into the ledger of issued licenses.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, Verify.self])
 }
 
 extension LedgerCommand {
@@ -38,6 +38,37 @@ extension LedgerCommand {
                          $0.expiresAt.map { CivilDate(secondsSince1970: $0 - 1).description } ?? "perpetual", $0.orderID ?? "-", $0.status]
                     }))
             }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit chain and every license and revocation row against it; names each edited, inserted or deleted row.")
+
+        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let ledger = try ledger.open()
+            let problems = try ledger.verify()
+            switch output.format {
+            case .json:
+                struct Body: Encodable {
+                    let ledger: String
+                    let intact: Bool
+                    let problems: [LedgerProblem]
+                }
+                Output.json(Body(ledger: ledger.path, intact: problems.isEmpty, problems: problems), schema: "ctictl.ledger-verify/1")
+            case .text:
+                if problems.isEmpty {
+                    Output.print("\(ledger.path): intact (audit chain and every row check out)")
+                } else {
+                    Output.print("\(ledger.path): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+                    for problem in problems { Output.print("  \(problem.message) [\(problem.code)]") }
+                }
+            }
+            if !problems.isEmpty { throw ExitCode(1) }
         }
     }
 

@@ -8,7 +8,7 @@ import Signing
 struct LicenseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "license", abstract: "Issue, verify and inspect licenses.",
-        subcommands: [Issue.self, Verify.self, Inspect.self])
+        subcommands: [Issue.self, Verify.self, Inspect.self, Revoke.self])
 }
 
 /// The PBX identity factors, as given on the command line.
@@ -125,6 +125,10 @@ extension LicenseCommand {
         @Option(help: "The product that must be licensed.") var product: String?
         @OptionGroup var pbx: PBXOptions
         @Option(help: "Check as of this date or instant instead of now (YYYY-MM-DD or RFC 3339).") var at: String?
+        @Option(help: "Number of users with the product right; more than the seats fails.") var activeUsers: Int?
+        @Option(help: "Publication date of the release being run (YYYY-MM-DD), for the maintenance policy.") var releaseDate: String?
+        @Option(help: "A signed revocation list (from `ctictl revocations export`).") var revocations: String?
+        @Option(help: "State file of this installation: latest time seen, highest revocation list (created if missing).") var state: String?
         @Flag(help: "Accept licenses signed by development keys (testing only).") var allowDevelopmentKeys = false
         @Flag(help: "Show every policy with its verdict.") var explain = false
         @OptionGroup var output: OutputOptions
@@ -132,8 +136,29 @@ extension LicenseCommand {
         func run() throws {
             try VerifyRun(
                 file: file, keyring: try keyring.path(), product: product, pbxFactors: pbx.factors, at: at,
+                activeUsers: activeUsers, releaseDate: releaseDate, revocations: revocations, state: state,
                 allowDevelopmentKeys: allowDevelopmentKeys, explain: explain, format: output.format, language: output.lang
             ).run()
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a license in the ledger; it is listed in every revocation list exported afterwards.")
+
+        @Argument(help: "Serial, e.g. CTI-00000001.") var serial: String
+        @Option(help: "Why (kept in the ledger and the revocation list).") var reason: String
+        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let ledger = try ledger.open()
+            try ledger.revoke(serial: serial, reason: reason, now: SystemClock.now())
+            switch output.format {
+            case .json: Output.json(["serial": serial, "status": "revoked"], schema: "ctictl.license-revoke/1")
+            case .text: Output.print("Revoked \(serial). Export and ship a new revocation list: ctictl revocations export --key KEY.pem --out FILE")
+            }
         }
     }
 

@@ -11,6 +11,10 @@ struct VerifyRun {
     var product: String?
     var pbxFactors: [PBXFactor] = []
     var at: String?
+    var activeUsers: Int?
+    var releaseDate: String?
+    var revocations: String?
+    var state: String?
     var allowDevelopmentKeys = false
     var explain = false
     var format: OutputFormat = .text
@@ -21,7 +25,21 @@ struct VerifyRun {
         let ring = try Keyring.load(keyring)
         let bytes = try InputFile.read(file)
         let now = try at.map { try DateArgument.start($0, option: "--at") } ?? SystemClock.now()
-        let context = VerificationContext(now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys)
+        let saved = try state.map { try VerifierState.load($0) }
+        var list: VerifiedRevocationList?
+        if let revocations {
+            do {
+                list = try RevocationListVerifier(keyring: ring).verify(
+                    try InputFile.read(revocations), state: saved, allowDevelopmentKeys: allowDevelopmentKeys)
+            } catch let error as SigningError {
+                throw error.naming(revocations)
+            } catch let error as LicenseError {
+                throw error.naming(revocations)
+            }
+        }
+        let context = VerificationContext(
+            now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys, activeUsers: activeUsers,
+            releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") }, revocations: list, state: saved)
         let result: LicenseVerification
         do {
             result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
@@ -29,6 +47,10 @@ struct VerifyRun {
             throw error.naming(file)
         } catch let error as LicenseError {
             throw error.naming(file)
+        }
+        // Remember what was seen, unless the clock was found set back (never move it back).
+        if let state, let saved, !result.findings.contains(where: { $0.code == "clock.set-back" }), at == nil {
+            try saved.advanced(to: now, revocations: list).save(state)
         }
         switch format {
         case .json:
@@ -57,7 +79,10 @@ struct VerifyRun {
         var file: String?
         var values: [String: String] = [:]
         var flags: Set<String> = []
-        let valued: Set<String> = ["--keyring", "--product", "--pbx-id", "--pbx-mac", "--pbx-hostname", "--at", "--format", "--lang"]
+        let valued: Set<String> = [
+            "--keyring", "--product", "--pbx-id", "--pbx-mac", "--pbx-hostname", "--at", "--format", "--lang", "--active-users", "--release-date",
+            "--revocations", "--state",
+        ]
         let switches: Set<String> = ["--allow-development-keys", "--explain"]
         var index = 0
         while index < arguments.count {
@@ -96,10 +121,16 @@ struct VerifyRun {
         guard let format = OutputFormat(rawValue: values["--format"] ?? "text"), let language = Language(rawValue: values["--lang"] ?? "en") else {
             return nil
         }
+        var activeUsers: Int?
+        if let text = values["--active-users"] {
+            guard let number = Int(text) else { return nil }
+            activeUsers = number
+        }
         let factors = [(PBXFactor.instanceID, "--pbx-id"), (PBXFactor.mac, "--pbx-mac"), (PBXFactor.hostname, "--pbx-hostname")]
             .compactMap { kind, option in values[option].map { PBXFactor(kind: kind, value: $0) } }
         return VerifyRun(
             file: file, keyring: keyring, product: values["--product"], pbxFactors: factors, at: values["--at"],
+            activeUsers: activeUsers, releaseDate: values["--release-date"], revocations: values["--revocations"], state: values["--state"],
             allowDevelopmentKeys: flags.contains("--allow-development-keys"), explain: flags.contains("--explain"),
             format: format, language: language)
     }

@@ -1,0 +1,41 @@
+import CTICore
+import GRDB
+import Licensing
+import Signing
+
+extension LicenseLedger {
+    /// Revokes a license: recorded, audited, and included in every revocation list exported
+    /// from now on. Revoking twice is refused, naming the first revocation.
+    public func revoke(serial: String, reason: String, now: Int64) throws {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw LedgerError.usage("usage.reason-missing", "--reason must say why the license is revoked") }
+        try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE serial = ?", arguments: [serial]) != nil else {
+                throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
+            }
+            if let at = try Int64.fetchOne(db, sql: "SELECT revoked_at FROM revocations WHERE serial = ?", arguments: [serial]) {
+                throw LedgerError.invalid("ledger.already-revoked", "\(serial) was already revoked at \(UTCTimestamp.format(at))")
+            }
+            try db.execute(sql: "INSERT INTO revocations (serial, revoked_at, reason) VALUES (?, ?, ?)", arguments: [serial, now, trimmed])
+            try db.execute(sql: "UPDATE licenses SET status = 'revoked' WHERE serial = ?", arguments: [serial])
+            try AuditLog.append(db, at: now, event: .revoked, serial: serial, details: String(decoding: CanonicalJSON.compact(["reason": trimmed]), as: UTF8.self))
+        }
+    }
+
+    /// Signs the list of all revocations with the next sequence number; the export is
+    /// recorded and audited in the same transaction, so sequence numbers are never reused.
+    public func exportRevocations(key: PrivateSigningKey, kid: String, issuer: String = LicenseRequest.defaultIssuer, now: Int64) throws -> (text: String, claims: RevocationListClaims) {
+        try write { db in
+            let entries = try Row.fetchAll(db, sql: "SELECT serial, revoked_at, reason FROM revocations ORDER BY revoked_at, serial").map {
+                RevocationEntry(jti: $0["serial"], revokedAt: $0["revoked_at"], reason: $0["reason"])
+            }
+            try db.execute(sql: "INSERT INTO revocation_exports (exported_at, kid, count) VALUES (?, ?, ?)", arguments: [now, kid, entries.count])
+            let claims = RevocationListClaims(iss: issuer, iat: now, seq: db.lastInsertedRowID, revoked: entries)
+            let text = try RevocationListFormat.sign(claims, key: key, kid: kid)
+            try AuditLog.append(
+                db, at: now, event: .revocationsExported, serial: nil,
+                details: String(decoding: CanonicalJSON.compact(["seq": "\(claims.seq)", "count": "\(entries.count)", "kid": kid]), as: UTF8.self))
+            return (text, claims)
+        }
+    }
+}

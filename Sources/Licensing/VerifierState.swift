@@ -1,0 +1,54 @@
+import CTICore
+
+/// What a verifying installation remembers between runs: the latest time it has seen (to
+/// notice a clock set back) and the highest revocation list sequence (to refuse an older
+/// list). Kept in a small JSON file, rewritten atomically.
+///
+/// It detects: a clock set back more than the tolerance below a time this installation has
+/// already seen; a clock behind a signed time (a license's issue time). It cannot detect a
+/// clock that was wrong before the first run, one set back by less than the tolerance, or a
+/// state file that was deleted or replaced by an older copy — offline, nothing can.
+public struct VerifierState: Sendable, Equatable, Encodable {
+    public var highWaterMark: Int64?
+    public var revocationSequence: Int64?
+
+    public init(highWaterMark: Int64? = nil, revocationSequence: Int64? = nil) {
+        self.highWaterMark = highWaterMark
+        self.revocationSequence = revocationSequence
+    }
+
+    static let schema = "ctictl.verifier-state/1"
+
+    /// The state after a verification at `context.now` (with the list, if any, accepted).
+    public func advanced(to now: Int64, revocations: VerifiedRevocationList?) -> VerifierState {
+        var next = self
+        next.highWaterMark = max(highWaterMark ?? now, now)
+        if let list = revocations { next.revocationSequence = max(revocationSequence ?? list.claims.seq, list.claims.seq) }
+        return next
+    }
+
+    public static func load(_ path: String) throws -> VerifierState {
+        guard SafeFile.exists(path) else { return VerifierState() }
+        do {
+            let root = try JSONObjectReader(try JSONParser.parse(try SafeFile.read(path, limit: 64 * 1024)))
+            return VerifierState(highWaterMark: try root.optionalInteger("highWaterMark"), revocationSequence: try root.optionalInteger("revocationSequence"))
+        } catch let error as JSONParser.Failure {
+            throw LicenseError.malformed("state.malformed", "\(path): the verifier state is not valid JSON (\(error)); restore it from \(path).bak")
+        } catch let error as JSONObjectReader.Failure {
+            throw LicenseError.malformed("state.malformed", "\(path): \(error.description); restore it from \(path).bak")
+        }
+    }
+
+    public func save(_ path: String) throws {
+        struct File: Encodable {
+            let schema: String
+            let highWaterMark: Int64?
+            let revocationSequence: Int64?
+        }
+        let directory = SafeFile.parentDirectory(of: path)
+        if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
+        try SafeFile.write(
+            CanonicalJSON.pretty(File(schema: Self.schema, highWaterMark: highWaterMark, revocationSequence: revocationSequence)),
+            to: path, mode: 0o644, backup: true)
+    }
+}

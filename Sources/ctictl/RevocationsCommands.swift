@@ -1,0 +1,46 @@
+import ArgumentParser
+import CTICore
+import Ledger
+import Licensing
+import Signing
+
+struct RevocationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revocations", abstract: "Export signed revocation lists for offline clients.",
+        subcommands: [Export.self])
+}
+
+extension RevocationsCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign the list of all revoked serials with the next sequence number.")
+
+        @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
+        @Option(help: "Keyring holding the public key (default: the *.jwks beside --key that holds it).") var keyring: String?
+        @OptionGroup var ledger: LedgerOption
+        @Option(help: "Where to write the revocation list.") var out: String
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let privateKey = try passphrase.loadKey(key)
+            let keyringPath = try keyring ?? SigningKeyLookup.keyringBeside(key: key, publicKey: privateKey.publicKey)
+            let kid = try SigningKeyLookup.kid(for: privateKey, explicit: nil, keyring: try Keyring.load(keyringPath), keyringPath: keyringPath, keyPath: key)
+            let ledger = try ledger.open()
+            let exported = try ledger.exportRevocations(key: privateKey, kid: kid, now: SystemClock.now())
+            try SafeFile.write(Array(exported.text.utf8), to: out, mode: 0o644, backup: true)
+            switch output.format {
+            case .json:
+                struct Body: Encodable {
+                    let out: String
+                    let seq: Int64
+                    let serials: [String]
+                }
+                Output.json(Body(out: out, seq: exported.claims.seq, serials: exported.claims.revoked.map(\.jti)), schema: "ctictl.revocations-export/1")
+            case .text:
+                Output.print("Wrote revocation list \(exported.claims.seq) with \(exported.claims.revoked.count) serial\(exported.claims.revoked.count == 1 ? "" : "s"), signed by \"\(kid)\"\n  list: \(out)")
+            }
+        }
+    }
+}
