@@ -23,6 +23,9 @@ public struct VerificationContext: Sendable {
     public var clockTolerance: Int64
     /// How far a license's issue time may lie ahead of the clock.
     public var allowedSkew: Int64
+    /// Whether `now` was read from the system clock. An instant chosen by the caller (a
+    /// "what if" check with `--at`) says nothing about the clock, so the clock policy skips.
+    public var nowIsFromClock: Bool
 
     public static let defaultClockTolerance: Int64 = 24 * 3600
     public static let defaultAllowedSkew: Int64 = 3600
@@ -30,8 +33,10 @@ public struct VerificationContext: Sendable {
     public init(
         now: Int64, product: String? = nil, pbxFactors: [PBXFactor] = [], allowDevelopmentKeys: Bool = false, activeUsers: Int? = nil,
         releaseDate: CivilDate? = nil, revocations: VerifiedRevocationList? = nil, state: VerifierState? = nil,
-        clockTolerance: Int64 = VerificationContext.defaultClockTolerance, allowedSkew: Int64 = VerificationContext.defaultAllowedSkew
+        clockTolerance: Int64 = VerificationContext.defaultClockTolerance, allowedSkew: Int64 = VerificationContext.defaultAllowedSkew,
+        nowIsFromClock: Bool = true
     ) {
+        self.nowIsFromClock = nowIsFromClock
         self.now = now
         self.product = product
         self.pbxFactors = pbxFactors

@@ -39,7 +39,8 @@ struct VerifyRun {
         }
         let context = VerificationContext(
             now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys, activeUsers: activeUsers,
-            releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") }, revocations: list, state: saved)
+            releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") }, revocations: list, state: saved,
+            nowIsFromClock: at == nil)
         let result: LicenseVerification
         do {
             result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)

@@ -64,7 +64,7 @@ import Testing
         try generateKey()
         #expect(try issue().status == 0)
         let result = try verify("a.lic", ["--explain"])
-        for policy in ["signature", "signing-key", "validity", "product", "pbx-binding"] {
+        for policy in ["signature", "signing-key", "validity", "product", "pbx-binding", "seats", "maintenance", "revocation", "clock"] {
             #expect(result.stdout.contains("] \(policy)"), "missing \(policy)")
         }
     }

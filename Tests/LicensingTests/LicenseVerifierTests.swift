@@ -13,7 +13,7 @@ import Testing
         #expect(result.findings.isEmpty)
         #expect(result.license?.claims == license.claims)
         #expect(result.license?.algorithm == algorithm)
-        #expect(result.policies.map(\.name) == ["signature", "signing-key", "validity", "product", "pbx-binding"])
+        #expect(result.policies.map(\.name) == ["signature", "signing-key", "validity", "product", "pbx-binding", "seats", "maintenance", "revocation", "clock"])
         #expect(result.policies.allSatisfy { $0.verdict == .pass })
     }
 

@@ -1,0 +1,102 @@
+import CTICore
+import Testing
+@testable import Licensing
+@testable import Signing
+
+@Suite struct MorePolicyTests {
+    let fixture = LicenseFixture()
+
+    @Test func seatsAtTheLimitPassOneMoreFails() throws {
+        let text = try fixture.license { $0.seats = 10 }.text
+        let now = day("2026-06-01")
+        #expect(try fixture.verify(text, at: now).status == .valid)
+        let atLimit = try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: VerificationContext(now: now, activeUsers: 10))
+        #expect(atLimit.status == .valid)
+        let over = try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: VerificationContext(now: now, activeUsers: 11))
+        #expect(over.codes == ["license.seats-exceeded"])
+        #expect(over.findings[0].fix?.en.contains("Buy 1 more seat") == true)
+    }
+
+    @Test func maintenanceCoversReleasesUpToItsDate() throws {
+        let text = try fixture.license { $0.maintenanceUntil = CivilDate("2019-09-13") }.text
+        func check(_ release: String) throws -> LicenseVerification {
+            try LicenseVerifier(keyring: fixture.keyring).verify(
+                Array(text.utf8), in: VerificationContext(now: day("2026-06-01"), releaseDate: CivilDate(release)))
+        }
+        #expect(try check("2019-09-11").status == .valid)  // 2.4.4.1
+        #expect(try check("2019-09-13").status == .valid)  // 2.6, published on the last covered day
+        let newer = try check("2020-04-03")  // 2.6.1
+        #expect(newer.codes == ["license.maintenance-expired"])
+        #expect(newer.findings[0].message.en.contains("covers releases published up to 2019-09-13"))
+    }
+
+    func revocationList(seq: Int64, revoked: [String], key: PrivateSigningKey? = nil, kid: String? = nil) throws -> [UInt8] {
+        let claims = RevocationListClaims(iss: "ctictl", iat: day("2026-05-01"), seq: seq, revoked: revoked.map { RevocationEntry(jti: $0, revokedAt: day("2026-05-01"), reason: "test") })
+        return Array(try RevocationListFormat.sign(claims, key: key ?? fixture.key, kid: kid ?? fixture.kid).utf8)
+    }
+
+    @Test func aRevokedSerialFails() throws {
+        let text = try fixture.license().text
+        let list = try RevocationListVerifier(keyring: fixture.keyring).verify(try revocationList(seq: 3, revoked: ["CTI-00000042"]), state: nil)
+        let result = try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: VerificationContext(now: day("2026-06-01"), revocations: list))
+        #expect(result.codes == ["license.revoked"])
+        let other = try RevocationListVerifier(keyring: fixture.keyring).verify(try revocationList(seq: 4, revoked: ["CTI-00000043"]), state: nil)
+        #expect(try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: VerificationContext(now: day("2026-06-01"), revocations: other)).status == .valid)
+    }
+
+    @Test func anOlderRevocationListIsARollback() throws {
+        let verifier = RevocationListVerifier(keyring: fixture.keyring)
+        let state = VerifierState(revocationSequence: 5)
+        #expect(throws: Never.self) { _ = try verifier.verify(try revocationList(seq: 5, revoked: []), state: state) }
+        #expect(throws: Never.self) { _ = try verifier.verify(try revocationList(seq: 6, revoked: []), state: state) }
+        #expect {
+            _ = try verifier.verify(try revocationList(seq: 4, revoked: []), state: state)
+        } throws: { ($0 as? LicenseError)?.code == "revocations.rollback" }
+    }
+
+    @Test func revocationListsFromUntrustedKeysAreRefused() throws {
+        let stranger = LicenseFixture(kid: "stranger")
+        #expect {
+            _ = try RevocationListVerifier(keyring: fixture.keyring).verify(try revocationList(seq: 1, revoked: [], key: stranger.key, kid: "test-key"), state: nil)
+        } throws: { ($0 as? SigningError)?.code == "jws.signature-invalid" }
+        var revoked = fixture
+        revoked.jwk.status = .revoked
+        #expect {
+            _ = try RevocationListVerifier(keyring: revoked.keyring).verify(try revocationList(seq: 1, revoked: []), state: nil)
+        } throws: { ($0 as? LicenseError)?.code == "revocations.key-revoked" }
+        // A license is not a revocation list, even though both are signed by the same key.
+        #expect {
+            _ = try RevocationListVerifier(keyring: fixture.keyring).verify(Array(try fixture.license().text.utf8), state: nil)
+        } throws: { ($0 as? SigningError)?.code == "armor.wrong-label" || ($0 as? SigningError)?.code == "jws.wrong-type" }
+    }
+
+    @Test func aClockSetBackIsFound() throws {
+        let text = try fixture.license().text
+        let seen = day("2026-06-10")
+        func check(at now: Int64) throws -> LicenseVerification {
+            try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: VerificationContext(now: now, state: VerifierState(highWaterMark: seen)))
+        }
+        #expect(try check(at: seen + 5).status == .valid)
+        #expect(try check(at: seen - VerificationContext.defaultClockTolerance).status == .valid)  // within tolerance
+        let setBack = try check(at: seen - VerificationContext.defaultClockTolerance - 1)
+        #expect(setBack.codes == ["clock.set-back"])
+    }
+
+    @Test func aLicenseFromTheFutureMeansTheClockIsBehind() throws {
+        let text = try fixture.license().text  // issued 2026-01-15
+        let issued = LicenseFixture.issuedAt
+        let before = try fixture.verify(text, at: issued - VerificationContext.defaultAllowedSkew - 1)
+        #expect(before.codes.contains("clock.license-from-future"))
+        #expect(!(try fixture.verify(text, at: issued - VerificationContext.defaultAllowedSkew).codes.contains("clock.license-from-future")))
+        let whatIf = try LicenseVerifier(keyring: fixture.keyring).verify(
+            Array(text.utf8), in: VerificationContext(now: issued - 86_400 * 30, state: VerifierState(highWaterMark: issued), nowIsFromClock: false))
+        #expect(whatIf.codes == ["license.not-yet-valid"])  // an --at instant says nothing about the clock
+    }
+
+    @Test func stateAdvancesButNeverGoesBack() {
+        let state = VerifierState(highWaterMark: 1000, revocationSequence: 3)
+        #expect(state.advanced(to: 2000, revocations: nil).highWaterMark == 2000)
+        #expect(state.advanced(to: 500, revocations: nil).highWaterMark == 1000)
+        #expect(VerifierState().advanced(to: 7, revocations: nil) == VerifierState(highWaterMark: 7, revocationSequence: nil))
+    }
+}
