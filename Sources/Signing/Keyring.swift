@@ -17,12 +17,26 @@ public struct Keyring: Sendable, Equatable {
         keys.first { $0.kid == kid }
     }
 
-    /// Adds a key; refuses a kid that is already there (kids name keys for good).
+    /// Adds a key; refuses a kid that is already there (kids name keys for good). Adding the
+    /// very same key again changes nothing.
     public mutating func add(_ key: JWK) throws {
-        if self.key(withID: key.kid) != nil {
+        if let existing = self.key(withID: key.kid) {
+            if existing == key { return }
             throw SigningError("keyring.duplicate-kid", "a key with kid \"\(key.kid)\" is already in the keyring; choose another --kid", kind: .usage)
         }
         keys.append(key)
+    }
+
+    /// Sets a key's status (retire, revoke). Revoking is final: a revoked key is never
+    /// made active or retired again.
+    public mutating func setStatus(_ status: KeyStatus, forKID kid: String) throws {
+        guard let index = keys.firstIndex(where: { $0.kid == kid }) else {
+            throw SigningError("keyring.kid-unknown", "no key with kid \"\(kid)\" in the keyring", kind: .usage)
+        }
+        if keys[index].status == .revoked && status != .revoked {
+            throw SigningError("keyring.key-revoked", "key \"\(kid)\" is revoked; revocation is final (generate a new key)", kind: .usage)
+        }
+        keys[index].status = status
     }
 
     /// Parses JWKS bytes; `source` names the input in errors.

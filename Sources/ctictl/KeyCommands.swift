@@ -1,11 +1,12 @@
 import ArgumentParser
 import CTICore
+import Licensing
 import Signing
 
 struct KeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key", abstract: "Create, list and export signing keys.",
-        subcommands: [Generate.self, List.self, Export.self])
+        subcommands: [Generate.self, List.self, Export.self, Endorse.self, Retire.self, Revoke.self])
 }
 
 extension SigningAlgorithm: ExpressibleByArgument {}
@@ -100,6 +101,65 @@ extension KeyCommand {
         let notBefore: String?
         let expires: String?
         let thumbprint: String
+    }
+
+    struct Endorse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a trusted key vouch for a new key, so clients that trust only the old key accept the new one.")
+
+        @Option(help: "Private key file of the endorsing (trusted) key.") var key: String
+        @Option(help: "Key id of the new key to endorse; its public key must be in the keyring.") var kid: String
+        @OptionGroup var keyring: KeyringOption
+        @Option(help: "Where to write the endorsement.") var out: String
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let privateKey = try passphrase.loadKey(key)
+            let path = try keyring.path(default: nil)
+            let ring = try Keyring.load(path)
+            let endorserKID = try SigningKeyLookup.kid(for: privateKey, explicit: nil, keyring: ring, keyringPath: path, keyPath: key)
+            guard let endorsed = ring.key(withID: kid) else {
+                throw usageError("usage.kid-unknown", "kid \"\(kid)\" is not in \(path); generate it first (`ctictl key generate --kid \(kid)`)")
+            }
+            guard endorsed.kid != endorserKID else { throw usageError("usage.self-endorsement", "a key cannot endorse itself") }
+            let text = try KeyEndorsementFormat.sign(endorsed, by: privateKey, kid: endorserKID, now: SystemClock.now())
+            try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
+            switch output.format {
+            case .json: Output.json(["endorser": endorserKID, "endorsed": kid, "out": out], schema: "ctictl.key-endorse/1")
+            case .text: Output.print("Key \"\(endorserKID)\" endorses key \"\(kid)\"\n  endorsement: \(out) (ship it with licenses signed by \"\(kid)\"; verify with --endorsement)")
+            }
+        }
+    }
+
+    struct Retire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Retire a key: it signs nothing more, and still verifies what it signed while active.")
+
+        @Option(help: "Key id.") var kid: String
+        @OptionGroup var keyring: KeyringOption
+
+        func run() throws { try KeyStatusChange.apply(.retired, kid: kid, keyring: try keyring.path()) }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key (it was exposed): it verifies nothing any more. Final.")
+
+        @Option(help: "Key id.") var kid: String
+        @OptionGroup var keyring: KeyringOption
+
+        func run() throws { try KeyStatusChange.apply(.revoked, kid: kid, keyring: try keyring.path()) }
+    }
+
+    enum KeyStatusChange {
+        static func apply(_ status: KeyStatus, kid: String, keyring path: String) throws {
+            var ring = try Keyring.load(path)
+            try ring.setStatus(status, forKID: kid)
+            try ring.write(to: path)
+            Output.print("Key \"\(kid)\" is now \(status.rawValue) in \(path) (previous keyring kept as \(path).bak). Publish the keyring to clients.")
+        }
     }
 
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable {

@@ -129,6 +129,7 @@ extension LicenseCommand {
         @Option(help: "Publication date of the release being run (YYYY-MM-DD), for the maintenance policy.") var releaseDate: String?
         @Option(help: "A signed revocation list (from `ctictl revocations export`).") var revocations: String?
         @Option(help: "State file of this installation: latest time seen, highest revocation list (created if missing).") var state: String?
+        @Option(name: .customLong("endorsement"), help: "A key endorsement (from `ctictl key endorse`); repeat for a chain.") var endorsements: [String] = []
         @Flag(help: "Accept licenses signed by development keys (testing only).") var allowDevelopmentKeys = false
         @Flag(help: "Show every policy with its verdict.") var explain = false
         @OptionGroup var output: OutputOptions
@@ -136,7 +137,7 @@ extension LicenseCommand {
         func run() throws {
             try VerifyRun(
                 file: file, keyring: try keyring.path(), product: product, pbxFactors: pbx.factors, at: at,
-                activeUsers: activeUsers, releaseDate: releaseDate, revocations: revocations, state: state,
+                activeUsers: activeUsers, releaseDate: releaseDate, revocations: revocations, state: state, endorsements: endorsements,
                 allowDevelopmentKeys: allowDevelopmentKeys, explain: explain, format: output.format, language: output.lang
             ).run()
         }

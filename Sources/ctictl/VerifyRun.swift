@@ -15,6 +15,7 @@ struct VerifyRun {
     var releaseDate: String?
     var revocations: String?
     var state: String?
+    var endorsements: [String] = []
     var allowDevelopmentKeys = false
     var explain = false
     var format: OutputFormat = .text
@@ -22,7 +23,10 @@ struct VerifyRun {
 
     func run() throws {
         Output.format = format
-        let ring = try Keyring.load(keyring)
+        var ring = try Keyring.load(keyring)
+        if !endorsements.isEmpty {
+            ring = try KeyEndorsementVerifier(keyring: ring).extend(with: try endorsements.map { ($0, try InputFile.read($0)) })
+        }
         let bytes = try InputFile.read(file)
         let now = try at.map { try DateArgument.start($0, option: "--at") } ?? SystemClock.now()
         let saved = try state.map { try VerifierState.load($0) }
@@ -79,10 +83,11 @@ struct VerifyRun {
     static func fastParse(_ arguments: [String], keyringFromEnvironment: String?) -> VerifyRun? {
         var file: String?
         var values: [String: String] = [:]
+        var endorsements: [String] = []
         var flags: Set<String> = []
         let valued: Set<String> = [
             "--keyring", "--product", "--pbx-id", "--pbx-mac", "--pbx-hostname", "--at", "--format", "--lang", "--active-users", "--release-date",
-            "--revocations", "--state",
+            "--revocations", "--state", "--endorsement",
         ]
         let switches: Set<String> = ["--allow-development-keys", "--explain"]
         var index = 0
@@ -103,6 +108,10 @@ struct VerifyRun {
                         guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
                         value = arguments[index]
                         index += 1
+                    }
+                    if name == "--endorsement" {
+                        endorsements.append(value!)
+                        continue
                     }
                     guard values[name] == nil else { return nil }
                     values[name] = value
@@ -132,7 +141,7 @@ struct VerifyRun {
         return VerifyRun(
             file: file, keyring: keyring, product: values["--product"], pbxFactors: factors, at: values["--at"],
             activeUsers: activeUsers, releaseDate: values["--release-date"], revocations: values["--revocations"], state: values["--state"],
-            allowDevelopmentKeys: flags.contains("--allow-development-keys"), explain: flags.contains("--explain"),
+            endorsements: endorsements, allowDevelopmentKeys: flags.contains("--allow-development-keys"), explain: flags.contains("--explain"),
             format: format, language: language)
     }
 }
