@@ -10,6 +10,7 @@ enum AuditLog {
         case issued = "license.issued"
         case revoked = "license.revoked"
         case revocationsExported = "revocations.exported"
+        case superseded = "license.superseded"
     }
 
     static let genesis = String(repeating: "0", count: 64)

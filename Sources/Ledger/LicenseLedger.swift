@@ -98,43 +98,110 @@ public final class LicenseLedger: Sendable {
     /// Issues a license for `request`, or returns the one already issued for its order id.
     /// Allocation, signing and the ledger row happen in one transaction.
     public func issue(_ request: LicenseRequest, with issuer: LicenseIssuer, now: Int64) throws -> IssueOutcome {
-        let requestJSON = String(decoding: CanonicalJSON.compact(request), as: UTF8.self)
-        return try write { db in
-            if let orderID = request.orderID,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID])
-            {
-                let existing = try Self.entry(row)
-                if existing.requestJSON != requestJSON {
-                    let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
-                    let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
-                    throw LedgerError(
-                        "ledger.order-conflict",
-                        "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
-                        kind: .invalid)
+        try write { db in try Self.issue(request, with: issuer, now: now, in: db) }
+    }
+
+    /// Issues many requests, `chunkSize` to a transaction (one durable commit per chunk
+    /// instead of per license). A request that cannot be issued (a conflicting order, bad
+    /// values) is reported in its place and does not stop the others.
+    public func issueBatch(
+        _ requests: [LicenseRequest], with issuer: LicenseIssuer, now: Int64, chunkSize: Int = 500,
+        progress: (Int) -> Void = { _ in }
+    ) throws -> [Result<IssueOutcome, LayerErrorBox>] {
+        var results: [Result<IssueOutcome, LayerErrorBox>] = []
+        results.reserveCapacity(requests.count)
+        var start = 0
+        while start < requests.count {
+            let chunk = requests[start..<min(start + max(chunkSize, 1), requests.count)]
+            let outcomes = try write { db in
+                try chunk.map { request -> Result<IssueOutcome, LayerErrorBox> in
+                    do {
+                        return .success(try Self.issue(request, with: issuer, now: now, in: db))
+                    } catch let error as CTIError where error.kind != .internal {
+                        return .failure(LayerErrorBox(error))
+                    }
                 }
-                return .alreadyIssued(existing)
             }
-            let placeholder = "pending-" + UUID().uuidString
-            try db.execute(
-                sql: """
-                    INSERT INTO licenses (serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')
-                    """,
-                arguments: [placeholder, request.orderID, request.customerID, request.customerName, request.product, request.seats,
-                            issuer.kid, now, request.expires, requestJSON])
-            let serial = Self.serial(forRowID: db.lastInsertedRowID)
-            let claims = try request.claims(serial: serial, issuedAt: now)
-            let license = try issuer.sign(claims)
-            let claimsJSON = String(decoding: CanonicalJSON.compact(claims), as: UTF8.self)
-            try db.execute(
-                sql: "UPDATE licenses SET serial = ?, claims_json = ?, token = ? WHERE id = ?",
-                arguments: [serial, claimsJSON, license.compact, db.lastInsertedRowID])
-            try AuditLog.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
-            Self.logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
+            results += outcomes
+            start += chunk.count
+            progress(start)
+        }
+        return results
+    }
+
+    /// Issues one license inside the caller's transaction. Everything that can be refused is
+    /// checked before anything is written, so a refusal leaves the transaction clean.
+    static func issue(_ request: LicenseRequest, with issuer: LicenseIssuer, now: Int64, in db: Database) throws -> IssueOutcome {
+        let requestJSON = String(decoding: CanonicalJSON.compact(request), as: UTF8.self)
+        if let orderID = request.orderID,
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID])
+        {
+            let existing = try entry(row)
+            if existing.requestJSON != requestJSON {
+                let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
+                let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
+                throw LedgerError(
+                    "ledger.order-conflict",
+                    "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
+                    kind: .invalid)
+            }
+            return .alreadyIssued(existing)
+        }
+        _ = try request.claims(serial: "CTI-00000000", issuedAt: now)  // refuse bad values before writing
+        let placeholder = "pending-" + UUID().uuidString
+        try db.execute(
+            sql: """
+                INSERT INTO licenses (serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')
+                """,
+            arguments: [placeholder, request.orderID, request.customerID, request.customerName, request.product, request.seats,
+                        issuer.kid, now, request.expires, requestJSON])
+        let rowID = db.lastInsertedRowID
+        let serial = serial(forRowID: rowID)
+        let claims = try request.claims(serial: serial, issuedAt: now)
+        let license = try issuer.sign(claims)
+        let claimsJSON = String(decoding: CanonicalJSON.compact(claims), as: UTF8.self)
+        try db.execute(
+            sql: "UPDATE licenses SET serial = ?, claims_json = ?, token = ? WHERE id = ?",
+            arguments: [serial, claimsJSON, license.compact, rowID])
+        try AuditLog.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
+        logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
+        return .issued(LedgerEntry(
+            serial: serial, orderID: request.orderID, customerID: request.customerID, customerName: request.customerName,
+            product: request.product, seats: request.seats, kid: issuer.kid, issuedAt: now, expiresAt: request.expires,
+            status: "active", token: license.compact, requestJSON: requestJSON))
+    }
+
+    /// Issues a license that replaces `serial` (renewal, or re-issue after a PBX change): the
+    /// old terms with `change` applied, naming what it supersedes; the old license is marked
+    /// superseded. A revoked license is not renewed.
+    public func supersede(
+        _ serial: String, with issuer: LicenseIssuer, now: Int64, change: (inout LicenseRequest) -> Void
+    ) throws -> (old: LedgerEntry, new: LedgerEntry) {
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
-                throw LedgerError("ledger.internal", "\(self.path): the license just issued is missing", kind: .internal)
+                throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
             }
-            return .issued(try Self.entry(row))
+            let old = try Self.entry(row)
+            guard old.status != "revoked" else {
+                throw LedgerError.invalid("ledger.revoked", "\(serial) is revoked; issue a new license instead of renewing it")
+            }
+            var request = try LedgerCoding.decode(LicenseRequest.self, from: old.requestJSON)
+            // The new license starts now and belongs to no order unless the change says so.
+            request.orderID = nil
+            request.notBefore = nil
+            let baseline = request
+            change(&request)
+            request.supersedes = [serial]
+            if RequestDifference.describe(baseline, request) == ["signing details"] {
+                throw LedgerError.usage("usage.nothing-changed", "the new license would grant exactly what \(serial) grants; say what changes (e.g. --expires, --pbx-id, --seats)")
+            }
+            guard case let .issued(new) = try Self.issue(request, with: issuer, now: now, in: db) else {
+                throw LedgerError.invalid("ledger.order-conflict", "order \(request.orderID ?? "") was already used")
+            }
+            try db.execute(sql: "UPDATE licenses SET status = 'superseded' WHERE serial = ?", arguments: [serial])
+            try AuditLog.append(db, at: now, event: .superseded, serial: serial, details: String(decoding: CanonicalJSON.compact(["by": new.serial]), as: UTF8.self))
+            return (old, new)
         }
     }
 

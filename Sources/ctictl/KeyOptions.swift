@@ -1,6 +1,7 @@
 import ArgumentParser
 import CTICore
 import Foundation
+import Licensing
 import Signing
 
 /// Where a private key's passphrase comes from. Never from the command line itself, where
@@ -40,6 +41,22 @@ struct KeyringOption: ParsableArguments {
         if let value = EnvironmentVariables.value("CTICTL_KEYRING") { return value }
         if let fallback { return fallback }
         throw usageError("usage.keyring-missing", "no keyring given: pass --keyring FILE or set CTICTL_KEYRING")
+    }
+}
+
+/// The signing key of a command that signs: the private key file, and the keyring that
+/// publishes its public half (a key nobody can verify must not sign).
+struct SigningOptions: ParsableArguments {
+    @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
+    @Option(help: "Key id of --key (default: found by its public key in the keyring).") var kid: String?
+    @Option(help: "Keyring holding the public key (default: the *.jwks beside --key that holds it).") var keyring: String?
+    @OptionGroup var passphrase: PassphraseOptions
+
+    func issuer() throws -> LicenseIssuer {
+        let privateKey = try passphrase.loadKey(key)
+        let keyringPath = try keyring ?? SigningKeyLookup.keyringBeside(key: key, publicKey: privateKey.publicKey)
+        let ring = try Keyring.load(keyringPath)
+        return LicenseIssuer(key: privateKey, kid: try SigningKeyLookup.kid(for: privateKey, explicit: kid, keyring: ring, keyringPath: keyringPath, keyPath: key))
     }
 }
 

@@ -8,7 +8,7 @@ import Signing
 struct LicenseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "license", abstract: "Issue, verify and inspect licenses.",
-        subcommands: [Issue.self, Verify.self, Inspect.self, Revoke.self])
+        subcommands: [Issue.self, Verify.self, Inspect.self, Renew.self, Reissue.self, Diff.self, Revoke.self])
 }
 
 /// The PBX identity factors, as given on the command line.
@@ -37,9 +37,7 @@ extension LicenseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue one signed license, recorded in the ledger before the file is written.")
 
-        @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
-        @Option(help: "Key id of --key (default: found by its public key in the keyring).") var kid: String?
-        @Option(help: "Keyring holding the public key (default: the *.jwks beside --key that holds it).") var keyring: String?
+        @OptionGroup var signing: SigningOptions
         @Option(help: "Product id, e.g. datev-connector.") var product: String
         @Option(help: "Customer id (the license's subject).") var customer: String
         @Option(help: "Customer display name.") var customerName: String?
@@ -55,19 +53,14 @@ extension LicenseCommand {
         @Option(help: "Issuer name in the license (iss).") var issuer: String = LicenseRequest.defaultIssuer
         @OptionGroup var ledger: LedgerOption
         @Option(help: "Where to write the license file.") var out: String
-        @OptionGroup var passphrase: PassphraseOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Output.format = output.format
             let request = try makeRequest()
-            let privateKey = try passphrase.loadKey(key)
-            let keyringPath = try keyring ?? SigningKeyLookup.keyringBeside(key: key, publicKey: privateKey.publicKey)
-            let ring = try Keyring.load(keyringPath)
-            let signingKID = try SigningKeyLookup.kid(for: privateKey, explicit: kid, keyring: ring, keyringPath: keyringPath, keyPath: key)
+            let issuer = try signing.issuer()
             let ledger = try ledger.open()
-            let now = SystemClock.now()
-            let outcome = try ledger.issue(request, with: LicenseIssuer(key: privateKey, kid: signingKID), now: now)
+            let outcome = try ledger.issue(request, with: issuer, now: SystemClock.now())
             let entry: LedgerEntry
             let isNew: Bool
             switch outcome {

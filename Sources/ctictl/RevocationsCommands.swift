@@ -15,20 +15,17 @@ extension RevocationsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign the list of all revoked serials with the next sequence number.")
 
-        @Option(help: "Private key file (PKCS#8 PEM, mode 0600).") var key: String
-        @Option(help: "Keyring holding the public key (default: the *.jwks beside --key that holds it).") var keyring: String?
+        @OptionGroup var signing: SigningOptions
         @OptionGroup var ledger: LedgerOption
         @Option(help: "Where to write the revocation list.") var out: String
-        @OptionGroup var passphrase: PassphraseOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Output.format = output.format
-            let privateKey = try passphrase.loadKey(key)
-            let keyringPath = try keyring ?? SigningKeyLookup.keyringBeside(key: key, publicKey: privateKey.publicKey)
-            let kid = try SigningKeyLookup.kid(for: privateKey, explicit: nil, keyring: try Keyring.load(keyringPath), keyringPath: keyringPath, keyPath: key)
+            let issuer = try signing.issuer()
+            let kid = issuer.kid
             let ledger = try ledger.open()
-            let exported = try ledger.exportRevocations(key: privateKey, kid: kid, now: SystemClock.now())
+            let exported = try ledger.exportRevocations(key: issuer.key, kid: kid, now: SystemClock.now())
             try SafeFile.write(Array(exported.text.utf8), to: out, mode: 0o644, backup: true)
             switch output.format {
             case .json:
