@@ -63,8 +63,10 @@ public enum SafeFile {
     ///   - exclusive: refuse if `path` already exists (new private keys never replace old ones).
     ///   - backup: when replacing an existing file, first keep a copy at `path + ".bak"` and
     ///     read it back to check it, so a rewrite can never lose what was there.
+    ///   - durable: fsync the file and its directory before returning. A batch writing thousands
+    ///     of files passes false and calls `syncFilesystem(containing:)` once at the end.
     public static func write(
-        _ bytes: [UInt8], to path: String, mode: UInt32 = 0o644, exclusive: Bool = false, backup: Bool = false
+        _ bytes: [UInt8], to path: String, mode: UInt32 = 0o644, exclusive: Bool = false, backup: Bool = false, durable: Bool = true
     ) throws(FileError) {
         if exclusive && exists(path) { throw FileError(path: path, reason: .alreadyExists, isInput: false) }
         if backup && exists(path) {
@@ -75,7 +77,19 @@ public enum SafeFile {
                 throw FileError(path: backupPath, reason: .io("backup could not be verified; nothing was changed"), isInput: false)
             }
         }
-        try writeReplacing(bytes, to: path, mode: mode, exclusive: exclusive)
+        try writeReplacing(bytes, to: path, mode: mode, exclusive: exclusive, durable: durable)
+    }
+
+    /// Flushes everything written to the file system that holds `path` (one syncfs call).
+    public static func syncFilesystem(containing path: String) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error(path, errno, isInput: false) }
+        defer { close(fd) }
+        #if os(Linux)
+        guard c_syncfs(fd) == 0 else { throw error(path, errno, isInput: false) }
+        #else
+        guard fsync(fd) == 0 else { throw error(path, errno, isInput: false) }
+        #endif
     }
 
     /// Creates a directory (and its parents) if missing.
@@ -90,7 +104,7 @@ public enum SafeFile {
     }
 
     private static func writeReplacing(
-        _ bytes: [UInt8], to path: String, mode: UInt32, exclusive: Bool = false
+        _ bytes: [UInt8], to path: String, mode: UInt32, exclusive: Bool = false, durable: Bool = true
     ) throws(FileError) {
         let directory = parentDirectory(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -116,7 +130,7 @@ public enum SafeFile {
                 }
                 offset += written
             }
-            guard fsync(fd) == 0 else { throw error(path, errno, isInput: false) }
+            if durable { guard fsync(fd) == 0 else { throw error(path, errno, isInput: false) } }
         }
         if exclusive {
             // link(2) fails if the target exists, so two writers can never both win.
@@ -126,6 +140,7 @@ public enum SafeFile {
             guard rename(temporary, path) == 0 else { throw error(path, errno, isInput: false) }
         }
         committed = true
+        guard durable else { return }
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             _ = fsync(dirFD)
@@ -158,3 +173,8 @@ public enum SafeFile {
 @inline(__always) private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
+
+#if os(Linux)
+// syncfs(2) is in glibc but not in the Glibc module (it needs _GNU_SOURCE).
+@_silgen_name("syncfs") private func c_syncfs(_ fd: Int32) -> Int32
+#endif

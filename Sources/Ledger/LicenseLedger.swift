@@ -205,6 +205,19 @@ public final class LicenseLedger: Sendable {
         }
     }
 
+    /// The licenses already issued for these order ids.
+    public func entries(orderIDs: [String]) throws -> [String: LedgerEntry] {
+        try read { db in
+            var found: [String: LedgerEntry] = [:]
+            for orderID in orderIDs {
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID]) {
+                    found[orderID] = try Self.entry(row)
+                }
+            }
+            return found
+        }
+    }
+
     public func entry(serial: String) throws -> LedgerEntry? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]).map(Self.entry)

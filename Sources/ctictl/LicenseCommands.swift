@@ -35,13 +35,13 @@ struct LedgerOption: ParsableArguments {
 extension LicenseCommand {
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Issue one signed license, recorded in the ledger before the file is written.")
+            abstract: "Issue a signed license (or a batch from CSV), recorded in the ledger before any file is written.")
 
         @OptionGroup var signing: SigningOptions
-        @Option(help: "Product id, e.g. datev-connector.") var product: String
-        @Option(help: "Customer id (the license's subject).") var customer: String
+        @Option(help: "Product id, e.g. datev-connector.") var product: String?
+        @Option(help: "Customer id (the license's subject).") var customer: String?
         @Option(help: "Customer display name.") var customerName: String?
-        @Option(help: "Number of users (seats).") var seats: Int
+        @Option(help: "Number of users (seats).") var seats: Int?
         @Option(name: .customLong("feature"), help: "A licensed feature; repeat for several.") var features: [String] = []
         @OptionGroup var pbx: PBXOptions
         @Option(name: .customLong("pbx-required"), help: "How many PBX factors must match (default: all given).") var pbxRequired: Int?
@@ -52,12 +52,23 @@ extension LicenseCommand {
         @Option(help: "Order id; issuing the same order again returns the license already issued.") var orderID: String?
         @Option(help: "Issuer name in the license (iss).") var issuer: String = LicenseRequest.defaultIssuer
         @OptionGroup var ledger: LedgerOption
-        @Option(help: "Where to write the license file.") var out: String
+        @Option(help: "Where to write the license file.") var out: String?
+        @Option(help: "Issue one license per row of this CSV file (columns: docs/batch.md).") var batch: String?
+        @Option(help: "With --batch: the directory for the license files (SERIAL.lic).") var outDir: String?
+        @Flag(help: "With --batch: check every row and show what would be issued; issue nothing.") var dryRun = false
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Output.format = output.format
+            if let batch {
+                let single = [("--product", product), ("--customer", customer), ("--out", out), ("--order-id", orderID)].filter { $0.1 != nil }
+                if let option = single.first?.0 { throw usageError("usage.batch-conflict", "\(option) cannot be combined with --batch; the CSV gives it per row") }
+                try BatchIssue(file: batch, outDir: outDir, dryRun: dryRun, signing: signing, ledger: ledger, output: output).run()
+                return
+            }
+            if dryRun || outDir != nil { throw usageError("usage.batch-only", "--dry-run and --out-dir need --batch") }
             let request = try makeRequest()
+            guard let out else { throw usageError("usage.missing", "--out FILE is required (where to write the license)") }
             let issuer = try signing.issuer()
             let ledger = try ledger.open()
             let outcome = try ledger.issue(request, with: issuer, now: SystemClock.now())
@@ -85,6 +96,10 @@ extension LicenseCommand {
         }
 
         func makeRequest() throws -> LicenseRequest {
+            guard let product, let customer, let seats else {
+                let missing = [("--product", product == nil), ("--customer", customer == nil), ("--seats", seats == nil)].filter(\.1).map(\.0)
+                throw usageError("usage.missing", "missing \(missing.joined(separator: ", ")) (or give --batch ORDERS.csv)")
+            }
             let factors = pbx.factors
             if pbxRequired != nil && factors.isEmpty {
                 throw usageError("usage.pbx-required", "--pbx-required needs at least one of --pbx-id, --pbx-mac, --pbx-hostname")

@@ -1,0 +1,131 @@
+import ArgumentParser
+import CTICore
+import Ledger
+import Licensing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `license issue --batch`: one license per CSV row, idempotent by order id, with per-row
+/// errors, a dry run, and a progress line on a terminal.
+struct BatchIssue {
+    let file: String
+    let outDir: String?
+    let dryRun: Bool
+    let signing: SigningOptions
+    let ledger: LedgerOption
+    let output: OutputOptions
+
+    struct RowReport: Encodable {
+        let row: Int
+        let orderID: String?
+        let outcome: String  // issued, existing, would-issue, error
+        let serial: String?
+        let file: String?
+        let message: String?
+    }
+
+    func run() throws {
+        let text = String(decoding: try SafeFile.read(file, limit: 256 << 20), as: UTF8.self)
+        let sheet = try OrderSheet(csv: text, source: file)
+        let ledger = try self.ledger.open()
+        var reports = sheet.problems.map {
+            RowReport(row: $0.row, orderID: nil, outcome: "error", serial: nil, file: nil, message: ($0.column.map { "column \($0): " } ?? "") + $0.message)
+        }
+        if dryRun {
+            let existing = try ledger.entries(orderIDs: sheet.rows.compactMap(\.request.orderID))
+            for row in sheet.rows {
+                if let entry = row.request.orderID.flatMap({ existing[$0] }) {
+                    reports.append(RowReport(row: row.number, orderID: entry.orderID, outcome: "existing", serial: entry.serial, file: nil, message: nil))
+                } else {
+                    reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "would-issue", serial: nil, file: nil, message: nil))
+                }
+            }
+            try finish(reports, ledgerPath: ledger.path)
+            return
+        }
+        guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
+        if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+        let issuer = try signing.issuer()
+        let progress = ProgressLine(total: sheet.rows.count, label: "issued")
+        let results = try ledger.issueBatch(sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update)
+        progress.finish()
+        // The ledger rows are committed; now the files, each atomic, flushed once at the end.
+        for (row, result) in zip(sheet.rows, results) {
+            switch result {
+            case let .success(outcome):
+                let (entry, isNew) = outcome.entryAndNewness
+                let path = outDir + "/" + entry.serial + ".lic"
+                guard let license = entry.license else { continue }
+                try SafeFile.write(Array(license.text.utf8), to: path, mode: 0o644, durable: false)
+                reports.append(RowReport(row: row.number, orderID: entry.orderID, outcome: isNew ? "issued" : "existing", serial: entry.serial, file: path, message: nil))
+            case let .failure(error):
+                reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "error", serial: nil, file: nil, message: error.message))
+            }
+        }
+        try SafeFile.syncFilesystem(containing: outDir)
+        try finish(reports, ledgerPath: ledger.path)
+    }
+
+    private func finish(_ unsorted: [RowReport], ledgerPath: String) throws {
+        let reports = unsorted.sorted { $0.row < $1.row }
+        let counts = Dictionary(grouping: reports, by: \.outcome).mapValues(\.count)
+        switch output.format {
+        case .json:
+            struct Body: Encodable {
+                let file: String
+                let dryRun: Bool
+                let ledger: String
+                let counts: [String: Int]
+                let rows: [RowReport]
+            }
+            Output.json(Body(file: file, dryRun: dryRun, ledger: ledgerPath, counts: counts, rows: reports), schema: "ctictl.license-batch/1")
+        case .text:
+            for report in reports where report.outcome == "error" || dryRun || reports.count <= 50 {
+                let what: String
+                switch report.outcome {
+                case "issued": what = "issued \(report.serial ?? "") → \(report.file ?? "")"
+                case "existing": what = "already issued as \(report.serial ?? "")\(report.file.map { " → \($0)" } ?? "")"
+                case "would-issue": what = "would issue"
+                default: what = "error: \(report.message ?? "")"
+                }
+                Output.print("row \(report.row)\(report.orderID.map { " (\($0))" } ?? ""): \(what)")
+            }
+            let summary = ["issued", "would-issue", "existing", "error"].compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", ")
+            Output.print("\(file): \(summary.isEmpty ? "no rows" : summary)\(dryRun ? " (dry run: nothing was issued)" : "")")
+        }
+        if counts["error", default: 0] > 0 { throw ExitCode(1) }
+    }
+}
+
+extension IssueOutcome {
+    var entryAndNewness: (LedgerEntry, Bool) {
+        switch self {
+        case let .issued(entry): return (entry, true)
+        case let .alreadyIssued(entry): return (entry, false)
+        }
+    }
+}
+
+/// "issued 1200/10000" on stderr, rewritten in place, only when stderr is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let enabled = isatty(2) == 1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        StandardStream.error.write("\r\(label) \(done)/\(total)")
+    }
+
+    func finish() {
+        guard enabled else { return }
+        StandardStream.error.write("\r\u{1B}[K")
+    }
+}
