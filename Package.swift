@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl-bench",
             dependencies: [
-                "Licensing", "Signing", "CTICore",
+                "Ledger", "Licensing", "Signing", "CTICore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

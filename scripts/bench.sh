@@ -16,5 +16,7 @@ bin="$(swift build "${flags[@]}" --show-bin-path)"
 echo "== machine: $(nproc) cores, $(uname -m), $(openssl version)"
 echo "== 1. in-process verification"
 "$bin/ctictl-bench" verify --seconds 6
-echo "== 2. whole process"
+echo "== 2. batch issuance"
+"$bin/ctictl-bench" batch --count 10000
+echo "== 3. whole process"
 "$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"

@@ -16,36 +16,37 @@ enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
     static func append(_ db: Database, at time: Int64, event: Event, serial: String?, details: String) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? genesis
+        let previous = try String.fetchOne(try db.cachedStatement(sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")) ?? genesis
         // The id is part of the hash, so it is taken before the insert (we hold the write lock).
-        let id = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0) + 1
+        let id = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")) ?? 0) + 1
         let hash = self.hash(id: id, at: time, event: event.rawValue, serial: serial, details: details, previous: previous)
-        try db.execute(
-            sql: "INSERT INTO audit (id, at, event, serial, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [id, time, event.rawValue, serial, details, previous, hash])
+        try db.cachedStatement(sql: "INSERT INTO audit (id, at, event, serial, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, time, event.rawValue, serial, details, previous, hash])
     }
 
     static func hash(id: Int64, at: Int64, event: String, serial: String?, details: String, previous: String) -> String {
         let text = [previous, String(id), String(at), event, serial ?? "", details].joined(separator: "\n")
-        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return hexDigest(Array(text.utf8))
     }
 
-    static func tokenDigest(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    static func tokenDigest(_ token: String) -> String { hexDigest(Array(token.utf8)) }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hexDigest(_ bytes: [UInt8]) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func issueDetails(orderID: String?, token: String) -> String {
-        struct Details: Encodable {
-            let orderID: String?
-            let tokenSHA256: String
-        }
-        return String(decoding: CanonicalJSON.compact(Details(orderID: orderID, tokenSHA256: tokenDigest(token))), as: UTF8.self)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        var details: [String: JSONValue] = ["tokenSHA256": .string(tokenDigest(token))]
+        details["orderID"] = orderID.map { .string($0) }
+        return String(decoding: JSONWriter.compact(.object(details)), as: UTF8.self)
     }
 }
 

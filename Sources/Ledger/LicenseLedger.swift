@@ -132,13 +132,12 @@ public final class LicenseLedger: Sendable {
     /// Issues one license inside the caller's transaction. Everything that can be refused is
     /// checked before anything is written, so a refusal leaves the transaction clean.
     static func issue(_ request: LicenseRequest, with issuer: LicenseIssuer, now: Int64, in db: Database) throws -> IssueOutcome {
-        let requestJSON = String(decoding: CanonicalJSON.compact(request), as: UTF8.self)
         if let orderID = request.orderID,
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID])
+            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE order_id = ?"), arguments: [orderID])
         {
             let existing = try entry(row)
-            if existing.requestJSON != requestJSON {
-                let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
+            let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
+            if previous != request {
                 let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
                 throw LedgerError(
                     "ledger.order-conflict",
@@ -147,23 +146,21 @@ public final class LicenseLedger: Sendable {
             }
             return .alreadyIssued(existing)
         }
-        _ = try request.claims(serial: "CTI-00000000", issuedAt: now)  // refuse bad values before writing
-        let placeholder = "pending-" + UUID().uuidString
-        try db.execute(
-            sql: """
-                INSERT INTO licenses (serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')
-                """,
-            arguments: [placeholder, request.orderID, request.customerID, request.customerName, request.product, request.seats,
-                        issuer.kid, now, request.expires, requestJSON])
-        let rowID = db.lastInsertedRowID
+        // The next row id, read under the write lock this transaction holds, names the serial;
+        // the claims are checked (and signed) before anything is written.
+        let rowID = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'")) ?? 0) + 1
         let serial = serial(forRowID: rowID)
         let claims = try request.claims(serial: serial, issuedAt: now)
         let license = try issuer.sign(claims)
-        let claimsJSON = String(decoding: CanonicalJSON.compact(claims), as: UTF8.self)
-        try db.execute(
-            sql: "UPDATE licenses SET serial = ?, claims_json = ?, token = ? WHERE id = ?",
-            arguments: [serial, claimsJSON, license.compact, rowID])
+        let requestJSON = String(decoding: JSONWriter.compact(request.jsonValue), as: UTF8.self)
+        let claimsJSON = String(decoding: JSONWriter.compact(claims.jsonValue), as: UTF8.self)
+        try db.cachedStatement(sql: """
+            INSERT INTO licenses (id, serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                rowID, serial, request.orderID, request.customerID, request.customerName, request.product, request.seats, issuer.kid, now,
+                request.expires, requestJSON, claimsJSON, license.compact,
+            ])
         try AuditLog.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
         logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
         return .issued(LedgerEntry(

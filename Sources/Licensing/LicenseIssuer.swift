@@ -85,7 +85,7 @@ public struct LicenseIssuer: Sendable {
     }
 
     public func sign(_ claims: LicenseClaims) throws -> IssuedLicense {
-        let payload = CanonicalJSON.compact(claims)
+        let payload = JSONWriter.compact(claims.jsonValue)
         let compact = try CompactJWS.sign(payload: payload, type: LicenseFormat.type, kid: kid, key: key)
         return IssuedLicense(claims: claims, compact: compact)
     }

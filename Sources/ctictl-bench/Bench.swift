@@ -1,6 +1,7 @@
 import CTICore
 import Crypto
 import Foundation
+import Ledger
 import Licensing
 import Signing
 
@@ -22,7 +23,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | process --ctictl PATH [--runs N]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] | process --ctictl PATH [--runs N]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -32,6 +33,8 @@ enum Bench {
         switch mode {
         case "verify":
             try InProcessBenchmark.run(seconds: Double(option("--seconds") ?? "3") ?? 3)
+        case "batch":
+            try BatchBenchmark.run(count: Int(option("--count") ?? "10000") ?? 10000)
         case "process":
             guard let ctictl = option("--ctictl") else {
                 print("process: --ctictl PATH is required")
@@ -110,6 +113,54 @@ enum InProcessBenchmark {
         }
         if sink == 0 { print("") }
     }
+}
+
+/// A batch of orders issued into a fresh ledger (durably committed) with every file written
+/// and flushed, against raw Ed25519 signing of the same signing inputs.
+enum BatchBenchmark {
+    static func run(count: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-batch-\(getpid())").path
+        try SafeFile.makeDirectory(dir + "/out")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let key = Curve25519.Signing.PrivateKey()
+        let issuer = LicenseIssuer(key: .ed25519(key), kid: "bench")
+        let now = Int64(Date().timeIntervalSince1970)
+        let requests = (0..<count).map { index in
+            LicenseRequest(
+                customerID: "K-\(10_000 + index)", customerName: "Kunde \(index)", product: "datev-connector", features: ["call-notes"],
+                seats: 1 + index % 50, pbx: PBXBinding(factors: [PBXFactor(kind: "instance-id", value: "SF-\(index)")]),
+                expires: now + 365 * 86_400, orderID: "ORD-\(index)")
+        }
+        // Baseline: the same claims, already encoded, signed by raw swift-crypto.
+        let inputs = try requests.enumerated().map { index, request in
+            let claims = try request.claims(serial: LicenseLedgerSerial.format(index + 1), issuedAt: now)
+            let header = Base64URL.encode(CanonicalJSON.compact(JOSEHeader(alg: "EdDSA", kid: "bench", typ: LicenseFormat.type)))
+            return Array((header + "." + Base64URL.encode(CanonicalJSON.compact(claims))).utf8)
+        }
+        var sink = 0
+        let rawStart = DispatchTime.now().uptimeNanoseconds
+        for input in inputs { sink += try key.signature(for: input).count }
+        let rawSeconds = Double(DispatchTime.now().uptimeNanoseconds - rawStart) / 1e9
+
+        let ledger = try LicenseLedger(path: dir + "/ledger.sqlite")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let results = try ledger.issueBatch(requests, with: issuer, now: now)
+        for result in results {
+            guard case let .success(.issued(entry)) = result, let license = entry.license else { throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal) }
+            try SafeFile.write(Array(license.text.utf8), to: dir + "/out/" + entry.serial + ".lic", mode: 0o644, durable: false)
+        }
+        try SafeFile.syncFilesystem(containing: dir + "/out")
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("orders: \(count)")
+        print(String(format: "raw swift-crypto Ed25519 signing:                 %8.0f /s  (%.2f s)", Double(count) / rawSeconds, rawSeconds))
+        print(String(format: "ctictl batch (ledger committed, files written):   %8.0f /s  (%.2f s)", Double(count) / seconds, seconds))
+        print(String(format: "ratio (target >= 0.5): %.3f", rawSeconds / seconds))
+        if sink == 0 { print("") }
+    }
+}
+
+enum LicenseLedgerSerial {
+    static func format(_ number: Int) -> String { LicenseLedger.serial(forRowID: Int64(number)) }
 }
 
 enum ProcessBenchmark {

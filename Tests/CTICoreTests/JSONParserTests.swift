@@ -50,6 +50,17 @@ import Testing
         }
     }
 
+    @Test func writerMatchesJSONEncoderByteForByte() throws {
+        let tricky = "Müller & Söhne \"GmbH\" \\ / \u{0001}\u{0008}\u{000C}\n\r\t\u{001F} 😀 \u{2028}"
+        let documents: [JSONValue] = [
+            .object(["b": .string(tricky), "a": .array([.number(1_795_528_321), .number(-3), .bool(true), .null]), "ä": .object([:])]),
+            .array([.string(""), .number(0), .object(["z": .string("/"), "y": .array([])])]),
+        ]
+        for document in documents {
+            #expect(JSONWriter.compact(document) == CanonicalJSON.compact(document))
+        }
+    }
+
     @Test func objectReaderNamesThePath() throws {
         let value = try JSONParser.parse(Array(#"{"cti":{"pbx":{"factors":[{"kind":"mac"},{"kind":5}]}}}"#.utf8))
         let root = try JSONObjectReader(value)
