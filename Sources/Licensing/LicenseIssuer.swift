@@ -79,14 +79,17 @@ public struct LicenseIssuer: Sendable {
     public let key: PrivateSigningKey
     public let kid: String
 
+    private let encodedHeader: String
+
     public init(key: PrivateSigningKey, kid: String) {
         self.key = key
         self.kid = kid
+        self.encodedHeader = CompactJWS.encodedHeader(type: LicenseFormat.type, kid: kid, algorithm: key.algorithm)
     }
 
     public func sign(_ claims: LicenseClaims) throws -> IssuedLicense {
         let payload = JSONWriter.compact(claims.jsonValue)
-        let compact = try CompactJWS.sign(payload: payload, type: LicenseFormat.type, kid: kid, key: key)
+        let compact = try CompactJWS.sign(payload: payload, encodedHeader: encodedHeader, key: key)
         return IssuedLicense(claims: claims, compact: compact)
     }
 

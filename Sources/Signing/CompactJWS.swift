@@ -63,8 +63,18 @@ public struct CompactJWS: Sendable {
 
     /// Signs `payload` and returns the compact serialization.
     public static func sign(payload: [UInt8], type: String, kid: String, key: PrivateSigningKey) throws -> String {
-        let header = JOSEHeader(alg: key.algorithm.rawValue, kid: kid, typ: type)
-        let signingInput = Base64URL.encode(CanonicalJSON.compact(header)) + "." + Base64URL.encode(payload)
+        try sign(payload: payload, encodedHeader: encodedHeader(type: type, kid: kid, algorithm: key.algorithm), key: key)
+    }
+
+    /// The base64url protected header; a signer that signs many payloads computes it once.
+    public static func encodedHeader(type: String, kid: String, algorithm: SigningAlgorithm) -> String {
+        let header: JSONValue = .object(["alg": .string(algorithm.rawValue), "kid": .string(kid), "typ": .string(type)])
+        return Base64URL.encode(JSONWriter.compact(header))
+    }
+
+    /// Signs `payload` under an already encoded header (see `encodedHeader`).
+    public static func sign(payload: [UInt8], encodedHeader: String, key: PrivateSigningKey) throws -> String {
+        let signingInput = encodedHeader + "." + Base64URL.encode(payload)
         let signature = try key.signature(for: Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
