@@ -23,6 +23,11 @@ public final class LicenseLedger: Sendable {
         // writes use IMMEDIATE transactions (see `write`).
         configuration.busyMode = .timeout(30)
         configuration.label = "ctictl.ledger"
+        // Two processes opening a new ledger at once would both run the migrations; an
+        // exclusive lock on a sidecar file makes the second wait for the first. (Not the
+        // database file itself: closing any descriptor of it would drop SQLite's own locks.)
+        let lock = try MigrationLock(path: path + ".lock")
+        defer { lock.release() }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
@@ -290,5 +295,23 @@ enum RequestDifference {
         compare("grace days", old.graceDays ?? 0, new.graceDays ?? 0)
         compare("issuer", old.issuer, new.issuer)
         return changes.isEmpty ? ["signing details"] : changes
+    }
+}
+
+/// An exclusive advisory lock (flock) held while a ledger is opened and migrated.
+struct MigrationLock {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw LedgerError("ledger.unusable", "\(path): cannot create the ledger's lock file (\(String(cString: strerror(errno))))", kind: .internal)
+        }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }
