@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+// A libFuzzer harness for everything ctictl reads from outside: license files, keyrings,
+// revocation lists, JSON, CSV order sheets. Built and run by scripts/fuzz.sh, outside the
+// main package (it has no main() until -sanitize=fuzzer supplies one).
+import Foundation
+import PackageDescription
+
+// A path dependency is named after its directory, whatever the checkout is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+let package = Package(
+    name: "ctictl-fuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(path: root.path)],
+    targets: [
+        .executableTarget(
+            name: "fuzz-inputs",
+            dependencies: [
+                .product(name: "Licensing", package: root.lastPathComponent),
+                .product(name: "Signing", package: root.lastPathComponent),
+            ]
+        )
+    ]
+)
