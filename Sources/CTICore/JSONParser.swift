@@ -13,19 +13,22 @@ public enum JSONParser {
         let array = Array(bytes)
         // Parsing over a buffer pointer spares a bounds check per byte (licenses are parsed at
         // every client start); every access below is guarded by an explicit index check.
-        let result: Result<JSONValue, Failure> = array.withUnsafeBufferPointer { buffer in
+        var failure: Failure?
+        let value: JSONValue? = array.withUnsafeBufferPointer { buffer in
             var reader = Reader(bytes: buffer)
             do throws(Failure) {
                 reader.skipWhitespace()
                 let value = try reader.value(depth: 0)
                 reader.skipWhitespace()
                 guard reader.index == buffer.count else { throw Failure(offset: reader.index, reason: "unexpected text after the JSON value") }
-                return .success(value)
+                return value
             } catch {
-                return .failure(error)
+                failure = error
+                return nil
             }
         }
-        return try result.get()
+        guard let value else { throw failure ?? Failure(offset: 0, reason: "unreadable") }
+        return value
     }
 
     private struct Reader {
@@ -125,13 +128,21 @@ public enum JSONParser {
         mutating func string() throws(Failure) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes.
+            // Fast path: no escapes, and (usually) plain ASCII, which needs no UTF-8 validation.
+            var ascii = true
             while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+                ascii = ascii && bytes[index] < 0x80
                 index += 1
             }
             guard index < bytes.count else { throw fail("unterminated string") }
             if bytes[index] == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                let text: String
+                if ascii {
+                    text = String(decoding: bytes[start..<index], as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                    text = valid
+                }
                 index += 1
                 return text
             }

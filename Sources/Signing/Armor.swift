@@ -59,7 +59,9 @@ public struct Armor: Sendable {
         if body.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
             throw SigningError.malformed("armor.empty", "the file is empty; expected a \(label.lowercased()) (\(beginLine) ...)")
         }
-        guard !body.contains(0), String(validating: body, as: UTF8.self) != nil else {
+        // Plain ASCII (the usual case) is valid UTF-8 as it stands; anything else is validated.
+        let isPlainASCII = body.allSatisfy { $0 != 0 && $0 < 0x80 }
+        guard isPlainASCII || (!body.contains(0) && String(validating: body, as: UTF8.self) != nil) else {
             throw SigningError.malformed("armor.not-text", "the file is not text (binary data or not UTF-8); expected a \(label.lowercased())")
         }
         // Lines are byte ranges of the (valid UTF-8) input: no line becomes a String unless
@@ -108,6 +110,11 @@ public struct Armor: Sendable {
         token.reserveCapacity(bytes.count)
         for lineIndex in selected {
             let range = lines[lineIndex].content
+            // The usual line is all token characters: take it whole.
+            if bytes[range].allSatisfy(Self.isTokenByte) {
+                token.append(contentsOf: bytes[range])
+                continue
+            }
             var index = range.lowerBound
             while index < range.upperBound {
                 let byte = bytes[index]
@@ -184,6 +191,12 @@ public struct Armor: Sendable {
         }
         while index < bytes.count {
             let byte = bytes[index]
+            if byte > 0x20 && byte < 0x80 {  // the common case: visible ASCII
+                if contentStart == nil { contentStart = index }
+                index += 1
+                contentEnd = index
+                continue
+            }
             if byte == 0x0A || byte == 0x0D {
                 finish(at: index)
                 index += (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
@@ -200,12 +213,6 @@ public struct Armor: Sendable {
                 finish(at: index)
                 index += 3
                 lineStart = index
-                continue
-            }
-            if byte > 0x20 && byte < 0x80 {  // the common case: visible ASCII
-                if contentStart == nil { contentStart = index }
-                index += 1
-                contentEnd = index
                 continue
             }
             if let width = whitespaceWidth(bytes, at: index) {
