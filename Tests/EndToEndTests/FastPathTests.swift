@@ -20,7 +20,7 @@ import Testing
             ["--keyring", ring, lic, "--product", "datev-connector", "--pbx-id", "SF-1"],
             [lic, "--keyring", ring, "--pbx-id", "SF-2", "--pbx-mac", "00-11-22-33-44-55", "--pbx-hostname", "x", "--format", "json", "--at", "2026-03-01"],
             [lic, "--keyring", ring, "--product", "crm-groupware", "--lang", "de", "--at", "2026-12-01T10:00:00Z"],
-            [lic, "--keyring", ring, "--allow-development-keys", "--format=json"],
+            [lic, "--keyring", ring, "--allow-development-keys", "--format=json", "--at=2026-04-01"],  // --at: "checkedAt" is the instant
             [lic, "--keyring", ring, "--at", "01.01.2026"],
             [tmp.path("missing.lic"), "--keyring", ring],
             [lic, "--keyring", ring, "--explain", "--explain"],
