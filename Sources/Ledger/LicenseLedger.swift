@@ -227,9 +227,33 @@ public final class LicenseLedger: Sendable {
     }
 
     /// All licenses, oldest first.
-    public func entries() throws -> [LedgerEntry] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY id").map(Self.entry)
+    /// Which licenses `entries(matching:)` returns; nil members do not filter.
+    public struct Filter: Sendable {
+        public var customerID: String?
+        public var product: String?
+        /// Only licenses that expire before this instant (perpetual ones never do).
+        public var expiringBefore: Int64?
+        public var status: String?
+
+        public init(customerID: String? = nil, product: String? = nil, expiringBefore: Int64? = nil, status: String? = nil) {
+            self.customerID = customerID
+            self.product = product
+            self.expiringBefore = expiringBefore
+            self.status = status
+        }
+    }
+
+    /// Licenses, oldest first, filtered in SQL (indexes on customer and product).
+    public func entries(matching filter: Filter = Filter()) throws -> [LedgerEntry] {
+        var conditions: [String] = []
+        var arguments: [DatabaseValueConvertible?] = []
+        if let customer = filter.customerID { conditions.append("customer_id = ?"); arguments.append(customer) }
+        if let product = filter.product { conditions.append("product = ?"); arguments.append(product) }
+        if let before = filter.expiringBefore { conditions.append("expires_at IS NOT NULL AND expires_at <= ?"); arguments.append(before) }
+        if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
+        let sql = "SELECT * FROM licenses" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.entry)
         }
     }
 

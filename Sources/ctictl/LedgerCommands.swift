@@ -10,15 +10,28 @@ struct LedgerCommand: ParsableCommand {
 
 extension LedgerCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every license issued.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the licenses issued, filtered; export them as JSON or CSV.")
 
+        @Option(help: "Only this customer id.") var customer: String?
+        @Option(help: "Only this product.") var product: String?
+        @Option(help: "Only licenses that expire on or before this day (YYYY-MM-DD) or instant.") var expiringBefore: String?
+        @Option(help: "Only this status: active, superseded, revoked.") var status: String?
+        @Flag(help: "Write CSV (for spreadsheets) instead of the table.") var csv = false
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Output.format = output.format
             let ledger = try ledger.open()
-            let entries = try ledger.entries()
+            let filter = LicenseLedger.Filter(
+                customerID: customer, product: product,
+                expiringBefore: try expiringBefore.map { try DateArgument.endExclusive($0, option: "--expiring-before") }, status: status)
+            let entries = try ledger.entries(matching: filter)
+            if csv {
+                Output.print(LedgerCSV.render(entries))
+                return
+            }
             switch output.format {
             case .json:
                 struct Body: Encodable {

@@ -128,3 +128,33 @@ import Testing
         #expect(LedgerLocation.resolve(explicit: nil, environment: ["HOME": "/h"]) == "/h/.local/share/ctictl/ledger.sqlite")
     }
 }
+
+@Suite struct LedgerListTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("list-\(UUID().uuidString)").path
+    let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
+    let now: Int64 = 1_790_000_000
+
+    @Test func filtersByCustomerProductExpiryAndStatus() throws {
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let day: Int64 = 86_400
+        _ = try ledger.issue(LicenseRequest(customerID: "A", product: "datev-connector", seats: 1, expires: now + 10 * day), with: issuer, now: now)
+        _ = try ledger.issue(LicenseRequest(customerID: "A", product: "crm-groupware", seats: 1, expires: now + 100 * day), with: issuer, now: now)
+        _ = try ledger.issue(LicenseRequest(customerID: "B", product: "datev-connector", seats: 1), with: issuer, now: now)
+        try ledger.revoke(serial: "CTI-00000002", reason: "test", now: now)
+        #expect(try ledger.entries(matching: .init(customerID: "A")).map(\.serial) == ["CTI-00000001", "CTI-00000002"])
+        #expect(try ledger.entries(matching: .init(product: "datev-connector")).map(\.serial) == ["CTI-00000001", "CTI-00000003"])
+        #expect(try ledger.entries(matching: .init(expiringBefore: now + 30 * day)).map(\.serial) == ["CTI-00000001"])
+        #expect(try ledger.entries(matching: .init(expiringBefore: now + 365 * day)).map(\.serial) == ["CTI-00000001", "CTI-00000002"])
+        #expect(try ledger.entries(matching: .init(status: "revoked")).map(\.serial) == ["CTI-00000002"])
+        #expect(try ledger.entries(matching: .init(customerID: "A", product: "datev-connector")).count == 1)
+    }
+
+    @Test func csvQuotesAndDefusesFormulas() {
+        #expect(LedgerCSV.quoted("Muster, Kanzlei") == "\"Muster, Kanzlei\"")
+        #expect(LedgerCSV.quoted("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(LedgerCSV.quoted("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(LedgerCSV.quoted("@SUM(A1)") == "'@SUM(A1)")
+        #expect(LedgerCSV.quoted("-12") == "-12")
+        #expect(LedgerCSV.quoted("CTI-00000001") == "CTI-00000001")
+    }
+}
