@@ -11,6 +11,10 @@ enum AuditLog {
         case revoked = "license.revoked"
         case revocationsExported = "revocations.exported"
         case superseded = "license.superseded"
+        case keyGenerated = "key.generated"
+        case keyRetired = "key.retired"
+        case keyRevoked = "key.revoked"
+        case keyEndorsed = "key.endorsed"
     }
 
     static let genesis = String(repeating: "0", count: 64)

@@ -91,6 +91,18 @@ public final class LicenseLedger: Sendable {
                     details: AuditLog.issueDetails(orderID: row["order_id"], token: row["token"]))
             }
         }
+        migrator.registerMigration("v3-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE keys (
+                    kid TEXT PRIMARY KEY,
+                    algorithm TEXT NOT NULL,
+                    thumbprint TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CTICore
+import Ledger
 import Licensing
 import Signing
 
@@ -23,6 +24,7 @@ extension KeyCommand {
         @Option(help: "Keyring to add the public key to (default DIR/keyring.jwks); created if missing.") var keyring: String?
         @Option(help: "production (default) or development.") var environment: KeyEnvironment = .production
         @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var ledger: LedgerOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -39,6 +41,7 @@ extension KeyCommand {
             let keyPath = dir + "/" + kid + ".pem"
             try PrivateKeyFile.write(privateKey, to: keyPath, passphrase: try passphrase.passphrase(fromEnvironment: false))
             try ring.write(to: keyringPath)
+            try ledger.open().record(.generated(jwk), now: SystemClock.now())
             let result = GeneratedKey(kid: kid, algorithm: alg, environment: environment, privateKey: keyPath, keyring: keyringPath, thumbprint: jwk.thumbprint)
             switch output.format {
             case .json: Output.json(result, schema: "ctictl.key-generate/1")
@@ -112,6 +115,7 @@ extension KeyCommand {
         @OptionGroup var keyring: KeyringOption
         @Option(help: "Where to write the endorsement.") var out: String
         @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var ledger: LedgerOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -126,6 +130,7 @@ extension KeyCommand {
             guard endorsed.kid != endorserKID else { throw usageError("usage.self-endorsement", "a key cannot endorse itself") }
             let text = try KeyEndorsementFormat.sign(endorsed, by: privateKey, kid: endorserKID, now: SystemClock.now())
             try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
+            try ledger.open().record(.endorsed(kid: kid, by: endorserKID), now: SystemClock.now())
             switch output.format {
             case .json: Output.json(["endorser": endorserKID, "endorsed": kid, "out": out], schema: "ctictl.key-endorse/1")
             case .text: Output.print("Key \"\(endorserKID)\" endorses key \"\(kid)\"\n  endorsement: \(out) (ship it with licenses signed by \"\(kid)\"; verify with --endorsement)")
@@ -139,8 +144,9 @@ extension KeyCommand {
 
         @Option(help: "Key id.") var kid: String
         @OptionGroup var keyring: KeyringOption
+        @OptionGroup var ledger: LedgerOption
 
-        func run() throws { try KeyStatusChange.apply(.retired, kid: kid, keyring: try keyring.path()) }
+        func run() throws { try KeyStatusChange.apply(.retired, kid: kid, keyring: try keyring.path(), ledger: ledger) }
     }
 
     struct Revoke: ParsableCommand {
@@ -149,15 +155,17 @@ extension KeyCommand {
 
         @Option(help: "Key id.") var kid: String
         @OptionGroup var keyring: KeyringOption
+        @OptionGroup var ledger: LedgerOption
 
-        func run() throws { try KeyStatusChange.apply(.revoked, kid: kid, keyring: try keyring.path()) }
+        func run() throws { try KeyStatusChange.apply(.revoked, kid: kid, keyring: try keyring.path(), ledger: ledger) }
     }
 
     enum KeyStatusChange {
-        static func apply(_ status: KeyStatus, kid: String, keyring path: String) throws {
+        static func apply(_ status: KeyStatus, kid: String, keyring path: String, ledger: LedgerOption) throws {
             var ring = try Keyring.load(path)
             try ring.setStatus(status, forKID: kid)
             try ring.write(to: path)
+            try ledger.open().record(.statusChanged(kid: kid, to: status), now: SystemClock.now())
             Output.print("Key \"\(kid)\" is now \(status.rawValue) in \(path) (previous keyring kept as \(path).bak). Publish the keyring to clients.")
         }
     }

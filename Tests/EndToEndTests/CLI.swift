@@ -31,6 +31,13 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/ctictl").path
     }()
 
+    /// A HOME for the commands the tests run, so they never touch the real one.
+    static let scratchHome: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-test-home-\(ProcessInfo.processInfo.processIdentifier)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
     @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
         try Process.runCapturing(executable, arguments, stdin: stdin, environment: environment, in: directory)
@@ -50,6 +57,9 @@ extension Process {
         env["CTICTL_LEDGER"] = nil
         env["CTICTL_KEYRING"] = nil
         env["CTICTL_PASSPHRASE"] = nil
+        // Never the user's own ledger: a command without --ledger uses one under this HOME.
+        env["HOME"] = CLI.scratchHome
+        env["XDG_DATA_HOME"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }

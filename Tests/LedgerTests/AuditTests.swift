@@ -100,3 +100,22 @@ import Testing
         #expect(verified.entry(for: "CTI-00000002")?.reason == "refund")
     }
 }
+
+@Suite struct KeyEventTests {
+    @Test func keyEventsJoinTheAuditChain() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)/l.sqlite").path
+        let ledger = try LicenseLedger(path: path)
+        let key = JWK(kid: "vendor-2026", key: PrivateSigningKey.generate(.eddsa).publicKey)
+        try ledger.record(.generated(key), now: 1)
+        try ledger.record(.endorsed(kid: "vendor-2027", by: "vendor-2026"), now: 2)
+        try ledger.record(.statusChanged(kid: "vendor-2026", to: .retired), now: 3)
+        try ledger.record(.statusChanged(kid: "vendor-2026", to: .revoked), now: 4)
+        let events = try ledger.keyEvents()
+        #expect(events.map(\.event) == ["key.generated", "key.endorsed", "key.retired", "key.revoked"])
+        #expect(events[0].details.contains(key.thumbprint))
+        #expect(try ledger.verify().isEmpty)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "UPDATE audit SET details = replace(details, 'vendor-2027', 'vendor-2099') WHERE event = 'key.endorsed'") }
+        #expect(try ledger.verify().map(\.code) == ["ledger.audit-row-edited"])
+    }
+}
