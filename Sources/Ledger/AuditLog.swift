@@ -19,6 +19,26 @@ enum AuditLog {
 
     static let genesis = String(repeating: "0", count: 64)
 
+    /// Appends many rows in one transaction, remembering the chain's head instead of reading
+    /// it back before every row.
+    struct Appender {
+        private var previous: String
+        private var nextID: Int64
+
+        init(_ db: Database) throws {
+            previous = try String.fetchOne(try db.cachedStatement(sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")) ?? genesis
+            nextID = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")) ?? 0) + 1
+        }
+
+        mutating func append(_ db: Database, at time: Int64, event: Event, serial: String?, details: String) throws {
+            let hash = AuditLog.hash(id: nextID, at: time, event: event.rawValue, serial: serial, details: details, previous: previous)
+            try db.cachedStatement(sql: "INSERT INTO audit (id, at, event, serial, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [nextID, time, event.rawValue, serial, details, previous, hash])
+            previous = hash
+            nextID += 1
+        }
+    }
+
     static func append(_ db: Database, at time: Int64, event: Event, serial: String?, details: String) throws {
         let previous = try String.fetchOne(try db.cachedStatement(sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")) ?? genesis
         // The id is part of the hash, so it is taken before the insert (we hold the write lock).

@@ -130,15 +130,7 @@ public final class LicenseLedger: Sendable {
         var start = 0
         while start < requests.count {
             let chunk = requests[start..<min(start + max(chunkSize, 1), requests.count)]
-            let outcomes = try write { db in
-                try chunk.map { request -> Result<IssueOutcome, LayerErrorBox> in
-                    do {
-                        return .success(try Self.issue(request, with: issuer, now: now, in: db))
-                    } catch let error as CTIError where error.kind != .internal {
-                        return .failure(LayerErrorBox(error))
-                    }
-                }
-            }
+            let outcomes = try write { db in try Self.issueChunk(chunk, with: issuer, now: now, in: db) }
             results += outcomes
             start += chunk.count
             progress(start)
@@ -149,28 +141,40 @@ public final class LicenseLedger: Sendable {
     /// Issues one license inside the caller's transaction. Everything that can be refused is
     /// checked before anything is written, so a refusal leaves the transaction clean.
     static func issue(_ request: LicenseRequest, with issuer: LicenseIssuer, now: Int64, in db: Database) throws -> IssueOutcome {
-        if let orderID = request.orderID,
-            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE order_id = ?"), arguments: [orderID])
-        {
-            let existing = try entry(row)
-            let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
-            if previous != request {
-                let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
-                throw LedgerError(
-                    "ledger.order-conflict",
-                    "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
-                    kind: .invalid)
-            }
-            return .alreadyIssued(existing)
-        }
+        if let existing = try existingOrder(of: request, in: db) { return existing }
         // The next row id, read under the write lock this transaction holds, names the serial;
         // the claims are checked (and signed) before anything is written.
         let rowID = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'")) ?? 0) + 1
-        let serial = serial(forRowID: rowID)
-        let claims = try request.claims(serial: serial, issuedAt: now)
-        let license = try issuer.sign(claims)
+        let license = try issuer.sign(try request.claims(serial: serial(forRowID: rowID), issuedAt: now))
+        var audit = try AuditLog.Appender(db)
+        return .issued(try insert(request, rowID: rowID, license: license, issuer: issuer, now: now, audit: &audit, in: db))
+    }
+
+    /// The license already issued for this request's order, or a conflict when the order was
+    /// issued with other terms; nil when the order is new (or the request has none).
+    static func existingOrder(of request: LicenseRequest, in db: Database) throws -> IssueOutcome? {
+        guard let orderID = request.orderID,
+            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE order_id = ?"), arguments: [orderID])
+        else { return nil }
+        let existing = try entry(row)
+        let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
+        guard previous == request else {
+            let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
+            throw LedgerError(
+                "ledger.order-conflict",
+                "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
+                kind: .invalid)
+        }
+        return .alreadyIssued(existing)
+    }
+
+    /// Writes a signed license and its audit entry.
+    static func insert(
+        _ request: LicenseRequest, rowID: Int64, license: IssuedLicense, issuer: LicenseIssuer, now: Int64, audit: inout AuditLog.Appender, in db: Database
+    ) throws -> LedgerEntry {
+        let serial = license.claims.jti
         let requestJSON = String(decoding: JSONWriter.compact(request.jsonValue), as: UTF8.self)
-        let claimsJSON = String(decoding: JSONWriter.compact(claims.jsonValue), as: UTF8.self)
+        let claimsJSON = String(decoding: JSONWriter.compact(license.claims.jsonValue), as: UTF8.self)
         try db.cachedStatement(sql: """
             INSERT INTO licenses (id, serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -178,12 +182,12 @@ public final class LicenseLedger: Sendable {
                 rowID, serial, request.orderID, request.customerID, request.customerName, request.product, request.seats, issuer.kid, now,
                 request.expires, requestJSON, claimsJSON, license.compact,
             ])
-        try AuditLog.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
+        try audit.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
         logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
-        return .issued(LedgerEntry(
+        return LedgerEntry(
             serial: serial, orderID: request.orderID, customerID: request.customerID, customerName: request.customerName,
             product: request.product, seats: request.seats, kid: issuer.kid, issuedAt: now, expiresAt: request.expires,
-            status: "active", token: license.compact, requestJSON: requestJSON))
+            status: "active", token: license.compact, requestJSON: requestJSON)
     }
 
     /// Issues a license that replaces `serial` (renewal, or re-issue after a PBX change): the

@@ -28,15 +28,26 @@ public struct Armor: Sendable {
     var endLine: String { "-----END \(label)-----" }
 
     public func write(_ armored: ArmoredText) -> String {
-        var lines = armored.comments.map(Self.sanitizeComment)
-        lines.append(beginLine)
-        var rest = Substring(armored.compact)
-        while !rest.isEmpty {
-            lines.append(String(rest.prefix(Self.lineWidth)))
-            rest = rest.dropFirst(Self.lineWidth)
+        var text: [UInt8] = []
+        text.reserveCapacity(armored.compact.utf8.count * 66 / 64 + 256)
+        for comment in armored.comments {
+            text += Self.sanitizeComment(comment).utf8
+            text.append(0x0A)
         }
-        lines.append(endLine)
-        return lines.joined(separator: "\n") + "\n"
+        text += beginLine.utf8
+        text.append(0x0A)
+        // The compact JWS is ASCII, so byte columns are character columns.
+        let token = Array(armored.compact.utf8)
+        var start = 0
+        while start < token.count {
+            let end = min(start + Self.lineWidth, token.count)
+            text += token[start..<end]
+            text.append(0x0A)
+            start = end
+        }
+        text += endLine.utf8
+        text.append(0x0A)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A comment may not break the armor: one line, never starting with dashes.

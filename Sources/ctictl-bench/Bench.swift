@@ -145,11 +145,11 @@ enum BatchBenchmark {
         let ledger = try LicenseLedger(path: dir + "/ledger.sqlite")
         let start = DispatchTime.now().uptimeNanoseconds
         let results = try ledger.issueBatch(requests, with: issuer, now: now)
-        for result in results {
-            guard case let .success(.issued(entry)) = result, let license = entry.license else { throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal) }
-            try SafeFile.write(Array(license.text.utf8), to: dir + "/out/" + entry.serial + ".lic", mode: 0o644, durable: false)
+        let entries = try results.map { result -> LedgerEntry in
+            guard case let .success(.issued(entry)) = result else { throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal) }
+            return entry
         }
-        try SafeFile.syncFilesystem(containing: dir + "/out")
+        try LicenseFiles.write(entries, to: dir + "/out")
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print("orders: \(count)")
         print(String(format: "raw swift-crypto Ed25519 signing:                 %8.0f /s  (%.2f s)", Double(count) / rawSeconds, rawSeconds))

@@ -51,20 +51,24 @@ struct BatchIssue {
         let progress = ProgressLine(total: sheet.rows.count, label: "issued")
         let results = try ledger.issueBatch(sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update)
         progress.finish()
-        // The ledger rows are committed; now the files, each atomic, flushed once at the end.
+        // The ledger rows are committed; now the files (each atomic, on every core), flushed
+        // to disk once at the end.
+        let entries = results.map { result -> LedgerEntry? in
+            if case let .success(outcome) = result { return outcome.entryAndNewness.0 }
+            return nil
+        }
+        try LicenseFiles.write(entries.compactMap { $0 }, to: outDir)
         for (row, result) in zip(sheet.rows, results) {
             switch result {
             case let .success(outcome):
                 let (entry, isNew) = outcome.entryAndNewness
-                let path = outDir + "/" + entry.serial + ".lic"
-                guard let license = entry.license else { continue }
-                try SafeFile.write(Array(license.text.utf8), to: path, mode: 0o644, durable: false)
-                reports.append(RowReport(row: row.number, orderID: entry.orderID, outcome: isNew ? "issued" : "existing", serial: entry.serial, file: path, message: nil))
+                reports.append(RowReport(
+                    row: row.number, orderID: entry.orderID, outcome: isNew ? "issued" : "existing", serial: entry.serial,
+                    file: LicenseFiles.path(of: entry, in: outDir), message: nil))
             case let .failure(error):
                 reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "error", serial: nil, file: nil, message: error.message))
             }
         }
-        try SafeFile.syncFilesystem(containing: outDir)
         try finish(reports, ledgerPath: ledger.path)
     }
 

@@ -67,4 +67,24 @@ import Testing
         #expect(try ledger.entries().count == 6)
         #expect(try ledger.verify().isEmpty)
     }
+
+    @Test func theSameOrderTwiceInOneBatch() throws {
+        let ledger = try ledger()
+        let request = LicenseRequest(customerID: "D", product: "p", seats: 2, orderID: "DUP")
+        var other = request
+        other.seats = 3
+        let results = try ledger.issueBatch([request, request, other], with: issuer, now: now)
+        guard case let .success(.issued(first)) = results[0], case let .success(.alreadyIssued(again)) = results[1] else {
+            Issue.record("expected issued, then already issued: \(results)")
+            return
+        }
+        #expect(first.serial == again.serial)
+        guard case let .failure(conflict) = results[2] else {
+            Issue.record("a different request for the same order was issued")
+            return
+        }
+        #expect(conflict.code == "ledger.order-conflict")
+        #expect(try ledger.entries().count == 2)
+        #expect(try ledger.verify().isEmpty)
+    }
 }
