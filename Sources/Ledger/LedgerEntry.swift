@@ -18,7 +18,17 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
     public let token: String
     let requestJSON: String
 
+    /// Set when the entry was just issued (no need to read the token back). Not part of
+    /// equality: an entry read from the ledger equals the one just issued.
+    var issued: IssuedLicense?
+
+    public static func == (lhs: LedgerEntry, rhs: LedgerEntry) -> Bool {
+        (lhs.serial, lhs.orderID, lhs.customerID, lhs.customerName, lhs.product, lhs.seats) == (rhs.serial, rhs.orderID, rhs.customerID, rhs.customerName, rhs.product, rhs.seats)
+            && (lhs.kid, lhs.issuedAt, lhs.expiresAt, lhs.status, lhs.token, lhs.requestJSON) == (rhs.kid, rhs.issuedAt, rhs.expiresAt, rhs.status, rhs.token, rhs.requestJSON)
+    }
+
     public var license: IssuedLicense? {
+        if let issued { return issued }
         // The token is the truth; the claims are read back from it, not from a second copy.
         guard let jws = try? CompactJWS(compact: token), let claims = try? LicenseFormat.claims(of: jws) else { return nil }
         return IssuedLicense(claims: claims, compact: token)

@@ -187,7 +187,7 @@ public final class LicenseLedger: Sendable {
         return LedgerEntry(
             serial: serial, orderID: request.orderID, customerID: request.customerID, customerName: request.customerName,
             product: request.product, seats: request.seats, kid: issuer.kid, issuedAt: now, expiresAt: request.expires,
-            status: "active", token: license.compact, requestJSON: requestJSON)
+            status: "active", token: license.compact, requestJSON: requestJSON, issued: license)
     }
 
     /// Issues a license that replaces `serial` (renewal, or re-issue after a PBX change): the
