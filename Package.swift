@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> Signing ──> CTICore
+//          ──> ReleaseCatalog ──> Signing
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
@@ -11,6 +12,7 @@ let package = Package(
         .library(name: "Signing", targets: ["Signing"]),
         .library(name: "Licensing", targets: ["Licensing"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "ReleaseCatalog", targets: ["ReleaseCatalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(name: "CTICore"),
@@ -31,6 +34,7 @@ let package = Package(
             ]
         ),
         .target(name: "Licensing", dependencies: ["Signing"]),
+        .target(name: "ReleaseCatalog", dependencies: ["Signing"]),
         .target(
             name: "Ledger",
             dependencies: [
@@ -43,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +63,10 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(
+            name: "ReleaseCatalogTests",
+            dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         // Runs the built `ctictl` like a user (the dependency makes `swift test` build it),
         // and checks our files with independent implementations (openssl, Python).
         .testTarget(
