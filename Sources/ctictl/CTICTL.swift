@@ -13,7 +13,7 @@ struct CTICTL: ParsableCommand {
             65 unreadable or malformed input, 70 internal error. See docs/cli.md.
             """,
         version: "0.1.0",
-        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self]
+        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self]
     )
 }
 

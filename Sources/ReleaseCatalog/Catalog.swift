@@ -1,0 +1,129 @@
+import CTICore
+
+/// What the release notes require when upgrading to a release.
+public enum UpgradeStep: String, Sendable, Codable, CaseIterable {
+    case uninstallFirst = "uninstall-first"
+    case reboot
+    case reconfigurePerUser = "reconfigure-per-user"
+    case settingsKept = "settings-kept"
+}
+
+/// One row of a product's download table.
+public struct Release: Sendable, Equatable {
+    /// The product version; nil where the table gives none (see `zipVersion`).
+    public let version: Version?
+    /// The version the download's file name states, when it differs or stands alone.
+    public let zipVersion: Version?
+    public let module: Int?
+    public let date: CivilDate
+    public let sourceDate: String
+    public let zip: String?
+    public let testedPBX: VersionRange?
+    public let testedDATEV: VersionRange?
+    public let changelog: [LocalizedText]
+    public let upgradeSteps: [UpgradeStep]
+    public let upgradeNotes: [String]
+    public let configSchema: String?
+
+    /// How people name the row: its version, or the zip's when the table has none.
+    public var label: String { version?.description ?? zipVersion.map { "(\($0) zip, no product version)" } ?? "(no version)" }
+}
+
+/// A compatibility fact that overrides testing: this client does not work with this PBX.
+public struct KnownIncompatibility: Sendable, Equatable {
+    public let client: VersionRange
+    public let pbx: VersionRange
+    public let source: String
+    public let quote: String?
+    public let summary: String
+}
+
+/// A product's release catalog (`config-schemas/<product>/releases.json`).
+public struct ReleaseCatalog: Sendable {
+    public let product: String
+    public let name: String
+    public let pbxName: String
+    public let notes: [String]
+    public let releases: [Release]
+    public let incompatibilities: [KnownIncompatibility]
+
+    /// Reads a catalog; every error names the source, the JSON path and what is wrong.
+    public init(jsonBytes: [UInt8], source: String) throws {
+        func fail(_ path: String, _ reason: String) -> CatalogError {
+            CatalogError(code: "catalog.malformed", message: "\(source): \(path) \(reason)", kind: .malformedInput)
+        }
+        do {
+            let root = try JSONObjectReader(try JSONParser.parse(jsonBytes))
+            func version(_ reader: JSONObjectReader, _ member: String) throws -> Version? {
+                guard let text = try reader.optionalString(member) else { return nil }
+                do { return try Version(text) } catch { throw fail("\(reader.path).\(member)", "is not a version: \(error.message)") }
+            }
+            func range(_ reader: JSONObjectReader, _ member: String) throws -> VersionRange? {
+                guard let text = try reader.optionalString(member) else { return nil }
+                do { return try VersionRange(text) } catch { throw fail("\(reader.path).\(member)", "is not a version range: \(error.message)") }
+            }
+            product = try root.string("product")
+            name = try root.string("name")
+            pbxName = try root.optionalString("pbx") ?? "PBX"
+            notes = try root.optionalStringArray("notes") ?? []
+            releases = try root.objectArray("releases").map { row in
+                let dateText = try row.string("date")
+                guard let date = CivilDate(dateText) else { throw fail("\(row.path).date", "\"\(dateText)\" is not a date YYYY-MM-DD") }
+                let upgrade = try row.object("upgrade")
+                let steps = try (upgrade.optionalStringArray("steps") ?? []).map { text in
+                    guard let step = UpgradeStep(rawValue: text) else {
+                        throw fail("\(upgrade.path).steps", "has unknown step \"\(text)\" (known: \(UpgradeStep.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    return step
+                }
+                let changelog = try (row.members["changelog"].map { _ in try row.objectArray("changelog") } ?? []).map {
+                    LocalizedText(en: try $0.string("en"), de: try $0.string("de"))
+                }
+                let release = Release(
+                    version: try version(row, "version"), zipVersion: try version(row, "zipVersion"),
+                    module: try row.optionalInteger("module").map { Int($0) }, date: date, sourceDate: try row.optionalString("sourceDate") ?? dateText,
+                    zip: try row.optionalString("zip"), testedPBX: try range(row, "testedPBX"), testedDATEV: try range(row, "testedDATEV"),
+                    changelog: changelog, upgradeSteps: steps, upgradeNotes: try upgrade.optionalStringArray("notes") ?? [],
+                    configSchema: try row.optionalString("configSchema"))
+                if release.version == nil && release.zipVersion == nil { throw fail("\(row.path)", "has neither version nor zipVersion") }
+                return release
+            }
+            incompatibilities = try root.objectArray("incompatibilities").map { rule in
+                guard let client = try range(rule, "client"), let pbx = try range(rule, "pbx") else { throw fail(rule.path, "needs client and pbx") }
+                return KnownIncompatibility(
+                    client: client, pbx: pbx, source: try rule.string("source"), quote: try rule.optionalString("quote"),
+                    summary: try rule.optionalString("en") ?? "\(client) is known not to work with \(try root.optionalString("pbx") ?? "PBX") \(pbx)")
+            }
+        } catch let error as JSONParser.Failure {
+            throw CatalogError(code: "catalog.malformed", message: "\(source): not valid JSON (\(error))", kind: .malformedInput)
+        } catch let error as JSONObjectReader.Failure {
+            throw fail(error.path, error.reason)
+        }
+    }
+
+    /// `DIR/<product>/releases.json`.
+    public static func load(product: String, from directory: String) throws -> ReleaseCatalog {
+        let path = directory + "/" + product + "/releases.json"
+        guard SafeFile.exists(path) else {
+            throw CatalogError(
+                code: "catalog.unknown-product",
+                message: "\(path): no release catalog for product \"\(product)\"; the products are the folders of \(directory)", kind: .usage)
+        }
+        return try ReleaseCatalog(jsonBytes: try SafeFile.read(path, limit: 8 << 20), source: path)
+    }
+
+    /// The releases that have a product version, oldest version first.
+    public var versionedReleases: [Release] {
+        releases.filter { $0.version != nil }.sorted { $0.version! < $1.version! }
+    }
+
+    public func release(_ version: Version) -> Release? {
+        releases.first { $0.version == version }
+    }
+}
+
+public struct CatalogError: CTIError {
+    public let code: String
+    public let message: String
+    public let kind: FailureKind
+}

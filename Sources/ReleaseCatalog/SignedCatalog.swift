@@ -1,0 +1,36 @@
+import CTICore
+import Signing
+
+/// A catalog shipped as a signed file (a JWS like a license, `typ` `cti-catalog+jwt`), so a
+/// support site can check that a catalog update is genuine before using it.
+public enum SignedCatalog {
+    public static let type = "cti-catalog+jwt"
+    public static let armor = Armor(label: "CTI RELEASE CATALOG")
+
+    public static func sign(catalogJSON: [UInt8], source: String, key: PrivateSigningKey, kid: String) throws -> String {
+        let catalog = try ReleaseCatalog(jsonBytes: catalogJSON, source: source)  // never sign a catalog that does not load
+        let compact = try CompactJWS.sign(payload: catalogJSON, type: type, kid: kid, key: key)
+        let comment = "Comment: release catalog of \(catalog.product), \(catalog.releases.count) releases; not signed, informational only."
+        return armor.write(ArmoredText(compact: compact, comments: [comment]))
+    }
+
+    /// Verifies the signature (the key must be trusted and not revoked) and only then reads
+    /// the catalog; returns it with its JSON, as signed.
+    public static func verify(_ bytes: [UInt8], keyring: Keyring, source: String, allowDevelopmentKeys: Bool = false) throws -> (catalog: ReleaseCatalog, json: [UInt8], kid: String) {
+        let jws: CompactJWS
+        let verified: VerifiedJWS
+        do {
+            jws = try CompactJWS(compact: try armor.read(bytes).compact)
+            verified = try JWSVerifier(keyring: keyring).verify(jws, expectedType: type)
+        } catch let error as SigningError {
+            throw error.naming(source)
+        }
+        if verified.key.status == .revoked {
+            throw CatalogError(code: "catalog.key-revoked", message: "\(source): signed by revoked key \"\(verified.key.kid)\"", kind: .invalid)
+        }
+        if verified.key.environment == .development && !allowDevelopmentKeys {
+            throw CatalogError(code: "catalog.development-key", message: "\(source): signed by development key \"\(verified.key.kid)\"", kind: .invalid)
+        }
+        return (try ReleaseCatalog(jsonBytes: verified.payload, source: source), verified.payload, verified.key.kid)
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import CTICore
+import Foundation
+import ReleaseCatalog
+import Signing
+
+/// Where the catalogs are: --catalog-dir, $CTICTL_CONFIG_SCHEMAS, ./config-schemas, or the
+/// config-schemas folder of the checkout the binary was built in.
+struct CatalogOptions: ParsableArguments {
+    @Option(help: "The product, e.g. datev-connector.") var product: String
+    @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, else ./config-schemas).") var catalogDir: String?
+
+    func directory() -> String {
+        if let catalogDir { return catalogDir }
+        if let value = EnvironmentVariables.value("CTICTL_CONFIG_SCHEMAS") { return value }
+        if SafeFile.exists("config-schemas") { return "config-schemas" }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = url.appendingPathComponent("config-schemas").path
+            if SafeFile.exists(candidate) { return candidate }
+            url.deleteLastPathComponent()
+        }
+        return "config-schemas"
+    }
+
+    func load() throws -> ReleaseCatalog { try ReleaseCatalog.load(product: product, from: directory()) }
+}
+
+func parseVersion(_ text: String, option: String) throws -> Version {
+    do { return try Version(text) } catch { throw GenericCTIError(code: error.code, message: "\(option): \(error.message)", kind: .usage) }
+}
+
+struct CompatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compat", abstract: "Which client, module, PBX and DATEV releases work together.",
+        subcommands: [Check.self, Plan.self, Matrix.self])
+}
+
+extension CompatCommand {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Is this combination supported? Exit 0 supported, 2 untested, 1 incompatible.")
+
+        @OptionGroup var catalog: CatalogOptions
+        @Option(help: "Installed client version.") var client: String
+        @Option(help: "Installed STARFACE module version.") var module: Int?
+        @Option(help: "PBX (STARFACE) version.") var pbx: String
+        @Option(help: "DATEV Arbeitsplatz version.") var datev: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let verdict = try CompatibilityChecker(catalog: try catalog.load()).check(
+                client: try parseVersion(client, option: "--client"), module: module, pbx: try parseVersion(pbx, option: "--pbx"),
+                datev: try datev.map { try parseVersion($0, option: "--datev") })
+            switch output.format {
+            case .json: Output.json(verdict, schema: "ctictl.compat-check/1")
+            case .text:
+                var lines = ["\(verdict.verdict.rawValue.uppercased()): \(catalog.product) \(client) with \(pbx)\(datev.map { " and DATEV \($0)" } ?? "") (decided by \(verdict.decidedBy))"]
+                lines += verdict.evidence.map { "  " + (output.lang == .de ? $0.de : $0.en) }
+                Output.print(lines.joined(separator: "\n"))
+            }
+            if verdict.verdict != .supported { throw ExitCode(verdict.verdict.exitStatus) }
+        }
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The upgrade from an installed release to the newest one supported with this PBX (and DATEV), step by step.")
+
+        @OptionGroup var catalog: CatalogOptions
+        @Option(help: "Installed client version.") var from: String
+        @Option(help: "PBX (STARFACE) version.") var pbx: String
+        @Option(help: "DATEV Arbeitsplatz version.") var datev: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let plan = try UpgradePlanner(catalog: try catalog.load()).plan(
+                from: try parseVersion(from, option: "--from"), pbx: try parseVersion(pbx, option: "--pbx"),
+                datev: try datev.map { try parseVersion($0, option: "--datev") })
+            let text = { (localized: LocalizedText) in output.lang == .de ? localized.de : localized.en }
+            switch output.format {
+            case .json: Output.json(plan, schema: "ctictl.compat-plan/1")
+            case .text:
+                var lines = [text(plan.summary)]
+                for (index, step) in plan.steps.enumerated() {
+                    lines.append("  \(index + 1). \(text(step.action))" + (step.requiredBy.isEmpty ? "" : " (required by \(step.requiredBy.joined(separator: ", ")))"))
+                }
+                lines += plan.notes.map { "  note: " + text($0) }
+                Output.print(lines.joined(separator: "\n"))
+            }
+            if plan.target == nil { throw ExitCode(1) }
+        }
+    }
+
+    enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown, json
+    }
+
+    struct Matrix: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The whole compatibility matrix of a product.")
+
+        @OptionGroup var catalog: CatalogOptions
+        @Option(help: "text (default), markdown or json.") var format: MatrixFormat = .text
+
+        func run() throws {
+            let matrix = CompatibilityMatrix(catalog: try catalog.load())
+            switch format {
+            case .text: Output.print(matrix.text)
+            case .markdown: Output.print(matrix.markdown)
+            case .json: Output.json(matrix, schema: "ctictl.compat-matrix/1")
+            }
+        }
+    }
+}
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog", abstract: "Check, sign and verify release catalogs.",
+        subcommands: [Lint.self, Sign.self, Verify.self])
+}
+
+extension CatalogCommand {
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report the catalog's oddities (it never changes them). Exit 0 clean or only notes, 2 warnings, 1 errors.")
+
+        @OptionGroup var catalog: CatalogOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let findings = CatalogLinter.lint(try catalog.load())
+            switch output.format {
+            case .json: Output.json(["findings": findings], schema: "ctictl.catalog-lint/1")
+            case .text:
+                if findings.isEmpty { Output.print("\(catalog.product): no findings") }
+                for finding in findings {
+                    Output.print("\(finding.severity.rawValue): \(output.lang == .de ? finding.message.de : finding.message.en) [\(finding.code)]")
+                }
+            }
+            switch findings.worstSeverity {
+            case .error?: throw ExitCode(1)
+            case .warning?: throw ExitCode(2)
+            default: return
+            }
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign a product's catalog for shipping (a JWS like a license).")
+
+        @OptionGroup var catalog: CatalogOptions
+        @OptionGroup var signing: SigningOptions
+        @Option(help: "Where to write the signed catalog.") var out: String
+
+        func run() throws {
+            let issuer = try signing.issuer()
+            let path = catalog.directory() + "/" + catalog.product + "/releases.json"
+            let text = try SignedCatalog.sign(catalogJSON: try SafeFile.read(path, limit: 8 << 20), source: path, key: issuer.key, kid: issuer.kid)
+            try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
+            Output.print("Signed \(path) with \"\(issuer.kid)\"\n  signed catalog: \(out)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a signed catalog; with --out, write the verified catalog JSON (atomically).")
+
+        @Argument(help: "Signed catalog file.") var file: String
+        @OptionGroup var keyring: KeyringOption
+        @Option(help: "Write the verified releases.json here.") var out: String?
+        @Flag(help: "Accept catalogs signed by development keys (testing only).") var allowDevelopmentKeys = false
+
+        func run() throws {
+            let verified = try SignedCatalog.verify(
+                try InputFile.read(file), keyring: try Keyring.load(try keyring.path()), source: file, allowDevelopmentKeys: allowDevelopmentKeys)
+            if let out { try SafeFile.write(verified.json, to: out, mode: 0o644, backup: true) }
+            Output.print("VALID: \(file) — release catalog of \(verified.catalog.product), \(verified.catalog.releases.count) releases, signed by \"\(verified.kid)\"" + (out.map { "\n  written to \($0)" } ?? ""))
+        }
+    }
+}
