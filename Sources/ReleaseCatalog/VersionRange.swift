@@ -248,6 +248,9 @@ private struct RangeParser {
     mutating func parseVersion() throws(VersionError) -> Version {
         let start = index
         while index < scalars.count, ("0"..."9").contains(scalars[index]) || scalars[index] == "." { index += 1 }
+        if let next = current, ![" ", "\t", ",", "-", "]", ")"].contains(next) {
+            throw fail("unexpected '\(next)'; a version is numbers separated by dots, like 6.5.0.30")
+        }
         let versionText = String(String.UnicodeScalarView(scalars[start..<index]))
         do {
             return try Version(versionText)
