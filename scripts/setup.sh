@@ -17,9 +17,9 @@ if ((${#need_apt[@]})); then
 fi
 
 if [[ ${1:-} == "--with-python" ]]; then
-  if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
-    echo "setup: installing Python package cryptography (for interoperability tests)"
-    python3 -m pip install --quiet 'cryptography>=42'
+  if ! python3 -c 'import cryptography, jsonschema' >/dev/null 2>&1; then
+    echo "setup: installing Python packages cryptography and jsonschema (for interoperability tests)"
+    python3 -m pip install --quiet 'cryptography>=42' 'jsonschema>=4'
   fi
 fi
 

@@ -1,4 +1,5 @@
 import CTICore
+import Foundation
 
 /// The whole catalog as a table: one row per release, with what it is tested with and what
 /// it is known not to work with.
@@ -64,5 +65,40 @@ public struct CompatibilityMatrix: Sendable, Encodable {
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// docs/compatibility.md: the matrices of every product of a catalog folder, as one page.
+public enum CompatibilityPage {
+    public static func render(_ catalogs: [ReleaseCatalog]) -> String {
+        var page = """
+            # Compatibility
+
+            Which releases of each product are tested with which STARFACE and DATEV Arbeitsplatz
+            versions, and which combinations are known not to work. **Generated** from
+            `config-schemas/<product>/releases.json` by `ctictl compat matrix --all --format markdown`;
+            a test fails when this page and the catalogs disagree. Change the catalog, then
+            regenerate: `ctictl compat matrix --all --format markdown > docs/compatibility.md`.
+
+            """
+        for catalog in catalogs.sorted(by: { $0.product < $1.product }) {
+            page += "\n## \(catalog.name) (`\(catalog.product)`)\n\n"
+            if catalog.releases.isEmpty {
+                page += "No releases in the catalog yet.\n"
+            } else {
+                page += CompatibilityMatrix(catalog: catalog).markdown
+            }
+            for rule in catalog.incompatibilities {
+                page += "\n- Known incompatible: \(rule.summary) (\(rule.source)).\n"
+            }
+            if !catalog.notes.isEmpty { page += "\n" + catalog.notes.map { "- \($0)" }.joined(separator: "\n") + "\n" }
+        }
+        return page
+    }
+
+    /// Every catalog in a folder (`DIR/<product>/releases.json`).
+    public static func catalogs(in directory: String) throws -> [ReleaseCatalog] {
+        let products = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        return try products.filter { SafeFile.exists(directory + "/" + $0 + "/releases.json") }.map { try ReleaseCatalog.load(product: $0, from: directory) }
     }
 }

@@ -10,7 +10,9 @@ struct CatalogOptions: ParsableArguments {
     @Option(help: "The product, e.g. datev-connector.") var product: String
     @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, else ./config-schemas).") var catalogDir: String?
 
-    func directory() -> String {
+    func directory() -> String { Self.directory(explicit: catalogDir) }
+
+    static func directory(explicit catalogDir: String?) -> String {
         if let catalogDir { return catalogDir }
         if let value = EnvironmentVariables.value("CTICTL_CONFIG_SCHEMAS") { return value }
         if SafeFile.exists("config-schemas") { return "config-schemas" }
@@ -99,13 +101,23 @@ extension CompatCommand {
     }
 
     struct Matrix: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The whole compatibility matrix of a product.")
+        static let configuration = CommandConfiguration(
+            abstract: "The whole compatibility matrix of a product (or, with --all and markdown, the page docs/compatibility.md).")
 
-        @OptionGroup var catalog: CatalogOptions
+        @Option(help: "The product, e.g. datev-connector.") var product: String?
+        @Flag(help: "Every product of the catalog folder.") var all = false
+        @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, else ./config-schemas).") var catalogDir: String?
         @Option(help: "text (default), markdown or json.") var format: MatrixFormat = .text
 
         func run() throws {
-            let matrix = CompatibilityMatrix(catalog: try catalog.load())
+            let directory = CatalogOptions.directory(explicit: catalogDir)
+            if all {
+                guard format == .markdown else { throw usageError("usage.matrix-all", "--all renders the Markdown page: add --format markdown") }
+                StandardStream.output.write(CompatibilityPage.render(try CompatibilityPage.catalogs(in: directory)))
+                return
+            }
+            guard let product else { throw usageError("usage.missing", "give --product P (or --all --format markdown)") }
+            let matrix = CompatibilityMatrix(catalog: try ReleaseCatalog.load(product: product, from: directory))
             switch format {
             case .text: Output.print(matrix.text)
             case .markdown: Output.print(matrix.markdown)

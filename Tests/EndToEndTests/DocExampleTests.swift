@@ -40,7 +40,7 @@ import Testing
         return examples
     }
 
-    static let documents = ["cli.md", "keys.md", "ledger.md", "policies.md", "batch.md"]
+    static let documents = ["cli.md", "keys.md", "ledger.md", "policies.md", "batch.md", "release-catalog.md", "versions-and-ranges.md"]
 
     @Test(arguments: documents)
     func examplesRunAsDocumented(document: String) throws {
@@ -48,6 +48,7 @@ import Testing
         #expect(!examples.isEmpty, "\(document) has no console examples")
         let tmp = try TemporaryDirectory()
         try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("keys"), to: tmp.url.appendingPathComponent("keys"))
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("config-schemas"), to: tmp.url.appendingPathComponent("config-schemas"))
         // As a fresh git checkout has them: git keeps no mode but 644 and 755.
         for file in try FileManager.default.contentsOfDirectory(atPath: tmp.path("keys")) {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tmp.path("keys/" + file))

@@ -156,4 +156,24 @@ enum Interop {
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(try CLI.run(["license", "verify", tmp.path("o.lic"), "--keyring", tmp.path("openssl.jwks")]).status == 0)
     }
+
+    @Test(.enabled(if: Interop.pythonUsable, "python3 with `jsonschema` is not installed (scripts/test.sh installs it)"))
+    func catalogsFollowTheirJSONSchema() throws {
+        let python = try #require(Interop.python, "python3 is missing: run scripts/test.sh")
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            for path in sys.argv[2:]:
+                jsonschema.validate(json.load(open(path)), schema, cls=jsonschema.Draft202012Validator)
+            print("valid", len(sys.argv) - 2)
+            """
+        let root = CLI.packageRoot.appendingPathComponent("config-schemas").path
+        let result = try Process.runCapturing(python, [
+            "python3", "-c", script, root + "/releases.schema.json", root + "/datev-connector/releases.json",
+            root + "/connector365-cti/releases.json", root + "/crm-groupware/releases.json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "valid 3\n")
+    }
 }

@@ -182,3 +182,12 @@ enum Catalogs {
         #expect { _ = try SignedCatalog.verify(Array(signed.utf8), keyring: other, source: "s") } throws: { ($0 as? SigningError)?.code == "jws.signature-invalid" }
     }
 }
+
+@Suite struct CompatibilityPageTests {
+    @Test func docsCompatibilityIsUpToDate() throws {
+        let root = URL(fileURLWithPath: Catalogs.directory).deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("docs/compatibility.md"), encoding: .utf8)
+        let expected = CompatibilityPage.render(try CompatibilityPage.catalogs(in: Catalogs.directory))
+        #expect(page == expected, "docs/compatibility.md is out of date: run `ctictl compat matrix --all --format markdown > docs/compatibility.md`")
+    }
+}
