@@ -108,7 +108,9 @@ func r(_ text: String) -> VersionRange { try! VersionRange(text) }
             #expect(wildcard == interval && interval == comparators)
             #expect(wildcard.contains(candidate) == interval.contains(candidate))
             #expect(wildcard.contains(candidate) == comparators.contains(candidate))
-            #expect(wildcard.contains(candidate) == Array(candidate.parts.prefix(prefix.count)).elementsEqual(prefix + Array(repeating: 0, count: max(0, prefix.count - candidate.parts.count))))
+            // The oracle: the candidate, padded with zeros, starts with the prefix.
+            let padded = candidate.parts + Array(repeating: 0, count: max(0, prefix.count - candidate.parts.count))
+            #expect(wildcard.contains(candidate) == Array(padded.prefix(prefix.count)).elementsEqual(prefix))
         }
     }
 
