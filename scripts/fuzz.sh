@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of outside input (licenses, keyrings, revocation lists, endorsements,
-# JSON, CSV, PEM) with libFuzzer for SECONDS (default 120). A crash leaves crash-* files in
+# JSON, CSV, PEM, catalogs, version ranges) with libFuzzer and AddressSanitizer (the parsers
+# read through unsafe buffer pointers: ASan checks every access) for SECONDS (default 120). A crash leaves crash-* files in
 # .build-fuzz/findings and exits non-zero. Seeds: licenses and keyrings made by ctictl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-120}"
 scripts/setup.sh
-swift build --package-path scripts/fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer 2>&1 | tail -n 1
-fuzzer="$(swift build --package-path scripts/fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer --show-bin-path)/fuzz-inputs"
+swift build --package-path scripts/fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer --sanitize=address 2>&1 | tail -n 1
+fuzzer="$(swift build --package-path scripts/fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer --sanitize=address --show-bin-path)/fuzz-inputs"
 corpus=.build-fuzz/corpus
 mkdir -p "$corpus" .build-fuzz/findings
 # Seeds: real inputs, so the fuzzer starts from valid structure.

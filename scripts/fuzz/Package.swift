@@ -18,6 +18,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Licensing", package: root.lastPathComponent),
                 .product(name: "Signing", package: root.lastPathComponent),
+                .product(name: "ReleaseCatalog", package: root.lastPathComponent),
             ]
         )
     ]

@@ -1,5 +1,6 @@
 import CTICore
 import Licensing
+import ReleaseCatalog
 import Signing
 
 // One fixed keyring and key, so fuzzed licenses get as far as the signature check and, when
@@ -22,11 +23,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = try? KeyEndorsementVerifier(keyring: keyring).extend(with: [("fuzz", bytes)])
     _ = try? JSONParser.parse(bytes)
     _ = Base64URL.decode(bytes)
+    _ = try? ReleaseCatalog(jsonBytes: bytes, source: "fuzz")
     if let text = String(validating: bytes, as: UTF8.self) {
         _ = try? OrderSheet(csv: text, source: "fuzz")
         _ = try? PrivateKeyFile.parse(text, passphrase: Array("x".utf8), source: "fuzz")
         _ = UTCTimestamp.parse(text)
         _ = CivilDate(text)
+        _ = try? VersionRange(text)
+        _ = try? Version(text)
     }
     return 0
 }
