@@ -290,7 +290,8 @@ public final class LicenseLedger: Sendable {
                     result = try body(db)
                     return .commit
                 }
-                return result!
+                guard let result else { throw LedgerError("ledger.internal", "\(path): the transaction returned nothing", kind: .internal) }
+                return result
             }
         } catch let error as DatabaseError {
             throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .internal)

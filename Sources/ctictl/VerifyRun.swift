@@ -109,8 +109,8 @@ struct VerifyRun {
                         value = arguments[index]
                         index += 1
                     }
-                    if name == "--endorsement" {
-                        endorsements.append(value!)
+                    if name == "--endorsement", let value {
+                        endorsements.append(value)
                         continue
                     }
                     guard values[name] == nil else { return nil }
