@@ -37,11 +37,12 @@ extension KeyCommand {
             let privateKey = PrivateSigningKey.generate(alg)
             let jwk = JWK(kid: kid, key: privateKey.publicKey, environment: environment)
             try ring.add(jwk)  // checks the kid before anything is written
+            let ledger = try ledger.open()  // and that the key event can be recorded
             if !SafeFile.exists(dir) { try SafeFile.makeDirectory(dir) }
             let keyPath = dir + "/" + kid + ".pem"
             try PrivateKeyFile.write(privateKey, to: keyPath, passphrase: try passphrase.passphrase(fromEnvironment: false))
             try ring.write(to: keyringPath)
-            try ledger.open().record(.generated(jwk), now: SystemClock.now())
+            try ledger.record(.generated(jwk), now: SystemClock.now())
             let result = GeneratedKey(kid: kid, algorithm: alg, environment: environment, privateKey: keyPath, keyring: keyringPath, thumbprint: jwk.thumbprint)
             switch output.format {
             case .json: Output.json(result, schema: "ctictl.key-generate/1")
@@ -128,9 +129,10 @@ extension KeyCommand {
                 throw usageError("usage.kid-unknown", "kid \"\(kid)\" is not in \(path); generate it first (`ctictl key generate --kid \(kid)`)")
             }
             guard endorsed.kid != endorserKID else { throw usageError("usage.self-endorsement", "a key cannot endorse itself") }
+            let ledger = try ledger.open()
             let text = try KeyEndorsementFormat.sign(endorsed, by: privateKey, kid: endorserKID, now: SystemClock.now())
             try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
-            try ledger.open().record(.endorsed(kid: kid, by: endorserKID), now: SystemClock.now())
+            try ledger.record(.endorsed(kid: kid, by: endorserKID), now: SystemClock.now())
             switch output.format {
             case .json: Output.json(["endorser": endorserKID, "endorsed": kid, "out": out], schema: "ctictl.key-endorse/1")
             case .text: Output.print("Key \"\(endorserKID)\" endorses key \"\(kid)\"\n  endorsement: \(out) (ship it with licenses signed by \"\(kid)\"; verify with --endorsement)")
@@ -164,8 +166,9 @@ extension KeyCommand {
         static func apply(_ status: KeyStatus, kid: String, keyring path: String, ledger: LedgerOption) throws {
             var ring = try Keyring.load(path)
             try ring.setStatus(status, forKID: kid)
+            let ledger = try ledger.open()
             try ring.write(to: path)
-            try ledger.open().record(.statusChanged(kid: kid, to: status), now: SystemClock.now())
+            try ledger.record(.statusChanged(kid: kid, to: status), now: SystemClock.now())
             Output.print("Key \"\(kid)\" is now \(status.rawValue) in \(path) (previous keyring kept as \(path).bak). Publish the keyring to clients.")
         }
     }
