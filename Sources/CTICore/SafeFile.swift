@@ -107,7 +107,7 @@ public enum SafeFile {
         _ bytes: [UInt8], to path: String, mode: UInt32, exclusive: Bool = false, durable: Bool = true
     ) throws(FileError) {
         let directory = parentDirectory(of: path)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = fileName(of: path)
         var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw error(path, errno, isInput: false) }
@@ -148,10 +148,20 @@ public enum SafeFile {
         }
     }
 
+    // Both work on UTF-8 bytes: '/' is ASCII, so its index is a valid String index, and
+    // Character-wise scanning is measurably slow when a batch writes thousands of files.
     public static func parentDirectory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
+    }
+
+    /// The last path component ("a/b/" names "b").
+    static func fileName(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.utf8.count > 1, trimmed.utf8.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.utf8.lastIndex(of: UInt8(ascii: "/")) else { return String(trimmed) }
+        return String(trimmed[trimmed.index(after: slash)...])
     }
 
     static func error(_ path: String, _ code: Int32, isInput: Bool) -> FileError {

@@ -60,6 +60,17 @@ public enum IssueOutcome: Sendable {
     case issued(LedgerEntry)
     /// The order id was issued before with the same request: that license, unchanged.
     case alreadyIssued(LedgerEntry)
+
+    public var entry: LedgerEntry {
+        switch self {
+        case let .issued(entry), let .alreadyIssued(entry): return entry
+        }
+    }
+
+    public var isNew: Bool {
+        if case .issued = self { return true }
+        return false
+    }
 }
 
 /// A library error of any layer, as a value (for per-row batch results).

@@ -123,7 +123,7 @@ public final class LicenseLedger: Sendable {
     /// values) is reported in its place and does not stop the others.
     public func issueBatch(
         _ requests: [LicenseRequest], with issuer: LicenseIssuer, now: Int64, chunkSize: Int = 500,
-        progress: (Int) -> Void = { _ in }
+        progress: (Int) -> Void = { _ in }, committed: ([LedgerEntry]) -> Void = { _ in }
     ) throws -> [Result<IssueOutcome, LayerErrorBox>] {
         var results: [Result<IssueOutcome, LayerErrorBox>] = []
         results.reserveCapacity(requests.count)
@@ -131,6 +131,8 @@ public final class LicenseLedger: Sendable {
         while start < requests.count {
             let chunk = requests[start..<min(start + max(chunkSize, 1), requests.count)]
             let outcomes = try write { db in try Self.issueChunk(chunk, with: issuer, now: now, in: db) }
+            // The chunk is durable now: its files may be written (while the next chunk runs).
+            committed(outcomes.compactMap { try? $0.get().entry })
             results += outcomes
             start += chunk.count
             progress(start)
@@ -145,9 +147,9 @@ public final class LicenseLedger: Sendable {
         // The next row id, read under the write lock this transaction holds, names the serial;
         // the claims are checked (and signed) before anything is written.
         let rowID = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'")) ?? 0) + 1
-        let license = try issuer.sign(try request.claims(serial: serial(forRowID: rowID), issuedAt: now))
+        let row = try PreparedRow(request, claims: try request.claims(serial: serial(forRowID: rowID), issuedAt: now), issuer: issuer)
         var audit = try AuditLog.Appender(db)
-        return .issued(try insert(request, rowID: rowID, license: license, issuer: issuer, now: now, audit: &audit, in: db))
+        return .issued(try insert(row, rowID: rowID, issuer: issuer, now: now, audit: &audit, in: db))
     }
 
     /// The license already issued for this request's order, or a conflict when the order was
@@ -170,24 +172,23 @@ public final class LicenseLedger: Sendable {
 
     /// Writes a signed license and its audit entry.
     static func insert(
-        _ request: LicenseRequest, rowID: Int64, license: IssuedLicense, issuer: LicenseIssuer, now: Int64, audit: inout AuditLog.Appender, in db: Database
+        _ row: PreparedRow, rowID: Int64, issuer: LicenseIssuer, now: Int64, audit: inout AuditLog.Appender, in db: Database
     ) throws -> LedgerEntry {
-        let serial = license.claims.jti
-        let requestJSON = String(decoding: JSONWriter.compact(request.jsonValue), as: UTF8.self)
-        let claimsJSON = String(decoding: JSONWriter.compact(license.claims.jsonValue), as: UTF8.self)
+        let request = row.request
+        let serial = row.license.claims.jti
         try db.cachedStatement(sql: """
             INSERT INTO licenses (id, serial, order_id, customer_id, customer_name, product, seats, kid, issued_at, expires_at, request_json, claims_json, token)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 rowID, serial, request.orderID, request.customerID, request.customerName, request.product, request.seats, issuer.kid, now,
-                request.expires, requestJSON, claimsJSON, license.compact,
+                request.expires, row.requestJSON, row.claimsJSON, row.license.compact,
             ])
-        try audit.append(db, at: now, event: .issued, serial: serial, details: AuditLog.issueDetails(orderID: request.orderID, token: license.compact))
+        try audit.append(db, at: now, event: .issued, serial: serial, details: row.auditDetails)
         logger.debug("issued", metadata: ["serial": "\(serial)", "product": "\(request.product)"])
         return LedgerEntry(
             serial: serial, orderID: request.orderID, customerID: request.customerID, customerName: request.customerName,
             product: request.product, seats: request.seats, kid: issuer.kid, issuedAt: now, expiresAt: request.expires,
-            status: "active", token: license.compact, requestJSON: requestJSON, issued: license)
+            status: "active", token: row.license.compact, requestJSON: row.requestJSON, issued: row.license)
     }
 
     /// Issues a license that replaces `serial` (renewal, or re-issue after a PBX change): the

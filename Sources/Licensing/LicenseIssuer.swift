@@ -88,9 +88,15 @@ public struct LicenseIssuer: Sendable {
     }
 
     public func sign(_ claims: LicenseClaims) throws -> IssuedLicense {
+        try signKeepingPayload(claims).license
+    }
+
+    /// Signs, and returns the exact claims JSON that was signed too, so a caller that stores
+    /// it (the ledger) does not encode the claims a second time.
+    public func signKeepingPayload(_ claims: LicenseClaims) throws -> (license: IssuedLicense, payload: [UInt8]) {
         let payload = JSONWriter.compact(claims.jsonValue)
         let compact = try CompactJWS.sign(payload: payload, encodedHeader: encodedHeader, key: key)
-        return IssuedLicense(claims: claims, compact: compact)
+        return (IssuedLicense(claims: claims, compact: compact), payload)
     }
 
     /// Human-readable lines above the armor. They are not signed, and say so.

@@ -52,8 +52,16 @@ public struct Armor: Sendable {
 
     /// A comment may not break the armor: one line, never starting with dashes.
     private static func sanitizeComment(_ text: String) -> String {
-        let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return oneLine.hasPrefix("-") ? " " + oneLine : oneLine
+        // Most comments are one line already; splitting into Characters costs more than the
+        // rest of the file (a batch writes thousands), so it is done only when needed.
+        let oneLine = mayBreakLine(text) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
+        return oneLine.utf8.first == UInt8(ascii: "-") ? " " + oneLine : oneLine
+    }
+
+    /// Whether `text` may contain a character with `isNewline`: LF, VT, FF, CR (0x0A-0x0D),
+    /// NEL (C2 85), LS and PS (E2 80 A8/A9). A quick scan of the UTF-8 lead bytes.
+    static func mayBreakLine(_ text: String) -> Bool {
+        text.utf8.contains { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }
     }
 
     public func read(_ input: [UInt8]) throws -> ArmoredText {

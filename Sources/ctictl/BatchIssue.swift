@@ -49,21 +49,26 @@ struct BatchIssue {
         if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
         let issuer = try signing.issuer()
         let progress = ProgressLine(total: sheet.rows.count, label: "issued")
-        let results = try ledger.issueBatch(sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update)
-        progress.finish()
-        // The ledger rows are committed; now the files (each atomic, on every core), flushed
-        // to disk once at the end.
-        let entries = results.map { result -> LedgerEntry? in
-            if case let .success(outcome) = result { return outcome.entryAndNewness.0 }
-            return nil
+        // Each chunk's files are written (atomically, in the background) once its ledger rows
+        // are committed, and flushed to disk once at the end.
+        let files = LicenseFiles.Writer(directory: outDir)
+        let results: [Result<IssueOutcome, LayerErrorBox>]
+        do {
+            results = try ledger.issueBatch(
+                sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update, committed: files.enqueue)
+        } catch {
+            // The committed chunks' files are still written before the error is reported.
+            try? files.finish()
+            throw error
         }
-        try LicenseFiles.write(entries.compactMap { $0 }, to: outDir)
+        try files.finish()
+        progress.finish()
         for (row, result) in zip(sheet.rows, results) {
             switch result {
             case let .success(outcome):
-                let (entry, isNew) = outcome.entryAndNewness
+                let entry = outcome.entry
                 reports.append(RowReport(
-                    row: row.number, orderID: entry.orderID, outcome: isNew ? "issued" : "existing", serial: entry.serial,
+                    row: row.number, orderID: entry.orderID, outcome: outcome.isNew ? "issued" : "existing", serial: entry.serial,
                     file: LicenseFiles.path(of: entry, in: outDir), message: nil))
             case let .failure(error):
                 reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "error", serial: nil, file: nil, message: error.message))
@@ -100,15 +105,6 @@ struct BatchIssue {
             Output.print("\(file): \(summary.isEmpty ? "no rows" : summary)\(dryRun ? " (dry run: nothing was issued)" : "")")
         }
         if counts["error", default: 0] > 0 { throw ExitCode(1) }
-    }
-}
-
-extension IssueOutcome {
-    var entryAndNewness: (LedgerEntry, Bool) {
-        switch self {
-        case let .issued(entry): return (entry, true)
-        case let .alreadyIssued(entry): return (entry, false)
-        }
     }
 }
 

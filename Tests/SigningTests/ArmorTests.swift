@@ -109,3 +109,27 @@ import Testing
         #expect(read.comments.count == 2)
     }
 }
+
+@Suite struct ArmorCommentTests {
+    /// The quick check must never miss a character that `isNewline` splits on.
+    @Test func theLineBreakScanFindsEveryNewlineCharacter() {
+        let breaks: [Character] = ["\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
+        for character in breaks {
+            #expect(character.isNewline)
+            #expect(Armor.mayBreakLine("a\(character)b"), "missed U+\(String(character.unicodeScalars.first!.value, radix: 16))")
+        }
+        for plain in ["Müller & Söhne GmbH", "Kunde 12 (K-1)", "Straße\tNr. 5", ""] {
+            #expect(!Armor.mayBreakLine(plain))
+        }
+    }
+
+    @Test func commentsStayOneLineAndNeverStartTheArmor() throws {
+        let armor = Armor(label: "CTI LICENSE")
+        let text = armor.write(ArmoredText(compact: "a.b.c", comments: ["Kunde: Müller\u{2028}GmbH", "-----BEGIN X", "Produkt – DATEV\r\nZeile"]))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "Kunde: Müller GmbH")
+        #expect(lines[1] == " -----BEGIN X")
+        #expect(lines[2] == "Produkt – DATEV Zeile")
+        #expect(try armor.read(Array(text.utf8)).compact == "a.b.c")
+    }
+}
