@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "CTICoreTests", dependencies: ["CTICore"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
-        .testTarget(name: "LicensingTests", dependencies: ["Licensing"]),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "ReleaseCatalogTests",

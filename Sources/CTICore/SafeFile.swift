@@ -80,6 +80,26 @@ public enum SafeFile {
         try writeReplacing(bytes, to: path, mode: mode, exclusive: exclusive, durable: durable)
     }
 
+    /// Writes a file that is normally new (a batch's license files), atomically and not yet
+    /// durable (see `syncFilesystem`). On Linux the bytes go into an unnamed file (O_TMPFILE)
+    /// that is then linked under its name: readers see the whole file or none, and the
+    /// directory is locked once (the link) instead of twice (create, rename), which is what
+    /// limits writing thousands of files into one directory. Where that is not possible (no
+    /// O_TMPFILE on the file system, no /proc, or the file exists already) it is `write`.
+    public static func writeNew(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(FileError) {
+        #if os(Linux)
+        let fd = open(parentDirectory(of: path), O_WRONLY | O_CLOEXEC | O_DIRECTORY | oTmpFile, mode_t(mode))
+        if fd >= 0 {
+            defer { close(fd) }
+            // fchmod: the mode must not depend on the umask.
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw error(path, errno, isInput: false) }
+            try writeAll(bytes, to: fd, path: path)
+            if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 { return }
+        }
+        #endif
+        try writeReplacing(bytes, to: path, mode: mode, durable: false)
+    }
+
     /// Flushes everything written to the file system that holds `path` (one syncfs call).
     public static func syncFilesystem(containing path: String) throws(FileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -119,17 +139,7 @@ public enum SafeFile {
         do {
             defer { close(fd) }
             guard fchmod(fd, mode_t(mode)) == 0 else { throw error(path, errno, isInput: false) }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { raw in
-                    Glibc_write(fd, raw.baseAddress! + offset, raw.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw error(path, errno, isInput: false)
-                }
-                offset += written
-            }
+            try writeAll(bytes, to: fd, path: path)
             if durable { guard fsync(fd) == 0 else { throw error(path, errno, isInput: false) } }
         }
         if exclusive {
@@ -150,6 +160,20 @@ public enum SafeFile {
 
     // Both work on UTF-8 bytes: '/' is ASCII, so its index is a valid String index, and
     // Character-wise scanning is measurably slow when a batch writes thousands of files.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                Glibc_write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw error(path, errno, isInput: false)
+            }
+            offset += written
+        }
+    }
+
     public static func parentDirectory(of path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
         if slash == path.startIndex { return "/" }
@@ -185,6 +209,8 @@ public enum SafeFile {
 }
 
 #if os(Linux)
-// syncfs(2) is in glibc but not in the Glibc module (it needs _GNU_SOURCE).
+// syncfs(2) and O_TMPFILE are in glibc but not in the Glibc module (they need _GNU_SOURCE).
 @_silgen_name("syncfs") private func c_syncfs(_ fd: Int32) -> Int32
+/// __O_TMPFILE (the same value on every Linux architecture); O_TMPFILE adds O_DIRECTORY.
+private let oTmpFile: Int32 = 0o20_000_000
 #endif

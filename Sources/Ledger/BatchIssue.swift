@@ -19,7 +19,7 @@ struct PreparedRow: Sendable {
         self.request = request
         self.license = license
         claimsJSON = String(decoding: payload, as: UTF8.self)
-        requestJSON = String(decoding: JSONWriter.compact(request.jsonValue), as: UTF8.self)
+        requestJSON = String(decoding: request.jsonBytes, as: UTF8.self)
         auditDetails = AuditLog.issueDetails(orderID: request.orderID, token: license.compact)
     }
 }

@@ -1,51 +1,62 @@
 import CTICore
 
-/// The JSON form of claims and requests, written by `JSONWriter` (fast, canonical). The
-/// member names are those of their Codable conformance, so either side can read the other.
+/// The JSON form of claims and requests: compact, member names sorted, the bytes Foundation's
+/// JSONEncoder writes with `.sortedKeys` for their Codable conformance (a test holds them
+/// together), written directly because the batch writes two per license. Members below are
+/// in sorted order of their names; the writer checks that in debug builds.
 extension PBXBinding {
-    var jsonValue: JSONValue {
-        .object([
-            "factors": .array(factors.map { .object(["kind": .string($0.kind), "value": .string($0.value)]) }),
-            "required": .number(Double(required)),
-        ])
+    func write(into object: inout JSONObjectWriter) {
+        object.member("factors", objects: factors) { factor, element in
+            factor.member("kind", element.kind)
+            factor.member("value", element.value)
+        }
+        object.member("required", required)
     }
 }
 
 extension LicenseClaims {
-    public var jsonValue: JSONValue {
-        var cti: [String: JSONValue] = [
-            "v": .number(Double(self.cti.v)), "product": .string(self.cti.product), "features": .array(self.cti.features.map { .string($0) }),
-            "seats": .number(Double(self.cti.seats)),
-        ]
-        cti["pbx"] = self.cti.pbx?.jsonValue
-        cti["maintenance_until"] = self.cti.maintenanceUntil.map { .string($0.description) }
-        cti["grace_days"] = self.cti.graceDays.map { .number(Double($0)) }
-        cti["customer_name"] = self.cti.customerName.map { .string($0) }
-        cti["order_id"] = self.cti.orderID.map { .string($0) }
-        cti["supersedes"] = self.cti.supersedes.map { .array($0.map { .string($0) }) }
-        var root: [String: JSONValue] = [
-            "iss": .string(iss), "sub": .string(sub), "jti": .string(jti), "iat": .number(Double(iat)), "nbf": .number(Double(nbf)),
-            "cti": .object(cti),
-        ]
-        root["exp"] = exp.map { .number(Double($0)) }
-        return .object(root)
+    /// The signed payload of a license.
+    public var jsonBytes: [UInt8] {
+        JSONObjectWriter.write { root in
+            root.member("cti") { cti in
+                cti.member("customer_name", self.cti.customerName)
+                cti.member("features", self.cti.features)
+                cti.member("grace_days", self.cti.graceDays)
+                cti.member("maintenance_until", self.cti.maintenanceUntil?.description)
+                cti.member("order_id", self.cti.orderID)
+                cti.member("pbx", present: self.cti.pbx != nil) { self.cti.pbx?.write(into: &$0) }
+                cti.member("product", self.cti.product)
+                cti.member("seats", self.cti.seats)
+                cti.member("supersedes", self.cti.supersedes)
+                cti.member("v", self.cti.v)
+            }
+            root.member("exp", exp)
+            root.member("iat", iat)
+            root.member("iss", iss)
+            root.member("jti", jti)
+            root.member("nbf", nbf)
+            root.member("sub", sub)
+        }
     }
 }
 
 extension LicenseRequest {
-    public var jsonValue: JSONValue {
-        var root: [String: JSONValue] = [
-            "issuer": .string(issuer), "customerID": .string(customerID), "product": .string(product),
-            "features": .array(features.map { .string($0) }), "seats": .number(Double(seats)),
-        ]
-        root["customerName"] = customerName.map { .string($0) }
-        root["pbx"] = pbx?.jsonValue
-        root["notBefore"] = notBefore.map { .number(Double($0)) }
-        root["expires"] = expires.map { .number(Double($0)) }
-        root["maintenanceUntil"] = maintenanceUntil.map { .string($0.description) }
-        root["graceDays"] = graceDays.map { .number(Double($0)) }
-        root["orderID"] = orderID.map { .string($0) }
-        root["supersedes"] = supersedes.map { .array($0.map { .string($0) }) }
-        return .object(root)
+    /// The request as the ledger stores it.
+    public var jsonBytes: [UInt8] {
+        JSONObjectWriter.write { root in
+            root.member("customerID", customerID)
+            root.member("customerName", customerName)
+            root.member("expires", expires)
+            root.member("features", features)
+            root.member("graceDays", graceDays)
+            root.member("issuer", issuer)
+            root.member("maintenanceUntil", maintenanceUntil?.description)
+            root.member("notBefore", notBefore)
+            root.member("orderID", orderID)
+            root.member("pbx", present: pbx != nil) { pbx?.write(into: &$0) }
+            root.member("product", product)
+            root.member("seats", seats)
+            root.member("supersedes", supersedes)
+        }
     }
 }

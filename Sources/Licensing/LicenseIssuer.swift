@@ -94,7 +94,7 @@ public struct LicenseIssuer: Sendable {
     /// Signs, and returns the exact claims JSON that was signed too, so a caller that stores
     /// it (the ledger) does not encode the claims a second time.
     public func signKeepingPayload(_ claims: LicenseClaims) throws -> (license: IssuedLicense, payload: [UInt8]) {
-        let payload = JSONWriter.compact(claims.jsonValue)
+        let payload = claims.jsonBytes
         let compact = try CompactJWS.sign(payload: payload, encodedHeader: encodedHeader, key: key)
         return (IssuedLicense(claims: claims, compact: compact), payload)
     }

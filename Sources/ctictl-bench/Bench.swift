@@ -167,7 +167,38 @@ enum BatchBenchmark {
         print(String(format: "  CPU time %.2f s user %.2f s system: %.1f µs of CPU per license", cpu.user, cpu.system, (cpu.user + cpu.system) * 1e6 / Double(count)))
         print(String(format: "ratio to one core (target >= 0.5): %.3f", rawSeconds / seconds))
         print(String(format: "ratio to every core:               %.3f", parallelSeconds / seconds))
+        try stageBreakdown(requests, issuer: issuer, now: now, directory: dir + "/stages")
         if sink == 0 { print("") }
+    }
+
+    /// Where a license's CPU time goes: each stage alone, on one core, per license.
+    static func stageBreakdown(_ requests: [LicenseRequest], issuer: LicenseIssuer, now: Int64, directory: String) throws {
+        try SafeFile.makeDirectory(directory)
+        func time<T>(_ label: String, _ body: () throws -> [T]) rethrows -> [T] {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = try body()
+            let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(max(requests.count, 1))
+            print("  " + label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%6.1f µs", micros))
+            return result
+        }
+        print("per license, one core, each stage alone:")
+        let claims = try time("claims (build and check)") { try requests.enumerated().map { try $1.claims(serial: LicenseLedgerSerial.format($0 + 1), issuedAt: now) } }
+        _ = time("claims JSON") { claims.map(\.jsonBytes) }
+        let signed = try time("claims JSON + sign (issuer)") { try claims.map { try issuer.signKeepingPayload($0).license } }
+        _ = time("request JSON") { requests.map(\.jsonBytes) }
+        _ = time("token SHA-256 (audit)") { signed.map { SHA256.hash(data: Array($0.compact.utf8)) } }
+        let texts = time("license file text") { signed.map { Array($0.text.utf8) } }
+        let cpuStart = processCPUSeconds()
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = try LicenseLedger(path: directory + "/ledger.sqlite").issueBatch(requests, with: issuer, now: now)
+        let cpu = processCPUSeconds() - cpuStart
+        print(String(format: "  ledger alone (no files), all cores %6.1f µs wall, CPU %.1f µs user %.1f µs system", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(requests.count), cpu.user * 1e6 / Double(requests.count), cpu.system * 1e6 / Double(requests.count)))
+        _ = try time("file write (temp + rename)") {
+            try texts.enumerated().map { try SafeFile.write($1, to: directory + "/\($0).lic", durable: false) }
+        }
+        _ = try time("file write (O_TMPFILE + link)") {
+            try texts.enumerated().map { try SafeFile.writeNew($1, to: directory + "/new-\($0).lic") }
+        }
     }
 }
 

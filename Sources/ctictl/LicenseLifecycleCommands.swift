@@ -96,7 +96,7 @@ extension LicenseCommand {
 
         func run() throws {
             Output.format = output.format
-            let changes = try ClaimDifference.between(try Self.claims(first), try Self.claims(second))
+            let changes = ClaimDifference.between(try Self.claims(first), try Self.claims(second))
             switch output.format {
             case .json:
                 struct Body: Encodable {
