@@ -45,6 +45,7 @@ extension LicenseLedger {
         var slots: [Slot] = []
         var pending: [Pending] = []
         var pendingByOrder: [String: Int] = [:]
+        let issued = try entries(orderIDs: chunk.compactMap(\.orderID), in: db)
         var nextID = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'licenses'")) ?? 0) + 1
         for request in chunk {
             do {
@@ -56,7 +57,7 @@ extension LicenseLedger {
                     slots.append(.repeatOf(earlier))
                     continue
                 }
-                if let existing = try existingOrder(of: request, in: db) {
+                if let existing = try existingOrder(of: request, issued: request.orderID.flatMap { issued[$0] }) {
                     slots.append(.done(.success(existing)))
                     continue
                 }
@@ -89,51 +90,97 @@ extension LicenseLedger {
 }
 
 /// A `map` on every core whose results reach the calling thread in input order, a slice at a
-/// time, as soon as each slice is done: the caller consumes (inserts) while the rest is still
-/// being computed (signed).
+/// time: the caller consumes (inserts) while the rest is still being computed (signed). The
+/// caller computes slices itself whenever the next one is not ready, so it never sits idle
+/// and the helpers need only the other cores (no more threads than cores).
 enum StreamingMap {
     static let sliceSize = 32
 
     static func run<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], transform: @escaping @Sendable (Input) throws -> Output, consume: (Int, Output) throws -> Void
+        _ inputs: [Input], helpers: Int = ProcessInfo.processInfo.activeProcessorCount - 1,
+        transform: @escaping @Sendable (Input) throws -> Output, consume: (Int, Output) throws -> Void
     ) throws {
         guard !inputs.isEmpty else { return }
-        let sliceCount = (inputs.count + sliceSize - 1) / sliceSize
-        let count = inputs.count
-        let range: @Sendable (Int) -> Range<Int> = { slice in slice * sliceSize..<min((slice + 1) * sliceSize, count) }
-        let results = Slots<Output>(count: inputs.count)
-        let ready = (0..<sliceCount).map { _ in DispatchSemaphore(value: 0) }
-        let done = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: done) {
-            DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
-                for index in range(slice) { results.set(index, Result { try transform(inputs[index]) }) }
-                ready[slice].signal()
-            }
+        let work = SliceWork(inputs: inputs, sliceSize: sliceSize, transform: transform)
+        let finished = DispatchGroup()
+        for _ in 0..<max(0, min(helpers, work.sliceCount - 1)) {
+            DispatchQueue.global(qos: .userInitiated).async(group: finished) { work.computeUntilNoneLeft() }
         }
-        // Whatever happens here, the workers finish before `inputs` and `results` go away.
-        defer { done.wait() }
-        for slice in 0..<sliceCount {
-            ready[slice].wait()
-            for index in range(slice) { try consume(index, try results.get(index)) }
+        // Whatever happens here, the helpers stop and finish before `work` goes away.
+        defer {
+            work.cancel()
+            finished.wait()
+        }
+        for slice in 0..<work.sliceCount {
+            for (index, result) in work.waitFor(slice) { try consume(index, try result.get()) }
         }
     }
 }
 
-/// Results written by index from several threads (each index exactly once, read after).
-private final class Slots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Result<Value, Error>?]
-    private let lock = NSLock()
+/// The slices of a `StreamingMap`: claimed in order by whichever thread is free, results
+/// kept per slice until the consumer takes them.
+private final class SliceWork<Input: Sendable, Output: Sendable>: @unchecked Sendable {
+    let sliceCount: Int
+    private let inputs: [Input]
+    private let sliceSize: Int
+    private let transform: @Sendable (Input) throws -> Output
+    private let condition = NSCondition()
+    private var nextUnclaimed = 0
+    private var cancelled = false
+    private var results: [[(Int, Result<Output, Error>)]?]
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<Value, Error>) {
-        lock.withLock { slots[index] = value }
+    init(inputs: [Input], sliceSize: Int, transform: @escaping @Sendable (Input) throws -> Output) {
+        self.inputs = inputs
+        self.sliceSize = sliceSize
+        self.transform = transform
+        sliceCount = (inputs.count + sliceSize - 1) / sliceSize
+        results = Array(repeating: nil, count: sliceCount)
     }
 
-    func get(_ index: Int) throws -> Value {
-        guard let slot = lock.withLock({ slots[index] }) else {
-            throw LedgerError("ledger.sign-failed", "a license could not be signed", kind: .internal)
+    func cancel() {
+        condition.withLock { cancelled = true }
+    }
+
+    /// A helper's loop.
+    func computeUntilNoneLeft() {
+        while let slice = claim() { compute(slice) }
+    }
+
+    /// The results of `slice`, computing unclaimed slices meanwhile instead of waiting.
+    func waitFor(_ slice: Int) -> [(Int, Result<Output, Error>)] {
+        while true {
+            condition.lock()
+            if let done = results[slice] {
+                results[slice] = nil
+                condition.unlock()
+                return done
+            }
+            if nextUnclaimed < sliceCount {
+                let claimed = nextUnclaimed
+                nextUnclaimed += 1
+                condition.unlock()
+                compute(claimed)
+            } else {
+                condition.wait()
+                condition.unlock()
+            }
         }
-        return try slot.get()
+    }
+
+    private func claim() -> Int? {
+        condition.withLock {
+            guard !cancelled, nextUnclaimed < sliceCount else { return nil }
+            defer { nextUnclaimed += 1 }
+            return nextUnclaimed
+        }
+    }
+
+    private func compute(_ slice: Int) {
+        let range = slice * sliceSize..<min((slice + 1) * sliceSize, inputs.count)
+        let done = range.map { index in (index, Result { try transform(inputs[index]) }) }
+        condition.withLock {
+            results[slice] = done
+            condition.broadcast()
+        }
     }
 }

@@ -155,10 +155,13 @@ public final class LicenseLedger: Sendable {
     /// The license already issued for this request's order, or a conflict when the order was
     /// issued with other terms; nil when the order is new (or the request has none).
     static func existingOrder(of request: LicenseRequest, in db: Database) throws -> IssueOutcome? {
-        guard let orderID = request.orderID,
-            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE order_id = ?"), arguments: [orderID])
-        else { return nil }
-        let existing = try entry(row)
+        guard let orderID = request.orderID else { return nil }
+        return try existingOrder(of: request, issued: try entries(orderIDs: [orderID], in: db)[orderID])
+    }
+
+    /// The same, given the ledger's entry for the request's order id (or nil).
+    static func existingOrder(of request: LicenseRequest, issued existing: LedgerEntry?) throws -> IssueOutcome? {
+        guard let existing, let orderID = request.orderID else { return nil }
         let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
         guard previous == request else {
             let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
@@ -168,6 +171,22 @@ public final class LicenseLedger: Sendable {
                 kind: .invalid)
         }
         return .alreadyIssued(existing)
+    }
+
+    /// The entries of those order ids that were issued, by order id: one query per 500 ids
+    /// (a batch looks up a whole chunk at once, not row by row).
+    static func entries(orderIDs: [String], in db: Database) throws -> [String: LedgerEntry] {
+        var found: [String: LedgerEntry] = [:]
+        let unique = Array(Set(orderIDs))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let group = Array(unique[start..<min(start + 500, unique.count)])
+            let placeholders = Array(repeating: "?", count: group.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM licenses WHERE order_id IN (\(placeholders))", arguments: StatementArguments(group)) {
+                let entry = try Self.entry(row)
+                if let orderID = entry.orderID { found[orderID] = entry }
+            }
+        }
+        return found
     }
 
     /// Writes a signed license and its audit entry.
@@ -226,15 +245,7 @@ public final class LicenseLedger: Sendable {
 
     /// The licenses already issued for these order ids.
     public func entries(orderIDs: [String]) throws -> [String: LedgerEntry] {
-        try read { db in
-            var found: [String: LedgerEntry] = [:]
-            for orderID in orderIDs {
-                if let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE order_id = ?", arguments: [orderID]) {
-                    found[orderID] = try Self.entry(row)
-                }
-            }
-            return found
-        }
+        try read { db in try Self.entries(orderIDs: orderIDs, in: db) }
     }
 
     public func entry(serial: String) throws -> LedgerEntry? {

@@ -23,7 +23,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] | process --ctictl PATH [--runs N]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -34,7 +34,7 @@ enum Bench {
         case "verify":
             try InProcessBenchmark.run(seconds: Double(option("--seconds") ?? "3") ?? 3)
         case "batch":
-            try BatchBenchmark.run(count: Int(option("--count") ?? "10000") ?? 10000)
+            try BatchBenchmark.run(count: Int(option("--count") ?? "10000") ?? 10000, rounds: Int(option("--rounds") ?? "5") ?? 5)
         case "process":
             guard let ctictl = option("--ctictl") else {
                 print("process: --ctictl PATH is required")
@@ -118,9 +118,13 @@ enum InProcessBenchmark {
 /// A batch of orders issued into a fresh ledger (durably committed) with every file written
 /// and flushed, against raw Ed25519 signing of the same signing inputs.
 enum BatchBenchmark {
-    static func run(count: Int) throws {
+    /// Rounds of: raw signing on one core and on every core, then the batch into a fresh
+    /// ledger and directory, then the same files written alone (the file system's share).
+    /// Medians over the rounds, because this VM's timings move by ±15 % from run to run.
+    static func run(count: Int, rounds: Int) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-batch-\(getpid())").path
-        try SafeFile.makeDirectory(dir + "/out")
+        // Removed only at the end: deleting thousands of files slows the next creations on
+        // some file systems (see docs/performance.md), which would skew later rounds.
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let key = Curve25519.Signing.PrivateKey()
         let issuer = LicenseIssuer(key: .ed25519(key), kid: "bench")
@@ -137,38 +141,70 @@ enum BatchBenchmark {
             let header = Base64URL.encode(CanonicalJSON.compact(JOSEHeader(alg: "EdDSA", kid: "bench", typ: LicenseFormat.type)))
             return Array((header + "." + Base64URL.encode(CanonicalJSON.compact(claims))).utf8)
         }
+        var raw: [Double] = [], parallel: [Double] = [], batch: [Double] = [], filesAlone: [Double] = [], cpuPerLicense: [Double] = []
         var sink = 0
-        let rawStart = DispatchTime.now().uptimeNanoseconds
-        for input in inputs { sink += try key.signature(for: input).count }
-        let rawSeconds = Double(DispatchTime.now().uptimeNanoseconds - rawStart) / 1e9
-        // The same signatures on every core: what signing alone could reach on this machine.
-        let parallelStart = DispatchTime.now().uptimeNanoseconds
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in _ = try? key.signature(for: inputs[index]) }
-        let parallelSeconds = Double(DispatchTime.now().uptimeNanoseconds - parallelStart) / 1e9
+        for round in 1...max(rounds, 1) {
+            raw.append(try seconds { for input in inputs { sink += try key.signature(for: input).count } })
+            parallel.append(seconds { DispatchQueue.concurrentPerform(iterations: inputs.count) { index in _ = try? key.signature(for: inputs[index]) } })
 
-        let ledger = try LicenseLedger(path: dir + "/ledger.sqlite")
-        let files = LicenseFiles.Writer(directory: dir + "/out")
-        let cpuStart = processCPUSeconds()
-        let start = DispatchTime.now().uptimeNanoseconds
-        let results = try ledger.issueBatch(requests, with: issuer, now: now, committed: files.enqueue)
-        let ledgerDone = DispatchTime.now().uptimeNanoseconds
-        try files.finish()
-        let end = DispatchTime.now().uptimeNanoseconds
-        let cpu = processCPUSeconds() - cpuStart
-        guard results.allSatisfy({ (try? $0.get().isNew) == true }) else {
-            throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal)
+            let roundDir = dir + "/round-\(round)"
+            try SafeFile.makeDirectory(roundDir + "/out")
+            let ledger = try LicenseLedger(path: roundDir + "/ledger.sqlite")
+            let files = LicenseFiles.Writer(directory: roundDir + "/out")
+            let cpuStart = processCPUSeconds()
+            var results: [Result<IssueOutcome, LayerErrorBox>] = []
+            batch.append(try seconds {
+                results = try ledger.issueBatch(requests, with: issuer, now: now, committed: files.enqueue)
+                try files.finish()
+            })
+            let cpu = processCPUSeconds() - cpuStart
+            cpuPerLicense.append((cpu.user + cpu.system) * 1e6 / Double(count))
+            let entries = try results.map { result -> LedgerEntry in
+                guard let outcome = try? result.get(), outcome.isNew else { throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal) }
+                return outcome.entry
+            }
+
+            // The same files again, into another fresh directory, by one thread (as the batch
+            // writes them), with nothing else running: what the file system alone costs.
+            let texts = try entries.map { entry -> [UInt8] in
+                guard let license = entry.license else { throw GenericCTIError(code: "bench", message: "no license", kind: .internal) }
+                return Array(license.text.utf8)
+            }
+            try SafeFile.makeDirectory(roundDir + "/alone")
+            filesAlone.append(try seconds {
+                for (entry, text) in zip(entries, texts) { try SafeFile.writeNew(text, to: LicenseFiles.path(of: entry, in: roundDir + "/alone")) }
+                try SafeFile.syncFilesystem(containing: roundDir + "/alone")
+            })
         }
-        let seconds = Double(end - start) / 1e9
-        print("orders: \(count), \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(dir)")
-        print(String(format: "raw swift-crypto Ed25519 signing, one core:       %8.0f /s  (%.2f s)", Double(count) / rawSeconds, rawSeconds))
-        print(String(format: "raw swift-crypto Ed25519 signing, every core:     %8.0f /s  (%.2f s)", Double(count) / parallelSeconds, parallelSeconds))
-        print(String(format: "ctictl batch (ledger committed, files written):   %8.0f /s  (%.2f s)", Double(count) / seconds, seconds))
-        print(String(format: "  ledger committed after %.2f s, files flushed after %.2f s more", Double(ledgerDone - start) / 1e9, Double(end - ledgerDone) / 1e9))
-        print(String(format: "  CPU time %.2f s user %.2f s system: %.1f µs of CPU per license", cpu.user, cpu.system, (cpu.user + cpu.system) * 1e6 / Double(count)))
-        print(String(format: "ratio to one core (target >= 0.5): %.3f", rawSeconds / seconds))
-        print(String(format: "ratio to every core:               %.3f", parallelSeconds / seconds))
+        let ratios = zip(raw, batch).map { $0 / $1 }
+        print("orders: \(count) × \(raw.count) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(dir)")
+        print("                                                   median rate   median time  (min-max)")
+        func line(_ label: String, _ times: [Double]) {
+            print(label.padding(toLength: 50, withPad: " ", startingAt: 0)
+                + String(format: "%8.0f /s   %6.3f s  (%.3f-%.3f)", Double(count) / median(times), median(times), times.min() ?? 0, times.max() ?? 0))
+        }
+        line("raw swift-crypto Ed25519 signing, one core", raw)
+        line("raw swift-crypto Ed25519 signing, every core", parallel)
+        line("ctictl batch (ledger committed, files synced)", batch)
+        line("the same files alone (one thread, synced)", filesAlone)
+        print(String(format: "CPU per license in the batch: %.1f µs (median)", median(cpuPerLicense)))
+        print(String(format: "ratio batch / raw one core (target >= 0.5): %.3f  (rounds: %@)", median(ratios), ratios.map { String(format: "%.3f", $0) }.joined(separator: " ")))
+        print(String(format: "ratio batch / raw every core:               %.3f", median(parallel) / median(batch)))
+        print(String(format: "ceiling set by the files alone (raw one core / files alone): %.3f", median(raw) / median(filesAlone)))
         try stageBreakdown(requests, issuer: issuer, now: now, directory: dir + "/stages")
         if sink == 0 { print("") }
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Where a license's CPU time goes: each stage alone, on one core, per license.

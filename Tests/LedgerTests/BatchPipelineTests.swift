@@ -13,10 +13,10 @@ import Testing
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
     let now: Int64 = 1_790_000_000
 
-    @Test(arguments: [0, 1, 31, 32, 33, 500, 1001])
-    func streamingMapDeliversEveryResultInOrder(count: Int) throws {
+    @Test(arguments: [0, 1, 31, 32, 33, 500, 1001], [0, 1, 3])
+    func streamingMapDeliversEveryResultInOrder(count: Int, helpers: Int) throws {
         var seen: [Int] = []
-        try StreamingMap.run(Array(0..<count), transform: { $0 * 3 }, consume: { index, value in
+        try StreamingMap.run(Array(0..<count), helpers: helpers, transform: { $0 * 3 }, consume: { index, value in
             #expect(value == index * 3)
             seen.append(index)
         })
