@@ -1,3 +1,6 @@
+#if canImport(Synchronization)
+import Synchronization
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -94,11 +97,27 @@ public enum SafeFile {
             // fchmod: the mode must not depend on the umask.
             guard fchmod(fd, mode_t(mode)) == 0 else { throw error(path, errno, isInput: false) }
             try writeAll(bytes, to: fd, path: path)
-            if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 { return }
+            if linkUnnamed(fd, to: path) { return }
         }
         #endif
         try writeReplacing(bytes, to: path, mode: mode, durable: false)
     }
+
+    #if os(Linux)
+    /// Gives an O_TMPFILE file its name: by its descriptor (AT_EMPTY_PATH, which Linux allows
+    /// unprivileged since 6.10), else through /proc/self/fd. The first form is remembered as
+    /// refused after one EPERM, so older kernels pay for it once.
+    private static func linkUnnamed(_ fd: Int32, to path: String) -> Bool {
+        if !emptyPathLinkRefused.load(ordering: .relaxed) {
+            if linkat(fd, "", AT_FDCWD, path, atEmptyPath) == 0 { return true }
+            guard errno == EPERM || errno == EINVAL else { return false }
+            emptyPathLinkRefused.store(true, ordering: .relaxed)
+        }
+        return linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
+    }
+
+    static let emptyPathLinkRefused = Atomic<Bool>(false)
+    #endif
 
     /// Flushes everything written to the file system that holds `path` (one syncfs call).
     public static func syncFilesystem(containing path: String) throws(FileError) {
@@ -213,4 +232,5 @@ public enum SafeFile {
 @_silgen_name("syncfs") private func c_syncfs(_ fd: Int32) -> Int32
 /// __O_TMPFILE (the same value on every Linux architecture); O_TMPFILE adds O_DIRECTORY.
 private let oTmpFile: Int32 = 0o20_000_000
+private let atEmptyPath: Int32 = 0x1000
 #endif

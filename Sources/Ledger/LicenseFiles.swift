@@ -21,7 +21,7 @@ public enum LicenseFiles {
         guard let license = entry.license else {
             throw LedgerError("ledger.corrupt", "the row of \(entry.serial) does not decode; run `ctictl ledger verify`", kind: .internal)
         }
-        try SafeFile.writeNew(Array(license.text.utf8), to: path(of: entry, in: directory), mode: 0o644)
+        try SafeFile.writeNew(license.textBytes, to: path(of: entry, in: directory), mode: 0o644)
     }
 
     /// Writes files in the background while the caller goes on (a batch issues its next

@@ -70,7 +70,12 @@ public struct IssuedLicense: Sendable, Equatable {
 
     /// The text file: informational comment lines, then the armored JWS.
     public var text: String {
-        LicenseFormat.armor.write(ArmoredText(compact: compact, comments: LicenseIssuer.comments(for: claims)))
+        String(decoding: textBytes, as: UTF8.self)
+    }
+
+    /// The text file's bytes.
+    public var textBytes: [UInt8] {
+        LicenseFormat.armor.writeBytes(ArmoredText(compact: compact, comments: LicenseIssuer.comments(for: claims)))
     }
 }
 

@@ -28,6 +28,11 @@ public struct Armor: Sendable {
     var endLine: String { "-----END \(label)-----" }
 
     public func write(_ armored: ArmoredText) -> String {
+        String(decoding: writeBytes(armored), as: UTF8.self)
+    }
+
+    /// The same text as UTF-8 bytes, for writing straight to a file.
+    public func writeBytes(_ armored: ArmoredText) -> [UInt8] {
         var text: [UInt8] = []
         text.reserveCapacity(armored.compact.utf8.count * 66 / 64 + 256)
         for comment in armored.comments {
@@ -47,7 +52,7 @@ public struct Armor: Sendable {
         }
         text += endLine.utf8
         text.append(0x0A)
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 
     /// A comment may not break the armor: one line, never starting with dashes.

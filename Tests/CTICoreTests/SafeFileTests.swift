@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import CTICore
 
@@ -16,6 +17,15 @@ import Testing
         #expect(try SafeFile.read(directory + "/a.lic") == Array("license\n".utf8))
         #expect(try SafeFile.mode(of: directory + "/a.lic") == 0o644)
         #expect(try names() == ["a.lic"])
+    }
+
+    /// Kernels before 6.10 refuse AT_EMPTY_PATH to unprivileged users: the /proc way then.
+    @Test func writeNewLinksThroughProcWhenTheDescriptorWayIsRefused() throws {
+        SafeFile.emptyPathLinkRefused.store(true, ordering: .relaxed)
+        defer { SafeFile.emptyPathLinkRefused.store(false, ordering: .relaxed) }
+        try SafeFile.writeNew(Array("via proc".utf8), to: directory + "/p.lic")
+        #expect(try SafeFile.read(directory + "/p.lic") == Array("via proc".utf8))
+        #expect(try names() == ["p.lic"])
     }
 
     @Test func writeNewReplacesAnExistingFile() throws {
