@@ -1,5 +1,6 @@
 import ArgumentParser
 import CTICore
+import Dispatch
 import Ledger
 import Licensing
 
@@ -108,20 +109,21 @@ struct BatchIssue {
     }
 }
 
-/// "issued 1200/10000" on stderr, rewritten in place, only when stderr is a terminal.
+/// A progress bar on stderr, rewritten in place, only when stderr is a terminal (a log file
+/// or a pipe gets the summary alone).
 final class ProgressLine: @unchecked Sendable {
-    private let total: Int
-    private let label: String
+    private let bar: ProgressBar
+    private let start = DispatchTime.now().uptimeNanoseconds
     private let enabled = isatty(2) == 1
 
     init(total: Int, label: String) {
-        self.total = total
-        self.label = label
+        bar = ProgressBar(label: label, total: total)
     }
 
     func update(_ done: Int) {
         guard enabled else { return }
-        StandardStream.error.write("\r\(label) \(done)/\(total)")
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        StandardStream.error.write("\r" + bar.line(done: done, elapsed: elapsed) + "\u{1B}[K")
     }
 
     func finish() {
