@@ -19,6 +19,7 @@ public struct SeatsPolicy: LicensePolicy {
 }
 
 /// A license with maintenance covers every release published up to its maintenance date.
+/// When the product's releases are known, a refusal names the newest release still covered.
 public struct MaintenancePolicy: LicensePolicy {
     public let name = "maintenance"
     public init() {}
@@ -26,12 +27,22 @@ public struct MaintenancePolicy: LicensePolicy {
     public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
         guard let until = license.claims.cti.maintenanceUntil, let release = context.releaseDate else { return [] }
         guard release > until else { return [] }
+        let running = context.releaseVersion.map { (en: "Release \($0) was", de: "Version \($0) erschien am") } ?? (en: "This release was", de: "Diese Version erschien am")
+        // The newest by date; of releases published the same day, the one listed last (the
+        // catalog lists them in version order).
+        let covered = context.publishedReleases.filter { $0.date <= until }.reduce(nil) { (best: PublishedRelease?, next) in
+            best.map { next.date >= $0.date ? next : $0 } ?? next
+        }
+        let newest = covered.map { (en: "; the newest of them is \($0.version), published \($0.date)", de: "; die neueste davon ist \($0.version) vom \($0.date)") }
+            ?? (context.publishedReleases.isEmpty ? (en: "", de: "") : (en: "; none of the product's releases was published by then", de: "; keine Version des Produkts erschien bis dahin"))
         return [.error(
             "license.maintenance-expired",
-            en: "This release was published \(release); the license covers releases published up to \(until).",
-            de: "Diese Version erschien am \(release); die Lizenz deckt Versionen bis zum \(until) ab.",
-            fixEN: "Install a release published on or before \(until), or renew the maintenance.",
-            fixDE: "Installieren Sie eine Version, die bis zum \(until) erschienen ist, oder verlängern Sie die Wartung.")]
+            en: "\(running.en) published \(release); the license covers releases published up to \(until)\(newest.en).",
+            de: "\(running.de) \(release); die Lizenz deckt Versionen bis zum \(until) ab\(newest.de).",
+            fixEN: covered.map { "Install \($0.version) or an earlier release, or renew the maintenance." }
+                ?? "Install a release published on or before \(until), or renew the maintenance.",
+            fixDE: covered.map { "Installieren Sie \($0.version) oder eine ältere Version, oder verlängern Sie die Wartung." }
+                ?? "Installieren Sie eine Version, die bis zum \(until) erschienen ist, oder verlängern Sie die Wartung.")]
     }
 }
 

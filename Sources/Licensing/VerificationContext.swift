@@ -15,6 +15,11 @@ public struct VerificationContext: Sendable {
     public var activeUsers: Int?
     /// Publication date of the release being run, for the maintenance policy.
     public var releaseDate: CivilDate?
+    /// The version of the release being run, when known (named in the maintenance finding).
+    public var releaseVersion: String?
+    /// The product's published releases (from its release catalog), so that a license whose
+    /// maintenance ended can name the newest release it still covers.
+    public var publishedReleases: [PublishedRelease]
     /// A verified revocation list, if the caller has one.
     public var revocations: VerifiedRevocationList?
     /// What this installation remembers (latest time seen, highest revocation sequence).
@@ -32,7 +37,8 @@ public struct VerificationContext: Sendable {
 
     public init(
         now: Int64, product: String? = nil, pbxFactors: [PBXFactor] = [], allowDevelopmentKeys: Bool = false, activeUsers: Int? = nil,
-        releaseDate: CivilDate? = nil, revocations: VerifiedRevocationList? = nil, state: VerifierState? = nil,
+        releaseDate: CivilDate? = nil, releaseVersion: String? = nil, publishedReleases: [PublishedRelease] = [],
+        revocations: VerifiedRevocationList? = nil, state: VerifierState? = nil,
         clockTolerance: Int64 = VerificationContext.defaultClockTolerance, allowedSkew: Int64 = VerificationContext.defaultAllowedSkew,
         nowIsFromClock: Bool = true
     ) {
@@ -43,9 +49,22 @@ public struct VerificationContext: Sendable {
         self.allowDevelopmentKeys = allowDevelopmentKeys
         self.activeUsers = activeUsers
         self.releaseDate = releaseDate
+        self.releaseVersion = releaseVersion
+        self.publishedReleases = publishedReleases
         self.revocations = revocations
         self.state = state
         self.clockTolerance = clockTolerance
         self.allowedSkew = allowedSkew
+    }
+}
+
+/// A release of the product and the day it was published.
+public struct PublishedRelease: Sendable, Equatable {
+    public let version: String
+    public let date: CivilDate
+
+    public init(version: String, date: CivilDate) {
+        self.version = version
+        self.date = date
     }
 }

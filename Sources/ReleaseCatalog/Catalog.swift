@@ -120,6 +120,17 @@ public struct ReleaseCatalog: Sendable {
     public func release(_ version: Version) -> Release? {
         releases.first { $0.version == version }
     }
+
+    /// The release `version`, or a usage error that lists the releases there are.
+    public func requireRelease(_ version: Version) throws -> Release {
+        guard let release = release(version) else {
+            let known = versionedReleases.map { $0.version!.description }.joined(separator: ", ")
+            throw CatalogError(
+                code: "compat.unknown-release",
+                message: "\(version) is not a release of \(product) (releases: \(known.isEmpty ? "none" : known))", kind: .usage)
+        }
+        return release
+    }
 }
 
 public struct CatalogError: CTIError {

@@ -27,12 +27,7 @@ public struct CompatibilityChecker: Sendable {
     }
 
     public func check(client: Version, module: Int? = nil, pbx: Version, datev: Version? = nil) throws -> CompatibilityVerdict {
-        guard let release = catalog.release(client) else {
-            let known = catalog.versionedReleases.map { $0.version!.description }.joined(separator: ", ")
-            throw CatalogError(
-                code: "compat.unknown-release",
-                message: "\(client) is not a release of \(catalog.product) (releases: \(known.isEmpty ? "none" : known))", kind: .usage)
-        }
+        let release = try catalog.requireRelease(client)
         let pbxName = catalog.pbxName
         let suggestions = supportedReleases(pbx: pbx, datev: datev).map { $0.version!.description }
         if let rule = catalog.incompatibilities.first(where: { $0.client.contains(client) && $0.pbx.contains(pbx) }) {

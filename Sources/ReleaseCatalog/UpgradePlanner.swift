@@ -27,9 +27,7 @@ public struct UpgradePlanner: Sendable {
     }
 
     public func plan(from installed: Version, pbx: Version, datev: Version? = nil) throws -> UpgradePlan {
-        guard let current = catalog.release(installed) else {
-            throw CatalogError(code: "compat.unknown-release", message: "\(installed) is not a release of \(catalog.product)", kind: .usage)
-        }
+        let current = try catalog.requireRelease(installed)
         let pbxText = "\(catalog.pbxName) \(pbx)" + (datev.map { " and DATEV Arbeitsplatz \($0)" } ?? "")
         let checker = CompatibilityChecker(catalog: catalog)
         guard let target = checker.supportedReleases(pbx: pbx, datev: datev).first, let targetVersion = target.version else {

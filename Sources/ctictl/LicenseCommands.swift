@@ -135,6 +135,8 @@ extension LicenseCommand {
         @Option(help: "Check as of this date or instant instead of now (YYYY-MM-DD or RFC 3339).") var at: String?
         @Option(help: "Number of users with the product right; more than the seats fails.") var activeUsers: Int?
         @Option(help: "Publication date of the release being run (YYYY-MM-DD), for the maintenance policy.") var releaseDate: String?
+        @Option(help: "Version of the release being run; its date comes from the signed release catalog given by --catalog.") var release: String?
+        @Option(help: "The product's signed release catalog (from `ctictl catalog sign`), verified with the keyring.") var catalog: String?
         @Option(help: "A signed revocation list (from `ctictl revocations export`).") var revocations: String?
         @Option(help: "State file of this installation: latest time seen, highest revocation list (created if missing).") var state: String?
         @Option(name: .customLong("endorsement"), help: "A key endorsement (from `ctictl key endorse`); repeat for a chain.") var endorsements: [String] = []
@@ -145,7 +147,8 @@ extension LicenseCommand {
         func run() throws {
             try VerifyRun(
                 file: file, keyring: try keyring.path(), product: product, pbxFactors: pbx.factors, at: at,
-                activeUsers: activeUsers, releaseDate: releaseDate, revocations: revocations, state: state, endorsements: endorsements,
+                activeUsers: activeUsers, releaseDate: releaseDate, release: release, catalog: catalog, revocations: revocations, state: state,
+                endorsements: endorsements,
                 allowDevelopmentKeys: allowDevelopmentKeys, explain: explain, format: output.format, language: output.lang
             ).run()
         }

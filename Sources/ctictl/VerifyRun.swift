@@ -1,6 +1,7 @@
 import ArgumentParser
 import CTICore
 import Licensing
+import ReleaseCatalog
 import Signing
 
 /// `ctictl license verify`, once its arguments are known: what the client runs at every
@@ -13,6 +14,8 @@ struct VerifyRun {
     var at: String?
     var activeUsers: Int?
     var releaseDate: String?
+    var release: String?
+    var catalog: String?
     var revocations: String?
     var state: String?
     var endorsements: [String] = []
@@ -41,10 +44,11 @@ struct VerifyRun {
                 throw error.naming(revocations)
             }
         }
-        let context = VerificationContext(
+        var context = VerificationContext(
             now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys, activeUsers: activeUsers,
             releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") }, revocations: list, state: saved,
             nowIsFromClock: at == nil)
+        if let release { try describeRelease(release, keyring: ring, in: &context) }
         let result: LicenseVerification
         do {
             result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
@@ -75,6 +79,37 @@ struct VerifyRun {
         }
     }
 
+    /// `--release VERSION`: the release's date and the product's other releases, from the
+    /// product's release catalog (the client knows its version, not its publication date).
+    /// The date decides the maintenance check, so the catalog must be signed by a trusted key:
+    /// an editable file would let anyone backdate a release.
+    private func describeRelease(_ text: String, keyring: Keyring, in context: inout VerificationContext) throws {
+        guard let catalog else {
+            throw GenericCTIError(
+                code: "usage.missing", message: "--release needs --catalog FILE: the product's signed release catalog (from `ctictl catalog sign`)", kind: .usage)
+        }
+        guard releaseDate == nil else {
+            throw GenericCTIError(code: "usage.conflict", message: "give --release or --release-date, not both", kind: .usage)
+        }
+        let bytes = try InputFile.read(catalog)
+        if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") {
+            throw GenericCTIError(
+                code: "catalog.unsigned",
+                message: "\(catalog) is an unsigned catalog (JSON); the release date decides the maintenance check, so it must come from a signed one: `ctictl catalog sign --product PRODUCT --key KEY --out FILE`",
+                kind: .usage)
+        }
+        let releases = try SignedCatalog.verify(bytes, keyring: keyring, source: catalog, allowDevelopmentKeys: allowDevelopmentKeys).catalog
+        if let product, product != releases.product {
+            throw GenericCTIError(code: "usage.conflict", message: "\(catalog) is the release catalog of \(releases.product), not of --product \(product)", kind: .usage)
+        }
+        let running = try releases.requireRelease(try parseVersion(text, option: "--release"))
+        // The catalog is one product's: the license must be for it.
+        context.product = releases.product
+        context.releaseDate = running.date
+        context.releaseVersion = running.label
+        context.publishedReleases = releases.versionedReleases.map { PublishedRelease(version: $0.label, date: $0.date) }
+    }
+
     /// Parses `license verify` arguments without ArgumentParser, whose reflection over the
     /// command costs about 2 ms of every client start. It accepts exactly the documented
     /// options; anything else (help, a typo, a repeated option, a missing keyring) returns
@@ -87,7 +122,7 @@ struct VerifyRun {
         var flags: Set<String> = []
         let valued: Set<String> = [
             "--keyring", "--product", "--pbx-id", "--pbx-mac", "--pbx-hostname", "--at", "--format", "--lang", "--active-users", "--release-date",
-            "--revocations", "--state", "--endorsement",
+            "--release", "--catalog", "--revocations", "--state", "--endorsement",
         ]
         let switches: Set<String> = ["--allow-development-keys", "--explain"]
         var index = 0
@@ -140,7 +175,8 @@ struct VerifyRun {
             .compactMap { kind, option in values[option].map { PBXFactor(kind: kind, value: $0) } }
         return VerifyRun(
             file: file, keyring: keyring, product: values["--product"], pbxFactors: factors, at: values["--at"],
-            activeUsers: activeUsers, releaseDate: values["--release-date"], revocations: values["--revocations"], state: values["--state"],
+            activeUsers: activeUsers, releaseDate: values["--release-date"], release: values["--release"], catalog: values["--catalog"],
+            revocations: values["--revocations"], state: values["--state"],
             endorsements: endorsements, allowDevelopmentKeys: flags.contains("--allow-development-keys"), explain: flags.contains("--explain"),
             format: format, language: language)
     }

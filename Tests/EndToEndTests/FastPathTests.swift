@@ -14,6 +14,9 @@ import Testing
         #expect(issued.status == 0, "\(issued.stderr)")
         let ring = tmp.path("keys/keyring.jwks")
         let lic = tmp.path("a.lic")
+        let signed = try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", tmp.path("keys/k.pem"), "--out", tmp.path("catalog.txt")])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let catalog = tmp.path("catalog.txt")
         let variants: [[String]] = [
             [lic, "--keyring", ring],
             [lic, "--keyring=\(ring)", "--at", "2026-07-05", "--explain"],
@@ -22,6 +25,10 @@ import Testing
             [lic, "--keyring", ring, "--product", "crm-groupware", "--lang", "de", "--at", "2026-12-01T10:00:00Z"],
             [lic, "--keyring", ring, "--allow-development-keys", "--format=json", "--at=2026-04-01"],  // --at: "checkedAt" is the instant
             [lic, "--keyring", ring, "--at", "01.01.2026"],
+            [lic, "--keyring", ring, "--release", "2.6.1", "--catalog", catalog, "--at", "2026-03-01"],
+            [lic, "--keyring", ring, "--release=2.6", "--catalog=\(catalog)", "--product", "crm-groupware"],
+            [lic, "--keyring", ring, "--release", "9.9", "--catalog", catalog],
+            [lic, "--keyring", ring, "--release", "2.6"],
             [tmp.path("missing.lic"), "--keyring", ring],
             [lic, "--keyring", ring, "--explain", "--explain"],
             [lic, "--keyring", ring, "--format", "yaml"],

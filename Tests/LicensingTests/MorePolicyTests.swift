@@ -30,6 +30,32 @@ import Testing
         #expect(newer.findings[0].message.en.contains("covers releases published up to 2019-09-13"))
     }
 
+    /// With the product's releases known (its catalog), the refusal names the newest release
+    /// the license still covers, in both languages.
+    @Test func anExpiredMaintenanceNamesTheNewestCoveredRelease() throws {
+        let text = try fixture.license { $0.maintenanceUntil = CivilDate("2019-09-13") }.text
+        let releases = [("2.4.4.1", "2019-09-11"), ("2.6", "2019-09-13"), ("2.6.1", "2020-04-03")].map {
+            PublishedRelease(version: $0.0, date: CivilDate($0.1)!)
+        }
+        func check(_ version: String, _ date: String, releases: [PublishedRelease]) throws -> Finding? {
+            let context = VerificationContext(
+                now: day("2026-06-01"), releaseDate: CivilDate(date), releaseVersion: version, publishedReleases: releases)
+            return try LicenseVerifier(keyring: fixture.keyring).verify(Array(text.utf8), in: context).findings.first
+        }
+        let named = try #require(try check("2.6.1", "2020-04-03", releases: releases))
+        #expect(named.message.en == "Release 2.6.1 was published 2020-04-03; the license covers releases published up to 2019-09-13; the newest of them is 2.6, published 2019-09-13.")
+        #expect(named.message.de == "Version 2.6.1 erschien am 2020-04-03; die Lizenz deckt Versionen bis zum 2019-09-13 ab; die neueste davon ist 2.6 vom 2019-09-13.")
+        #expect(named.fix?.en == "Install 2.6 or an earlier release, or renew the maintenance.")
+        // Two releases the same day: the one listed last (the catalog's version order).
+        let sameDay = releases + [PublishedRelease(version: "2.6.0.1", date: CivilDate("2019-09-13")!)]
+        #expect(try check("2.6.1", "2020-04-03", releases: sameDay)?.fix?.en == "Install 2.6.0.1 or an earlier release, or renew the maintenance.")
+        // None published by then.
+        let none = try #require(try check("2.6.1", "2020-04-03", releases: [releases[2]]))
+        #expect(none.message.en.hasSuffix("none of the product's releases was published by then."))
+        #expect(none.fix?.en == "Install a release published on or before 2019-09-13, or renew the maintenance.")
+        #expect(try check("2.6", "2019-09-13", releases: releases) == nil)
+    }
+
     func revocationList(seq: Int64, revoked: [String], key: PrivateSigningKey? = nil, kid: String? = nil) throws -> [UInt8] {
         let claims = RevocationListClaims(iss: "ctictl", iat: day("2026-05-01"), seq: seq, revoked: revoked.map { RevocationEntry(jti: $0, revokedAt: day("2026-05-01"), reason: "test") })
         return Array(try RevocationListFormat.sign(claims, key: key ?? fixture.key, kid: kid ?? fixture.kid).utf8)
