@@ -62,8 +62,17 @@ struct BatchIssue {
             try? files.finish()
             throw error
         }
-        try files.finish()
         progress.finish()
+        do {
+            try files.finish()
+        } catch let error as CTIError {
+            // The ledger is the truth and already holds them; a rerun writes what is missing.
+            let issued = results.filter { (try? $0.get().isNew) == true }.count
+            throw GenericCTIError(
+                code: error.code,
+                message: "\(error.message). The \(issued) license(s) of this run are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
+                kind: error.kind)
+        }
         for (row, result) in zip(sheet.rows, results) {
             switch result {
             case let .success(outcome):

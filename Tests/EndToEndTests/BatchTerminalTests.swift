@@ -38,3 +38,32 @@ import Testing
         #expect(result.stdout.contains("3 issued"))
     }
 }
+
+/// A batch whose files cannot all be written: the ledger keeps the licenses, the error says
+/// so, and running the same batch again writes the files without issuing anything twice.
+@Suite struct BatchFileFailureTests {
+    @Test func aRerunWritesTheMissingFiles() throws {
+        let tmp = try TemporaryDirectory()
+        #expect(try CLI.run(["key", "generate", "--kid", "k", "--dir", tmp.path("keys")]).status == 0)
+        try Data("order_id,customer_id,product,seats\nF-1,K-1,datev-connector,1\nF-2,K-2,datev-connector,2\nF-3,K-3,datev-connector,3\n".utf8)
+            .write(to: URL(fileURLWithPath: tmp.path("orders.csv")))
+        // Where the second license file should go, a directory with something in it.
+        try FileManager.default.createDirectory(atPath: tmp.path("out/CTI-00000002.lic/x"), withIntermediateDirectories: true)
+        let arguments = ["license", "issue", "--batch", tmp.path("orders.csv"), "--key", tmp.path("keys/k.pem"),
+                         "--out-dir", tmp.path("out"), "--ledger", tmp.path("l.sqlite")]
+        let failed = try CLI.run(arguments)
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains("CTI-00000002.lic"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("The 3 license(s) of this run are committed to the ledger"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("\n") || failed.stderr.split(separator: "\n").count == 1, "one line: \(failed.stderr)")
+
+        try FileManager.default.removeItem(atPath: tmp.path("out/CTI-00000002.lic"))
+        let again = try CLI.run(arguments)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("3 existing"), "\(again.stdout)")
+        for serial in ["CTI-00000001", "CTI-00000002", "CTI-00000003"] {
+            #expect(FileManager.default.fileExists(atPath: tmp.path("out/\(serial).lic")))
+        }
+        #expect(try CLI.run(["ledger", "verify", "--ledger", tmp.path("l.sqlite")]).status == 0)
+    }
+}
