@@ -105,13 +105,16 @@ public enum SafeFile {
 
     #if os(Linux)
     /// Gives an O_TMPFILE file its name: by its descriptor (AT_EMPTY_PATH, which Linux allows
-    /// unprivileged since 6.10), else through /proc/self/fd. The first form is remembered as
-    /// refused after one EPERM, so older kernels pay for it once.
+    /// unprivileged since 6.10; older kernels answer ENOENT), else through /proc/self/fd. When
+    /// the first form is refused and the second works, that is remembered, so older kernels
+    /// pay the extra call once.
     private static func linkUnnamed(_ fd: Int32, to path: String) -> Bool {
         if !emptyPathLinkRefused.load(ordering: .relaxed) {
             if linkat(fd, "", AT_FDCWD, path, atEmptyPath) == 0 { return true }
-            guard errno == EPERM || errno == EINVAL else { return false }
+            guard [EPERM, EINVAL, ENOENT].contains(errno) else { return false }
+            guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 else { return false }
             emptyPathLinkRefused.store(true, ordering: .relaxed)
+            return true
         }
         return linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
     }
