@@ -126,7 +126,7 @@ extension LicenseCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a license: signature against the keyring, then every policy.",
-            discussion: "Exit status: 0 valid, 2 valid with warnings (e.g. grace period), 1 invalid, 65 unreadable.")
+            discussion: "Exit status: 0 valid, 2 valid with warnings (e.g. grace period), 1 invalid, 64 usage error, 65 unreadable.")
 
         @Argument(help: "License file (armored or bare JWS); - for standard input.") var file: String
         @OptionGroup var keyring: KeyringOption
