@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// `license issue --batch`: one license per CSV row, idempotent by order id, with per-row
-/// errors, a dry run, and a progress line on a terminal.
+/// errors, a dry run, and a progress bar on a terminal.
 struct BatchIssue {
     let file: String
     let outDir: String?
