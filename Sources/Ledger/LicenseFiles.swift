@@ -9,13 +9,6 @@ public enum LicenseFiles {
         directory + "/" + entry.serial + ".lic"
     }
 
-    /// Writes `entries` and flushes them.
-    public static func write(_ entries: [LedgerEntry], to directory: String) throws {
-        let writer = Writer(directory: directory)
-        writer.enqueue(entries)
-        try writer.finish()
-    }
-
     /// Writes one entry's file (atomically; not yet flushed).
     static func writeOne(_ entry: LedgerEntry, to directory: String) throws {
         guard let license = entry.license else {
