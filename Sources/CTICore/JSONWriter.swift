@@ -124,11 +124,16 @@ public struct JSONObjectWriter {
         output.append(UInt8(ascii: "]"))
     }
 
-    /// A nested object; nothing is written when `present` is false.
-    public mutating func member(_ name: String, present: Bool = true, object body: (inout JSONObjectWriter) -> Void) {
-        guard present else { return }
+    /// A nested object.
+    public mutating func member(_ name: String, object body: (inout JSONObjectWriter) -> Void) {
         self.name(name)
         Self.writeObject(into: &output, body)
+    }
+
+    /// A nested object written from `value`; nothing when it is nil.
+    public mutating func member<Value>(_ name: String, _ value: Value?, object body: (inout JSONObjectWriter, Value) -> Void) {
+        guard let value else { return }
+        member(name) { body(&$0, value) }
     }
 
     /// An array of objects, one per element.

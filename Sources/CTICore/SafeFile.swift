@@ -86,9 +86,9 @@ public enum SafeFile {
     /// Writes a file that is normally new (a batch's license files), atomically and not yet
     /// durable (see `syncFilesystem`). On Linux the bytes go into an unnamed file (O_TMPFILE)
     /// that is then linked under its name: readers see the whole file or none, and the
-    /// directory is locked once (the link) instead of twice (create, rename), which is what
-    /// limits writing thousands of files into one directory. Where that is not possible (no
-    /// O_TMPFILE on the file system, no /proc, or the file exists already) it is `write`.
+    /// directory takes one operation (the link) instead of two (create, rename) — 16 µs
+    /// instead of 18 per file on tmpfs, 46 instead of 62 on ext4 (docs/performance.md). Where
+    /// that is not possible (no O_TMPFILE on the file system, or the file exists) it is `write`.
     public static func writeNew(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(FileError) {
         #if os(Linux)
         let fd = open(parentDirectory(of: path), O_WRONLY | O_CLOEXEC | O_DIRECTORY | oTmpFile, mode_t(mode))
@@ -180,8 +180,6 @@ public enum SafeFile {
         }
     }
 
-    // Both work on UTF-8 bytes: '/' is ASCII, so its index is a valid String index, and
-    // Character-wise scanning is measurably slow when a batch writes thousands of files.
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
         var offset = 0
         while offset < bytes.count {
@@ -196,6 +194,8 @@ public enum SafeFile {
         }
     }
 
+    // Both work on UTF-8 bytes: '/' is ASCII, so its index is a valid String index, and
+    // Character-wise scanning is measurably slow when a batch writes thousands of files.
     public static func parentDirectory(of path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
         if slash == path.startIndex { return "/" }

@@ -24,7 +24,7 @@ extension LicenseClaims {
                 cti.member("grace_days", self.cti.graceDays)
                 cti.member("maintenance_until", self.cti.maintenanceUntil?.description)
                 cti.member("order_id", self.cti.orderID)
-                cti.member("pbx", present: self.cti.pbx != nil) { self.cti.pbx?.write(into: &$0) }
+                cti.member("pbx", self.cti.pbx) { $1.write(into: &$0) }
                 cti.member("product", self.cti.product)
                 cti.member("seats", self.cti.seats)
                 cti.member("supersedes", self.cti.supersedes)
@@ -53,7 +53,7 @@ extension LicenseRequest {
             root.member("maintenanceUntil", maintenanceUntil?.description)
             root.member("notBefore", notBefore)
             root.member("orderID", orderID)
-            root.member("pbx", present: pbx != nil) { pbx?.write(into: &$0) }
+            root.member("pbx", pbx) { $1.write(into: &$0) }
             root.member("product", product)
             root.member("seats", seats)
             root.member("supersedes", supersedes)
