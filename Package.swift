@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Module graph (arrows = may import), see docs/architecture.md:
-//   ctictl ──> Ledger ──> Licensing ──> Signing ──> CTICore
-//          ──> ReleaseCatalog ──> Signing
+//   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
+//                                   ──> Signing
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
@@ -33,7 +33,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .target(name: "Licensing", dependencies: ["Signing"]),
+        .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing"]),
         .target(
             name: "Ledger",
@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "CTICoreTests", dependencies: ["CTICore"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
-        .testTarget(name: "LicensingTests", dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "ReleaseCatalogTests",

@@ -17,6 +17,13 @@ public enum SignedCatalog {
     /// Verifies the signature (the key must be trusted and not revoked) and only then reads
     /// the catalog; returns it with its JSON, as signed.
     public static func verify(_ bytes: [UInt8], keyring: Keyring, source: String, allowDevelopmentKeys: Bool = false) throws -> (catalog: ReleaseCatalog, json: [UInt8], kid: String) {
+        // The plain catalog handed in where its signed form belongs: say so, not "no armor".
+        if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") {
+            throw CatalogError(
+                code: "catalog.unsigned",
+                message: "\(source) is an unsigned catalog (JSON), which anyone can edit; use its signed form: `ctictl catalog sign --product PRODUCT --key KEY --out FILE`",
+                kind: .usage)
+        }
         let jws: CompactJWS
         let verified: VerifiedJWS
         do {

@@ -79,10 +79,8 @@ struct VerifyRun {
         }
     }
 
-    /// `--release VERSION`: the release's date and the product's other releases, from the
-    /// product's release catalog (the client knows its version, not its publication date).
-    /// The date decides the maintenance check, so the catalog must be signed by a trusted key:
-    /// an editable file would let anyone backdate a release.
+    /// `--release VERSION --catalog FILE`: the release's date comes from the product's signed
+    /// release catalog (the client knows its version, not its publication date).
     private func describeRelease(_ text: String, keyring: Keyring, in context: inout VerificationContext) throws {
         guard let catalog else {
             throw GenericCTIError(
@@ -91,23 +89,8 @@ struct VerifyRun {
         guard releaseDate == nil else {
             throw GenericCTIError(code: "usage.conflict", message: "give --release or --release-date, not both", kind: .usage)
         }
-        let bytes = try InputFile.read(catalog)
-        if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") {
-            throw GenericCTIError(
-                code: "catalog.unsigned",
-                message: "\(catalog) is an unsigned catalog (JSON); the release date decides the maintenance check, so it must come from a signed one: `ctictl catalog sign --product PRODUCT --key KEY --out FILE`",
-                kind: .usage)
-        }
-        let releases = try SignedCatalog.verify(bytes, keyring: keyring, source: catalog, allowDevelopmentKeys: allowDevelopmentKeys).catalog
-        if let product, product != releases.product {
-            throw GenericCTIError(code: "usage.conflict", message: "\(catalog) is the release catalog of \(releases.product), not of --product \(product)", kind: .usage)
-        }
-        let running = try releases.requireRelease(try parseVersion(text, option: "--release"))
-        // The catalog is one product's: the license must be for it.
-        context.product = releases.product
-        context.releaseDate = running.date
-        context.releaseVersion = running.label
-        context.publishedReleases = releases.versionedReleases.map { PublishedRelease(version: $0.label, date: $0.date) }
+        let releases = try SignedCatalog.verify(try InputFile.read(catalog), keyring: keyring, source: catalog, allowDevelopmentKeys: allowDevelopmentKeys)
+        try context.run(release: try parseVersion(text, option: "--release"), of: releases.catalog)
     }
 
     /// Parses `license verify` arguments without ArgumentParser, whose reflection over the

@@ -34,6 +34,12 @@ import Testing
         let unsigned = try verify(["--release", "2.6.1", "--catalog", CLI.packageRoot.appendingPathComponent("config-schemas/datev-connector/releases.json").path])
         #expect(unsigned.status == 64)
         #expect(unsigned.stderr.contains("[catalog.unsigned]"))
+        // The same refusal from `catalog verify`: the plain catalog is not its signed form.
+        let plain = try CLI.run(
+            ["catalog", "verify", CLI.packageRoot.appendingPathComponent("config-schemas/datev-connector/releases.json").path,
+             "--keyring", tmp.path("keys/keyring.jwks")])
+        #expect(plain.status == 64)
+        #expect(plain.stderr.contains("is an unsigned catalog (JSON)") && plain.stderr.contains("[catalog.unsigned]"), "\(plain.stderr)")
         // A signed catalog edited afterwards (2.6.1 backdated into the maintenance period).
         var text = try String(contentsOfFile: tmp.path("catalog.txt"), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

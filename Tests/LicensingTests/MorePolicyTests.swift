@@ -1,4 +1,6 @@
+import Foundation
 import CTICore
+import ReleaseCatalog
 import Testing
 @testable import Licensing
 @testable import Signing
@@ -54,6 +56,22 @@ import Testing
         #expect(none.message.en.hasSuffix("none of the product's releases was published by then."))
         #expect(none.fix?.en == "Install a release published on or before 2019-09-13, or renew the maintenance.")
         #expect(try check("2.6", "2019-09-13", releases: releases) == nil)
+    }
+
+    /// The release facts come from a catalog: its product, the release's date, all releases.
+    @Test func aCatalogReleaseSetsProductDateAndTheProductsReleases() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let catalog = try ReleaseCatalog.load(product: "datev-connector", from: root.appendingPathComponent("config-schemas").path)
+        var context = VerificationContext(now: day("2026-06-01"))
+        try context.run(release: try Version("2.6.1"), of: catalog)
+        #expect(context.product == "datev-connector")
+        #expect(context.releaseDate == CivilDate("2020-04-03"))
+        #expect(context.releaseVersion == "2.6.1")
+        #expect(context.publishedReleases.map(\.version).suffix(2) == ["2.6", "2.6.1"])
+        var other = VerificationContext(now: day("2026-06-01"), product: "crm-groupware")
+        #expect { try other.run(release: try Version("2.6.1"), of: catalog) } throws: { ($0 as? LicenseError)?.code == "usage.conflict" }
+        #expect { try context.run(release: try Version("9.9"), of: catalog) } throws: { ($0 as? CatalogError)?.code == "compat.unknown-release" }
     }
 
     func revocationList(seq: Int64, revoked: [String], key: PrivateSigningKey? = nil, kid: String? = nil) throws -> [UInt8] {
