@@ -9,7 +9,7 @@ public enum LedgerCSV {
         for entry in entries {
             let fields = [
                 entry.serial, entry.orderID ?? "", entry.customerID, entry.customerName ?? "", entry.product, String(entry.seats), entry.kid,
-                UTCTimestamp.format(entry.issuedAt), entry.expiresAt.map(UTCTimestamp.format) ?? "", entry.status,
+                UTCTimestamp.format(entry.issuedAt), entry.expiresAt.map(UTCTimestamp.format) ?? "", entry.status.rawValue,
             ]
             lines.append(fields.map(quoted).joined(separator: ","))
         }
