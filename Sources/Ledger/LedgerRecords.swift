@@ -114,13 +114,12 @@ enum LedgerRows {
     /// (`LicenseLedger.read`/`write` put the ledger's path in front.)
     static func undecodable(table: String, row: Row, error: RowDecodingError) -> LedgerError {
         let column = columnName(in: error, row: row)
-        let id: DatabaseValue = row["id"]
-        var place = "table \(table), row \(Int64.fromDatabaseValue(id).map(String.init) ?? describe(id))"
-        if let serial = String.fromDatabaseValue(row["serial"] as DatabaseValue) { place += " (\(serial))" }
+        var place = "table \(table)"
+        if let id = value(row, "id") { place += ", row \(Int64.fromDatabaseValue(id).map(String.init) ?? describe(id))" }
+        if let serial = value(row, "serial").flatMap(String.fromDatabaseValue) { place += " (\(serial))" }
         let what: String
-        if let column {
-            let value: DatabaseValue = row[column]
-            what = "column \(column) holds \(describe(value)), which is not a valid value there"
+        if let column, let stored = value(row, column) {
+            what = "column \(column) holds \(describe(stored)), which is not a valid value there"
         } else {
             what = "the row does not decode"
         }
@@ -128,6 +127,12 @@ enum LedgerRows {
             undecodableCode,
             "\(place): \(what); the ledger was edited outside ctictl. Restore it from a backup (docs/ledger.md) and run `ctictl ledger verify`",
             kind: .malformedInput)
+    }
+
+    /// A column's stored value, or nil when the row has no such column (GRDB's subscript
+    /// traps on a missing column, so it is never used without asking first).
+    static func value(_ row: Row, _ column: String) -> DatabaseValue? {
+        row.hasColumn(column) ? row[column] as DatabaseValue : nil
     }
 
     /// GRDB names the column in its error's text (its context is not public).

@@ -66,8 +66,8 @@ struct LedgerVerification {
             } catch let error as LedgerError {
                 report(error.code, error.message)
                 // Keep the chain going from what the row still says, so one bad row is one finding.
-                if let id = Int64.fromDatabaseValue(row["id"]) { expectedID = id + 1 }
-                if let hash = String.fromDatabaseValue(row["hash"]) { previous = hash }
+                if let id = LedgerRows.value(row, "id").flatMap(Int64.fromDatabaseValue) { expectedID = id + 1 }
+                if let hash = LedgerRows.value(row, "hash").flatMap(String.fromDatabaseValue) { previous = hash }
                 continue
             }
             let label = "audit row \(record.id) (\(record.event)\(record.serial.map { " \($0)" } ?? ""))"
@@ -110,7 +110,7 @@ struct LedgerVerification {
                 record = try LedgerRows.decode(LicenseRecord.self, row)
             } catch let error as LedgerError {
                 report(error.code, error.message)
-                if let serial = String.fromDatabaseValue(row["serial"]) { seenSerials.insert(serial) }
+                if let serial = LedgerRows.value(row, "serial").flatMap(String.fromDatabaseValue) { seenSerials.insert(serial) }
                 continue
             }
             seenSerials.insert(record.serial)

@@ -94,7 +94,7 @@ import Testing
             _ = try LicenseLedger(path: path, mode: .createIfMissing)
         } throws: { error in
             let error = error as? LedgerError
-            return error?.code == "ledger.unusable" && error?.message.hasPrefix(path) == true
+            return error?.code == "ledger.not-a-ledger" && error?.kind == .malformedInput && error?.message.hasPrefix(path) == true
         }
     }
 
