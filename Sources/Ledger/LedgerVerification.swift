@@ -19,7 +19,7 @@ extension LicenseLedger {
     /// license, revocation and status against it, and, given a signed checkpoint, that the
     /// chain still holds the head it names. Returns every problem found, each naming the row.
     public func verify(checkpoint: VerifiedCheckpoint? = nil) throws -> [LedgerProblem] {
-        try read { db in try LedgerVerification.run(db, checkpoint: checkpoint) }
+        try read { db in try LedgerVerification.run(db, checkpoint: checkpoint, head: LedgerHead.recorded(beside: path), ledger: path) }
     }
 }
 
@@ -33,12 +33,16 @@ struct LedgerVerification {
     /// Revocations and supersessions as the audit chain alone records them.
     private var audited = AuditedStates()
 
-    static func run(_ db: Database, checkpoint: VerifiedCheckpoint?) throws -> [LedgerProblem] {
+    static func run(_ db: Database, checkpoint: VerifiedCheckpoint?, head: LedgerHead? = nil, ledger: String = "") throws -> [LedgerProblem] {
         var verification = LedgerVerification()
         try verification.checkIntegrity(db)
         try verification.walkAudit(db)
         try verification.checkLicenses(db)
         try verification.checkRevocations(db)
+        if let head, !(try head.isHeld(by: db)) {
+            let error = head.behindError(ledger: ledger, current: try LedgerHead.current(db))
+            verification.report(error.code, error.message)
+        }
         if let checkpoint { try verification.check(checkpoint, db) }
         return verification.problems
     }

@@ -362,14 +362,23 @@ public final class LicenseLedger: Sendable {
         return records.map { LedgerEntry($0, states: states) }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in a write transaction. Refused while the ledger is behind the head recorded
+    /// beside it (`LedgerHead`); after the commit the new head is recorded.
+    func write<T>(checkingHead: Bool = true, _ body: (Database) throws -> T) throws -> T {
+        let recorded = checkingHead ? LedgerHead.recorded(beside: path) : nil
+        var reached: LedgerHead?
+        let result: T
         do {
             // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
             // deadlocking on a lock upgrade.
-            return try database.writeWithoutTransaction { db in
+            result = try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
+                    if let recorded, !(try recorded.isHeld(by: db)) {
+                        throw recorded.behindError(ledger: path, current: try LedgerHead.current(db))
+                    }
                     result = try body(db)
+                    reached = try LedgerHead.current(db)
                     return .commit
                 }
                 guard let result else { throw LedgerError("ledger.internal", "\(path): the transaction returned nothing", kind: .internal) }
@@ -380,6 +389,9 @@ public final class LicenseLedger: Sendable {
         } catch let error as DatabaseError {
             throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: Self.kind(of: error))
         }
+        // Committed: a head file that cannot be written weakens only the guard, never the ledger.
+        if let reached, reached != recorded { try? reached.write(beside: path) }
+        return result
     }
 
     /// A damaged file is the input's fault (65); anything else is the tool's or the disk's (70).

@@ -92,6 +92,10 @@ import Testing
             UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
             UPDATE sqlite_sequence SET seq = 2 WHERE name = 'licenses';
             """)
+        let guarded = try CLI.run(["ledger", "verify", "--ledger", ledger])
+        #expect(guarded.status == 1 && guarded.stdout.contains("[ledger.behind-head]"), "\(guarded.stdout)")
+        expectOneLineError(try issue("K-4"), status: 1, code: "ledger.behind-head")
+        try FileManager.default.removeItem(atPath: ledger + ".head")  // as an attacker would
         #expect(try CLI.run(["ledger", "verify", "--ledger", ledger]).status == 0)
         let caught = try CLI.run(["ledger", "verify", "--checkpoint", tmp.path("c.ckpt"), "--keyring", keyring, "--ledger", ledger])
         #expect(caught.status == 1)

@@ -265,10 +265,33 @@ import Testing
             UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
             UPDATE sqlite_sequence SET seq = 3 WHERE name = 'licenses';
             """)
+        try FileManager.default.removeItem(atPath: path + ".head")  // an attacker removes the guard too
         #expect(try ledger.verify().isEmpty)
         let problems = try ledger.verify(checkpoint: signed)
         #expect(problems.map(\.code) == ["ledger.checkpoint-rows-missing"])
         #expect(problems.first?.message.contains("after CTI-00000003 up to CTI-00000004") == true, "\(problems)")
+    }
+
+    /// Without the attacker's care, the head beside the ledger sees the same, and nothing more
+    /// is issued: the next serial would be one a customer already holds.
+    @Test func aLedgerBehindItsHeadIssuesNothing() throws {
+        let ledger = try ledgerWithHistory()
+        try tamper("""
+            DELETE FROM licenses WHERE serial = 'CTI-00000004';
+            UPDATE licenses SET status = 'active' WHERE serial = 'CTI-00000003';
+            DELETE FROM audit WHERE id >= (SELECT id FROM audit WHERE serial = 'CTI-00000004');
+            UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
+            UPDATE sqlite_sequence SET seq = 3 WHERE name = 'licenses';
+            """)
+        let problems = try ledger.verify()
+        #expect(problems.map(\.code) == ["ledger.behind-head"], "\(problems)")
+        #expect {
+            _ = try ledger.issue(LicenseRequest(customerID: "K-9", product: "p", seats: 1), with: self.issuer, now: self.now + 500)
+        } throws: { error in
+            let error = error as? LedgerError
+            return error?.code == "ledger.behind-head" && error?.message.contains("serial CTI-00000004") == true
+        }
+        #expect(try ledger.entries().count == 3)
     }
 
     @Test func aRewrittenChainDoesNotMatchTheCheckpoint() throws {
