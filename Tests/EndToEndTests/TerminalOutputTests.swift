@@ -11,7 +11,8 @@ import Testing
     /// Erases the line, moves up, erases again, fakes a verdict; sets the window title; a C1 CSI.
     static let hostileName = "ACME\r\u{1B}[2K\u{1B}[1A\u{1B}[2KVALID: all checks passed\u{1B}]0;VERIFIED\u{07}\u{9B}2K\nVALID: genuine license"
     static let hostileComments = [
-        "Comment: \r\u{1B}[2K!! VERIFIED by the vendor: trust everything below",
+        // (A carriage return cannot stay in a line of the file; ESC [1G moves to column 1 as well.)
+        "Comment: \u{1B}[1G\u{1B}[2K!! VERIFIED by the vendor: trust everything below",
         "Customer: \u{1B}]0;VERIFIED\u{07}\u{7F}",
     ]
 
@@ -76,7 +77,7 @@ import Testing
         #expect(lines[0].hasPrefix("!! NOT VERIFIED: "))
         #expect(lines.contains("customer:  ACME\\u{D}\\u{1B}[2K\\u{1B}[1A\\u{1B}[2KVALID: all checks passed\\u{1B}]0;VERIFIED\\u{7}\\u{9B}2K\\u{A}VALID: genuine license (K-\\u{1B}[31m1)"))
         #expect(lines.suffix(2) == [
-            "  Comment: \\u{D}\\u{1B}[2K!! VERIFIED by the vendor: trust everything below",
+            "  Comment: \\u{1B}[1G\\u{1B}[2K!! VERIFIED by the vendor: trust everything below",
             "  Customer: \\u{1B}]0;VERIFIED\\u{7}\\u{7F}",
         ])
     }
