@@ -132,3 +132,28 @@ import Testing
         Self.expectInert(verify.stdout)
     }
 }
+
+/// The rule holds because every text goes out through `Output` (Sources/ctictl/Output.swift).
+/// A new writer beside it would bypass the rule: this test names it.
+@Suite struct OutputWritersTests {
+    @Test func onlyOutputWritesToTheTerminal() throws {
+        // The progress line writes its own `\r` and `ESC [K` (its label is escaped by ProgressBar).
+        let allowed = ["Sources/ctictl/Output.swift", "Sources/ctictl/BatchIssue.swift", "Sources/CTICore/System.swift"]
+        let writers = ["StandardStream.", "FileHandle.standardOutput", "FileHandle.standardError", "fputs(", "FileHandle(fileDescriptor: 1", "FileHandle(fileDescriptor: 2"]
+        let sources = CLI.packageRoot.appendingPathComponent("Sources")
+        var found: [String] = []
+        let files = try #require(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        for file in files where !file.hasPrefix("ctictl-bench/") && !allowed.contains("Sources/" + file) {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                guard !code.hasPrefix("//") else { continue }
+                // Swift's own print, not Output.print.
+                let barePrint = code.range(of: #"(^|[^.\w])print\("#, options: .regularExpression) != nil
+                if barePrint || writers.contains(where: code.contains) { found.append("Sources/\(file):\(number + 1): \(code)") }
+            }
+        }
+        #expect(found.isEmpty, "write through Output instead:\n\(found.joined(separator: "\n"))")
+        #expect(files.count > 30)  // the walk found the sources
+    }
+}
