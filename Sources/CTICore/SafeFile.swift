@@ -203,7 +203,7 @@ public enum SafeFile {
     }
 
     /// The last path component ("a/b/" names "b").
-    static func fileName(of path: String) -> String {
+    public static func fileName(of path: String) -> String {
         var trimmed = Substring(path)
         while trimmed.utf8.count > 1, trimmed.utf8.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
         guard let slash = trimmed.utf8.lastIndex(of: UInt8(ascii: "/")) else { return String(trimmed) }

@@ -15,6 +15,7 @@ enum AuditLog {
         case keyRetired = "key.retired"
         case keyRevoked = "key.revoked"
         case keyEndorsed = "key.endorsed"
+        case checkpointed = "ledger.checkpointed"
     }
 
     static let genesis = String(repeating: "0", count: 64)
@@ -74,96 +75,3 @@ enum AuditLog {
     }
 }
 
-/// One problem `ledger verify` found.
-public struct LedgerProblem: Sendable, Equatable, Encodable {
-    public let code: String
-    public let message: String
-}
-
-extension LicenseLedger {
-    /// Checks the audit chain and that every license and revocation row matches its audit
-    /// entry. Returns every problem found, each naming the row.
-    public func verify() throws -> [LedgerProblem] {
-        try read { db in
-            var problems: [LedgerProblem] = []
-            var previous = AuditLog.genesis
-            var expectedID: Int64 = 1
-            var issuedDigests: [String: String] = [:]
-            var issuedSerials: Set<String> = []
-            var revokedSerials: Set<String> = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id") {
-                let id: Int64 = row["id"]
-                let event: String = row["event"]
-                let serial: String? = row["serial"]
-                let details: String = row["details"]
-                let label = "audit row \(id) (\(event)\(serial.map { " \($0)" } ?? ""))"
-                if id != expectedID {
-                    problems.append(LedgerProblem(code: "ledger.audit-row-missing", message: "audit rows \(expectedID)...\(id - 1) are missing: deleted"))
-                }
-                if row["prev_hash"] as String != previous {
-                    problems.append(LedgerProblem(code: "ledger.audit-chain-broken", message: "\(label) does not follow the row before it: a row was inserted, deleted or edited before it"))
-                }
-                let recomputed = AuditLog.hash(id: id, at: row["at"], event: event, serial: serial, details: details, previous: row["prev_hash"])
-                if recomputed != row["hash"] as String {
-                    problems.append(LedgerProblem(code: "ledger.audit-row-edited", message: "\(label) was edited: its content no longer matches its hash"))
-                }
-                previous = row["hash"]
-                expectedID = id + 1
-                if let serial, event == AuditLog.Event.issued.rawValue { issuedSerials.insert(serial) }
-                if let serial, event == AuditLog.Event.issued.rawValue,
-                    let digest = (try? JSONParser.parse(Array(details.utf8))).flatMap({ try? JSONObjectReader($0).optionalString("tokenSHA256") })
-                {
-                    issuedDigests[serial] = digest
-                }
-                if let serial, event == AuditLog.Event.revoked.rawValue { revokedSerials.insert(serial) }
-            }
-            if let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'"), sequence >= expectedID {
-                problems.append(LedgerProblem(code: "ledger.audit-row-missing", message: "audit rows \(expectedID)...\(sequence) are missing: the newest rows were deleted"))
-            }
-            var seenSerials: Set<String> = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY id") {
-                let entry = try Self.entry(row)
-                seenSerials.insert(entry.serial)
-                guard let digest = issuedDigests[entry.serial] else {
-                    if issuedSerials.contains(entry.serial) {
-                        problems.append(LedgerProblem(code: "ledger.audit-row-edited", message: "license \(entry.serial): its audit entry was edited and no longer names the token issued"))
-                        continue
-                    }
-                    problems.append(LedgerProblem(code: "ledger.license-unaudited", message: "license \(entry.serial) has no audit entry: it was inserted outside ctictl"))
-                    continue
-                }
-                if AuditLog.tokenDigest(entry.token) != digest {
-                    problems.append(LedgerProblem(code: "ledger.license-edited", message: "license \(entry.serial): its signed token differs from the one audited at issue"))
-                    continue
-                }
-                if let claims = entry.license?.claims {
-                    var differences: [String] = []
-                    if claims.sub != entry.customerID { differences.append("customer_id") }
-                    if claims.cti.product != entry.product { differences.append("product") }
-                    if claims.cti.seats != entry.seats { differences.append("seats") }
-                    if claims.exp != entry.expiresAt { differences.append("expires_at") }
-                    if claims.iat != entry.issuedAt { differences.append("issued_at") }
-                    if claims.cti.orderID != entry.orderID { differences.append("order_id") }
-                    if !differences.isEmpty {
-                        problems.append(LedgerProblem(
-                            code: "ledger.license-edited",
-                            message: "license \(entry.serial): column\(differences.count == 1 ? "" : "s") \(differences.joined(separator: ", ")) no longer match\(differences.count == 1 ? "es" : "") the signed license"))
-                    }
-                } else {
-                    problems.append(LedgerProblem(code: "ledger.license-edited", message: "license \(entry.serial): its token does not decode"))
-                }
-            }
-            for serial in issuedSerials.sorted() where !seenSerials.contains(serial) {
-                problems.append(LedgerProblem(code: "ledger.license-deleted", message: "license \(serial) was issued (audit log) but its row is gone: deleted"))
-            }
-            let revocationRows = Set(try String.fetchAll(db, sql: "SELECT serial FROM revocations"))
-            for serial in revocationRows.subtracting(revokedSerials).sorted() {
-                problems.append(LedgerProblem(code: "ledger.revocation-unaudited", message: "revocation of \(serial) has no audit entry: inserted outside ctictl"))
-            }
-            for serial in revokedSerials.subtracting(revocationRows).sorted() {
-                problems.append(LedgerProblem(code: "ledger.revocation-deleted", message: "revocation of \(serial) is in the audit log but its row is gone: a revoked license was un-revoked"))
-            }
-            return problems
-        }
-    }
-}

@@ -11,7 +11,7 @@ public enum LedgerCSV {
             let cells = [
                 CSVField.text(entry.serial), CSVField.text(entry.orderID ?? ""), CSVField.text(entry.customerID), CSVField.text(entry.customerName ?? ""),
                 CSVField.text(entry.product), CSVField.number(entry.seats), CSVField.text(entry.kid), CSVField.text(UTCTimestamp.format(entry.issuedAt)),
-                CSVField.text(entry.expiresAt.map(UTCTimestamp.format) ?? ""), CSVField.text(entry.status),
+                CSVField.text(entry.expiresAt.map(UTCTimestamp.format) ?? ""), CSVField.text(entry.status.rawValue),
             ]
             lines.append(cells.joined(separator: ","))
         }

@@ -13,7 +13,13 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
     public let kid: String
     public let issuedAt: Int64
     public let expiresAt: Int64?
-    public let status: String
+    /// The status that counts (audited; see `AuditedStates`), not the column's.
+    public let status: LicenseStatus
+    /// The license that superseded this one, when it was renewed or re-issued.
+    public let supersededBy: String?
+    /// When and why it was revoked.
+    public let revokedAt: Int64?
+    public let revocationReason: String?
     /// The compact JWS exactly as issued: re-exporting a license never re-signs it.
     public let token: String
     let requestJSON: String
@@ -25,6 +31,7 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
     public static func == (lhs: LedgerEntry, rhs: LedgerEntry) -> Bool {
         (lhs.serial, lhs.orderID, lhs.customerID, lhs.customerName, lhs.product, lhs.seats) == (rhs.serial, rhs.orderID, rhs.customerID, rhs.customerName, rhs.product, rhs.seats)
             && (lhs.kid, lhs.issuedAt, lhs.expiresAt, lhs.status, lhs.token, lhs.requestJSON) == (rhs.kid, rhs.issuedAt, rhs.expiresAt, rhs.status, rhs.token, rhs.requestJSON)
+            && (lhs.supersededBy, lhs.revokedAt, lhs.revocationReason) == (rhs.supersededBy, rhs.revokedAt, rhs.revocationReason)
     }
 
     public var license: IssuedLicense? {
@@ -37,6 +44,7 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey {
         case serial, orderID = "order_id", customerID = "customer_id", customerName = "customer_name", product, seats, kid
         case issuedAt = "issued_at", expiresAt = "expires_at", status
+        case supersededBy = "superseded_by", revokedAt = "revoked_at", revocationReason = "revocation_reason"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -51,6 +59,9 @@ public struct LedgerEntry: Sendable, Equatable, Encodable {
         try container.encode(UTCTimestamp.format(issuedAt), forKey: .issuedAt)
         try container.encodeIfPresent(expiresAt.map(UTCTimestamp.format), forKey: .expiresAt)
         try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(supersededBy, forKey: .supersededBy)
+        try container.encodeIfPresent(revokedAt.map(UTCTimestamp.format), forKey: .revokedAt)
+        try container.encodeIfPresent(revocationReason, forKey: .revocationReason)
     }
 }
 

@@ -12,9 +12,33 @@ public final class LicenseLedger: Sendable {
     let database: DatabaseQueue
     private static let logger = Logger(label: "ctictl.ledger")
 
-    /// Opens (creating it and its directory on first use) and migrates the ledger.
-    public init(path: String) throws {
+    /// Whether this open created the ledger (the caller says so, once).
+    public let wasCreated: Bool
+
+    /// How a command may open the ledger.
+    public enum OpenMode: Sendable {
+        /// The ledger must exist: every command that reads, or changes what was issued.
+        case existing
+        /// A path that does not exist becomes a new ledger: only commands that issue or
+        /// record keys. A file that exists is never turned into a new ledger.
+        case createIfMissing
+    }
+
+    /// Opens and migrates the ledger at `path`. A file that exists but is not a ctictl ledger
+    /// (empty, not SQLite, another database) is refused: starting a new ledger in it would
+    /// hand out `CTI-00000001` again.
+    public init(path: String, mode: OpenMode) throws {
         self.path = path
+        if mode == .existing && !SafeFile.exists(path) {
+            throw LedgerError(
+                "ledger.not-found",
+                "\(path): no ledger there; check --ledger or $CTICTL_LEDGER (a ledger is created by the first `ctictl license issue` or `ctictl key generate`)",
+                kind: .malformedInput)
+        }
+        // A file no ctictl has opened yet (no lock file beside it) is refused before anything
+        // is created beside it; otherwise the check waits for the lock (another process may
+        // be creating the ledger right now).
+        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try LedgerIdentity.check(path) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
         var configuration = Configuration()
@@ -28,12 +52,16 @@ public final class LicenseLedger: Sendable {
         // database file itself: closing any descriptor of it would drop SQLite's own locks.)
         let lock = try MigrationLock(path: path + ".lock")
         defer { lock.release() }
+        // Decided under the lock: the first of two new processes creates, the second opens.
+        let existed = SafeFile.exists(path)
+        if existed { try LedgerIdentity.check(path) }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
             throw LedgerError("ledger.unusable", "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?", kind: .malformedInput)
         }
+        wasCreated = !existed
     }
 
     /// Schema migrations, in order; each runs once per database.
@@ -85,10 +113,10 @@ public final class LicenseLedger: Sendable {
                 );
                 """)
             // Licenses issued before the audit log existed enter it now, in issue order.
-            for row in try Row.fetchAll(db, sql: "SELECT serial, order_id, issued_at, token FROM licenses ORDER BY id") {
+            for license in try LedgerRows.fetchAll(LicenseRecord.self, db, sql: "SELECT * FROM licenses ORDER BY id") {
                 try AuditLog.append(
-                    db, at: row["issued_at"], event: .issued, serial: row["serial"],
-                    details: AuditLog.issueDetails(orderID: row["order_id"], token: row["token"]))
+                    db, at: license.issuedAt, event: .issued, serial: license.serial,
+                    details: AuditLog.issueDetails(orderID: license.orderID, token: license.token))
             }
         }
         migrator.registerMigration("v3-keys") { db in
@@ -162,6 +190,19 @@ public final class LicenseLedger: Sendable {
     /// The same, given the ledger's entry for the request's order id (or nil).
     static func existingOrder(of request: LicenseRequest, issued existing: LedgerEntry?) throws -> IssueOutcome? {
         guard let existing, let orderID = request.orderID else { return nil }
+        // Handing back a license that no longer counts would look like success to the
+        // customer; say what became of it instead.
+        switch existing.status {
+        case .active: break
+        case .revoked:
+            throw LedgerError.invalid(
+                "ledger.order-revoked",
+                "order \(orderID) was issued as \(existing.serial), which was revoked\(existing.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")\(existing.revocationReason.map { " (\($0))" } ?? ""); nothing was issued. Issue a new license under a new order id if the customer is to have one")
+        case .superseded:
+            throw LedgerError.invalid(
+                "ledger.order-superseded",
+                "order \(orderID) was issued as \(existing.serial), which was superseded by \(existing.supersededBy ?? "a later license"); nothing was issued. Hand out \(existing.supersededBy ?? "the newer license") (`ctictl ledger show \(existing.supersededBy ?? existing.serial)`)")
+        }
         let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
         guard previous == request else {
             let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
@@ -180,9 +221,10 @@ public final class LicenseLedger: Sendable {
         let unique = Array(Set(orderIDs))
         for start in stride(from: 0, to: unique.count, by: 500) {
             let group = Array(unique[start..<min(start + 500, unique.count)])
-            let placeholders = Array(repeating: "?", count: group.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM licenses WHERE order_id IN (\(placeholders))", arguments: StatementArguments(group)) {
-                let entry = try Self.entry(row)
+            let records = try LedgerRows.fetchAll(
+                LicenseRecord.self, db, sql: "SELECT * FROM licenses WHERE order_id IN (\(AuditedStates.placeholders(group.count)))",
+                arguments: StatementArguments(group))
+            for entry in try Self.entries(records, in: db) {
                 if let orderID = entry.orderID { found[orderID] = entry }
             }
         }
@@ -207,7 +249,8 @@ public final class LicenseLedger: Sendable {
         return LedgerEntry(
             serial: serial, orderID: request.orderID, customerID: request.customerID, customerName: request.customerName,
             product: request.product, seats: request.seats, kid: issuer.kid, issuedAt: now, expiresAt: request.expires,
-            status: "active", token: row.license.compact, requestJSON: row.requestJSON, issued: row.license)
+            status: .active, supersededBy: nil, revokedAt: nil, revocationReason: nil,
+            token: row.license.compact, requestJSON: row.requestJSON, issued: row.license)
     }
 
     /// Issues a license that replaces `serial` (renewal, or re-issue after a PBX change): the
@@ -217,12 +260,17 @@ public final class LicenseLedger: Sendable {
         _ serial: String, with issuer: LicenseIssuer, now: Int64, change: (inout LicenseRequest) -> Void
     ) throws -> (old: LedgerEntry, new: LedgerEntry) {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
+            guard let old = try Self.entry(serial: serial, in: db) else {
                 throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
             }
-            let old = try Self.entry(row)
-            guard old.status != "revoked" else {
+            // Decided from the audit chain (`AuditedStates`), never from the status column alone.
+            switch old.status {
+            case .active: break
+            case .revoked:
                 throw LedgerError.invalid("ledger.revoked", "\(serial) is revoked; issue a new license instead of renewing it")
+            case .superseded:
+                throw LedgerError.invalid(
+                    "ledger.superseded", "\(serial) was already superseded by \(old.supersededBy ?? "a later license"); renew or re-issue \(old.supersededBy ?? "that one") instead")
             }
             var request = try LedgerCoding.decode(LicenseRequest.self, from: old.requestJSON)
             // The new license starts now and belongs to no order unless the change says so.
@@ -249,9 +297,14 @@ public final class LicenseLedger: Sendable {
     }
 
     public func entry(serial: String) throws -> LedgerEntry? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]).map(Self.entry)
+        try read { db in try Self.entry(serial: serial, in: db) }
+    }
+
+    static func entry(serial: String, in db: Database) throws -> LedgerEntry? {
+        guard let record = try LedgerRows.fetchOne(LicenseRecord.self, db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
+            return nil
         }
+        return try entries([record], in: db).first
     }
 
     /// All licenses, oldest first.
@@ -261,9 +314,10 @@ public final class LicenseLedger: Sendable {
         public var product: String?
         /// Only licenses that expire before this instant (perpetual ones never do).
         public var expiringBefore: Int64?
-        public var status: String?
+        /// Filtered after the audited status is known (the column is not trusted).
+        public var status: LicenseStatus?
 
-        public init(customerID: String? = nil, product: String? = nil, expiringBefore: Int64? = nil, status: String? = nil) {
+        public init(customerID: String? = nil, product: String? = nil, expiringBefore: Int64? = nil, status: LicenseStatus? = nil) {
             self.customerID = customerID
             self.product = product
             self.expiringBefore = expiringBefore
@@ -278,18 +332,19 @@ public final class LicenseLedger: Sendable {
         if let customer = filter.customerID { conditions.append("customer_id = ?"); arguments.append(customer) }
         if let product = filter.product { conditions.append("product = ?"); arguments.append(product) }
         if let before = filter.expiringBefore { conditions.append("expires_at IS NOT NULL AND expires_at <= ?"); arguments.append(before) }
-        if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
         let sql = "SELECT * FROM licenses" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id"
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.entry)
+        let entries = try read { db in
+            try Self.entries(try LedgerRows.fetchAll(LicenseRecord.self, db, sql: sql, arguments: StatementArguments(arguments)), in: db)
         }
+        guard let status = filter.status else { return entries }
+        return entries.filter { $0.status == status }
     }
 
-    static func entry(_ row: Row) throws -> LedgerEntry {
-        LedgerEntry(
-            serial: row["serial"], orderID: row["order_id"], customerID: row["customer_id"], customerName: row["customer_name"],
-            product: row["product"], seats: row["seats"], kid: row["kid"], issuedAt: row["issued_at"], expiresAt: row["expires_at"],
-            status: row["status"], token: row["token"], requestJSON: row["request_json"])
+    /// Entries for these rows, each with the status the audit chain gives it.
+    static func entries(_ records: [LicenseRecord], in db: Database) throws -> [LedgerEntry] {
+        // Past a few hundred rows, reading every state at once beats asking per serial.
+        let states = try AuditedStates(db, serials: records.count > 500 ? nil : records.map(\.serial))
+        return records.map { LedgerEntry($0, states: states) }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
@@ -305,16 +360,25 @@ public final class LicenseLedger: Sendable {
                 guard let result else { throw LedgerError("ledger.internal", "\(path): the transaction returned nothing", kind: .internal) }
                 return result
             }
+        } catch let error as LedgerError where error.code == LedgerRows.undecodableCode {
+            throw error.naming(path)
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .internal)
+            throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: Self.kind(of: error))
         }
+    }
+
+    /// A damaged file is the input's fault (65); anything else is the tool's or the disk's (70).
+    static func kind(of error: DatabaseError) -> FailureKind {
+        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .malformedInput : .internal
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
+        } catch let error as LedgerError where error.code == LedgerRows.undecodableCode {
+            throw error.naming(path)
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.read-failed", "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .internal)
+            throw LedgerError("ledger.read-failed", "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: Self.kind(of: error))
         }
     }
 }

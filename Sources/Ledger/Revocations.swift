@@ -10,11 +10,11 @@ extension LicenseLedger {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw LedgerError.usage("usage.reason-missing", "--reason must say why the license is revoked") }
         try write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE serial = ?", arguments: [serial]) != nil else {
+            guard let entry = try Self.entry(serial: serial, in: db) else {
                 throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
             }
-            if let at = try Int64.fetchOne(db, sql: "SELECT revoked_at FROM revocations WHERE serial = ?", arguments: [serial]) {
-                throw LedgerError.invalid("ledger.already-revoked", "\(serial) was already revoked at \(UTCTimestamp.format(at))")
+            if entry.status == .revoked {
+                throw LedgerError.invalid("ledger.already-revoked", "\(serial) was already revoked\(entry.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")")
             }
             try db.execute(sql: "INSERT INTO revocations (serial, revoked_at, reason) VALUES (?, ?, ?)", arguments: [serial, now, trimmed])
             try db.execute(sql: "UPDATE licenses SET status = 'revoked' WHERE serial = ?", arguments: [serial])
@@ -26,9 +26,10 @@ extension LicenseLedger {
     /// recorded and audited in the same transaction, so sequence numbers are never reused.
     public func exportRevocations(key: PrivateSigningKey, kid: String, issuer: String = LicenseRequest.defaultIssuer, now: Int64) throws -> (text: String, claims: RevocationListClaims) {
         try write { db in
-            let entries = try Row.fetchAll(db, sql: "SELECT serial, revoked_at, reason FROM revocations ORDER BY revoked_at, serial").map {
-                RevocationEntry(jti: $0["serial"], revokedAt: $0["revoked_at"], reason: $0["reason"])
-            }
+            // From the audit chain (and any revocation row): a deleted row un-revokes nothing.
+            let entries = try AuditedStates(db).revocations
+                .map { RevocationEntry(jti: $0.key, revokedAt: $0.value.at, reason: $0.value.reason) }
+                .sorted { ($0.revokedAt, $0.jti) < ($1.revokedAt, $1.jti) }
             try db.execute(sql: "INSERT INTO revocation_exports (exported_at, kid, count) VALUES (?, ?, ?)", arguments: [now, kid, entries.count])
             let claims = RevocationListClaims(iss: issuer, iat: now, seq: db.lastInsertedRowID, revoked: entries)
             let text = try RevocationListFormat.sign(claims, key: key, kid: kid)

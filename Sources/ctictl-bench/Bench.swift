@@ -149,7 +149,7 @@ enum BatchBenchmark {
 
             let roundDir = dir + "/round-\(round)"
             try SafeFile.makeDirectory(roundDir + "/out")
-            let ledger = try LicenseLedger(path: roundDir + "/ledger.sqlite")
+            let ledger = try LicenseLedger(path: roundDir + "/ledger.sqlite", mode: .createIfMissing)
             let files = LicenseFiles.Writer(directory: roundDir + "/out")
             let cpuStart = processCPUSeconds()
             var results: [Result<IssueOutcome, LayerErrorBox>] = []
@@ -224,7 +224,7 @@ enum BatchBenchmark {
         _ = time("request JSON") { requests.map(\.jsonBytes) }
         _ = time("token SHA-256 (audit)") { signed.map { SHA256.hash(data: Array($0.compact.utf8)) } }
         let texts = time("license file text") { signed.map(\.textBytes) }
-        let ledger = try LicenseLedger(path: directory + "/ledger.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/ledger.sqlite", mode: .createIfMissing)
         let cpuStart = processCPUSeconds()
         let wall = try seconds { _ = try ledger.issueBatch(requests, with: issuer, now: now) }
         let cpu = processCPUSeconds() - cpuStart

@@ -30,7 +30,7 @@ struct BatchIssue {
     func run() throws {
         let text = String(decoding: try SafeFile.read(file, limit: 256 << 20), as: UTF8.self)
         let sheet = try OrderSheet(csv: text, source: file)
-        let ledger = try self.ledger.open()
+        let ledger = try self.ledger.openCreating()
         var reports = sheet.problems.map {
             RowReport(row: $0.row, orderID: nil, outcome: "error", serial: nil, file: nil, message: ($0.column.map { "column \($0): " } ?? "") + $0.message)
         }

@@ -37,7 +37,7 @@ extension KeyCommand {
             let privateKey = PrivateSigningKey.generate(alg)
             let jwk = JWK(kid: kid, key: privateKey.publicKey, environment: environment)
             try ring.add(jwk)  // checks the kid before anything is written
-            let ledger = try ledger.open()  // and that the key event can be recorded
+            let ledger = try ledger.openCreating()  // and that the key event can be recorded
             if !SafeFile.exists(dir) { try SafeFile.makeDirectory(dir) }
             let keyPath = dir + "/" + kid + ".pem"
             try PrivateKeyFile.write(privateKey, to: keyPath, passphrase: try passphrase.passphrase(fromEnvironment: false))

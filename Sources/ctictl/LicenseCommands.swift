@@ -23,15 +23,6 @@ struct PBXOptions: ParsableArguments {
     }
 }
 
-struct LedgerOption: ParsableArguments {
-    @Option(name: .long, help: "The ledger database (else $CTICTL_LEDGER, else ~/.local/share/ctictl/ledger.sqlite).")
-    var ledger: String?
-
-    var path: String { LedgerLocation.resolve(explicit: ledger, environment: ProcessInfo.processInfo.environment) }
-
-    func open() throws -> LicenseLedger { try LicenseLedger(path: path) }
-}
-
 extension LicenseCommand {
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -70,7 +61,7 @@ extension LicenseCommand {
             let request = try makeRequest()
             guard let out else { throw usageError("usage.missing", "--out FILE is required (where to write the license)") }
             let issuer = try signing.issuer()
-            let ledger = try ledger.open()
+            let ledger = try ledger.openCreating()
             let outcome = try ledger.issue(request, with: issuer, now: SystemClock.now())
             let entry: LedgerEntry
             let isNew: Bool

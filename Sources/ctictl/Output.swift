@@ -50,6 +50,12 @@ enum Output {
         StandardStream.output.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
+    /// One line for people on stderr (a notice beside the output); a line feed inside it is
+    /// escaped like any control.
+    static func printError(_ line: String) {
+        StandardStream.error.write(TerminalText.line(line) + "\n")
+    }
+
     static func json<Body: Encodable>(_ body: Body, schema: String) {
         StandardStream.output.write(TerminalText.json(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body))))
     }
@@ -58,7 +64,7 @@ enum Output {
     /// control — (and as JSON on stdout with --format json); returns the documented exit
     /// status of its kind.
     static func report(_ error: CTIError) -> Int32 {
-        StandardStream.error.write(TerminalText.line("ctictl: error: \(error.message) [\(error.code)]") + "\n")
+        printError("ctictl: error: \(error.message) [\(error.code)]")
         if format == .json {
             struct Body: Encodable {
                 let code: String

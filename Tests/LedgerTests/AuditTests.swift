@@ -13,7 +13,7 @@ import Testing
 
     func ledgerWithHistory() throws -> (LicenseLedger, String) {
         let path = directory + "/l.sqlite"
-        let ledger = try LicenseLedger(path: path)
+        let ledger = try LicenseLedger(path: path, mode: .createIfMissing)
         for index in 1...3 {
             _ = try ledger.issue(LicenseRequest(customerID: "K-\(index)", product: "p", seats: index), with: issuer, now: 1_790_000_000 + Int64(index))
         }
@@ -104,7 +104,7 @@ import Testing
 @Suite struct KeyEventTests {
     @Test func keyEventsJoinTheAuditChain() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)/l.sqlite").path
-        let ledger = try LicenseLedger(path: path)
+        let ledger = try LicenseLedger(path: path, mode: .createIfMissing)
         let key = JWK(kid: "vendor-2026", key: PrivateSigningKey.generate(.eddsa).publicKey)
         try ledger.record(.generated(key), now: 1)
         try ledger.record(.endorsed(kid: "vendor-2027", by: "vendor-2026"), now: 2)

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func storedClaimsAreExactlyTheSignedPayload() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         let requests = (1...70).map { LicenseRequest(customerID: "K-\($0)", customerName: "Müller & Söhne \($0)", product: "p", seats: $0, orderID: "O-\($0)") }
         var committed: [[String]] = []
         _ = try ledger.issueBatch(requests, with: issuer, now: now, chunkSize: 25, committed: { committed.append($0.map(\.serial)) })
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func writerWritesEveryFileAfterCommitAndReportsTheFirstFailure() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         let out = directory + "/out"
         try SafeFile.makeDirectory(out)
         let writer = LicenseFiles.Writer(directory: out)

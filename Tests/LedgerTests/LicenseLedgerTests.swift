@@ -21,15 +21,15 @@ import Testing
 
     @Test func createsTheDatabaseAndItsDirectoryOnFirstUse() throws {
         let path = directory + "/nested/dir/ledger.sqlite"
-        let ledger = try LicenseLedger(path: path)
+        let ledger = try LicenseLedger(path: path, mode: .createIfMissing)
         #expect(SafeFile.exists(path))
         #expect(try ledger.entries().isEmpty)
         // Reopening runs the migrations again harmlessly.
-        _ = try LicenseLedger(path: path)
+        _ = try LicenseLedger(path: path, mode: .createIfMissing)
     }
 
     @Test func serialsAreUniqueAndSequential() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         var serials: [String] = []
         for _ in 0..<25 {
             let entry = try #require(issued(try ledger.issue(request(), with: issuer, now: now)))
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func theLedgerKeepsTheSignedLicense() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         let entry = try #require(issued(try ledger.issue(request(), with: issuer, now: now)))
         let license = try #require(entry.license)
         #expect(license.claims.jti == entry.serial)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func theSameOrderIsIssuedOnce() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         let first = try #require(issued(try ledger.issue(request(order: "ORD-7"), with: issuer, now: now)))
         let again = try ledger.issue(request(order: "ORD-7"), with: issuer, now: now + 3600)
         guard case let .alreadyIssued(existing) = again else {
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func theSameOrderWithOtherTermsIsAConflict() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         _ = try ledger.issue(request(order: "ORD-8", seats: 5), with: issuer, now: now)
         #expect {
             _ = try ledger.issue(request(order: "ORD-8", seats: 6), with: issuer, now: now)
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func aFailedIssueLeavesNoRow() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         #expect(throws: LicenseError.self) { _ = try ledger.issue(request(seats: 0), with: issuer, now: now) }
         #expect(try ledger.entries().isEmpty)
         // The serial of the rolled-back row is not lost to a gap-free sequence: the next is 1.
@@ -91,22 +91,22 @@ import Testing
         let path = directory + "/garbage.sqlite"
         try SafeFile.write(Array(repeating: 0x42, count: 4096), to: path)
         #expect {
-            _ = try LicenseLedger(path: path)
+            _ = try LicenseLedger(path: path, mode: .createIfMissing)
         } throws: { error in
             let error = error as? LedgerError
-            return error?.code == "ledger.unusable" && error?.message.hasPrefix(path) == true
+            return error?.code == "ledger.not-a-ledger" && error?.kind == .malformedInput && error?.message.hasPrefix(path) == true
         }
     }
 
     @Test func concurrentIssuersNeverShareASerial() async throws {
         let path = directory + "/l.sqlite"
-        _ = try LicenseLedger(path: path)
+        _ = try LicenseLedger(path: path, mode: .createIfMissing)
         let issuer = self.issuer
         let now = self.now
         let serials = try await withThrowingTaskGroup(of: [String].self) { group in
             for worker in 0..<4 {
                 group.addTask {
-                    let ledger = try LicenseLedger(path: path)  // one connection per worker
+                    let ledger = try LicenseLedger(path: path, mode: .createIfMissing)  // one connection per worker
                     var serials: [String] = []
                     for index in 0..<20 {
                         let request = LicenseRequest(customerID: "K-\(worker)", product: "p", seats: 1, orderID: "W\(worker)-\(index)")
@@ -135,7 +135,7 @@ import Testing
     let now: Int64 = 1_790_000_000
 
     @Test func filtersByCustomerProductExpiryAndStatus() throws {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         let day: Int64 = 86_400
         _ = try ledger.issue(LicenseRequest(customerID: "A", product: "datev-connector", seats: 1, expires: now + 10 * day), with: issuer, now: now)
         _ = try ledger.issue(LicenseRequest(customerID: "A", product: "crm-groupware", seats: 1, expires: now + 100 * day), with: issuer, now: now)
@@ -145,7 +145,7 @@ import Testing
         #expect(try ledger.entries(matching: .init(product: "datev-connector")).map(\.serial) == ["CTI-00000001", "CTI-00000003"])
         #expect(try ledger.entries(matching: .init(expiringBefore: now + 30 * day)).map(\.serial) == ["CTI-00000001"])
         #expect(try ledger.entries(matching: .init(expiringBefore: now + 365 * day)).map(\.serial) == ["CTI-00000001", "CTI-00000002"])
-        #expect(try ledger.entries(matching: .init(status: "revoked")).map(\.serial) == ["CTI-00000002"])
+        #expect(try ledger.entries(matching: .init(status: .revoked)).map(\.serial) == ["CTI-00000002"])
         #expect(try ledger.entries(matching: .init(customerID: "A", product: "datev-connector")).count == 1)
     }
 }

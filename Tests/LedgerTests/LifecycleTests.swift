@@ -11,7 +11,7 @@ import Testing
     let now: Int64 = 1_790_000_000
 
     func ledger() throws -> LicenseLedger {
-        let ledger = try LicenseLedger(path: directory + "/l.sqlite")
+        let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
         _ = try ledger.issue(
             LicenseRequest(customerID: "K-1", product: "datev-connector", seats: 5, pbx: PBXBinding(factors: [PBXFactor(kind: "instance-id", value: "SF-1")]),
                            expires: now + 86_400 * 30, orderID: "O-1"),
@@ -28,7 +28,7 @@ import Testing
         #expect(claims.exp == now + 86_400 * 400)
         #expect(claims.cti.pbx?.factors.first?.value == "SF-1")
         #expect(claims.cti.orderID == nil)
-        #expect(try ledger.entry(serial: "CTI-00000001")?.status == "superseded")
+        #expect(try ledger.entry(serial: "CTI-00000001")?.status == .superseded)
         #expect(try ledger.verify().isEmpty)
         let differences = ClaimDifference.between(try #require(old.license?.claims), claims).map(\.claim)
         #expect(differences == ["jti", "iat", "nbf", "exp", "cti.order_id", "cti.supersedes"])
