@@ -291,6 +291,21 @@ public final class LicenseLedger: Sendable {
         }
     }
 
+    /// What issuing these requests would do, without issuing: the license already issued for
+    /// the order (nil: a new one would be issued), or why the request would be refused.
+    public func preview(_ requests: [LicenseRequest]) throws -> [Result<LedgerEntry?, LayerErrorBox>] {
+        let issued = try entries(orderIDs: requests.compactMap(\.orderID))
+        return requests.map { request in
+            do {
+                return .success(try Self.existingOrder(of: request, issued: request.orderID.flatMap { issued[$0] })?.entry)
+            } catch let error as CTIError {
+                return .failure(LayerErrorBox(error))
+            } catch {
+                return .failure(LayerErrorBox(LedgerError("ledger.internal", "\(error)", kind: .internal)))
+            }
+        }
+    }
+
     /// The licenses already issued for these order ids.
     public func entries(orderIDs: [String]) throws -> [String: LedgerEntry] {
         try read { db in try Self.entries(orderIDs: orderIDs, in: db) }

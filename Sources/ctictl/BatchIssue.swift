@@ -30,22 +30,27 @@ struct BatchIssue {
     func run() throws {
         let text = String(decoding: try SafeFile.read(file, limit: 256 << 20), as: UTF8.self)
         let sheet = try OrderSheet(csv: text, source: file)
-        let ledger = try self.ledger.openCreating()
         var reports = sheet.problems.map {
             RowReport(row: $0.row, orderID: nil, outcome: "error", serial: nil, file: nil, message: ($0.column.map { "column \($0): " } ?? "") + $0.message)
         }
         if dryRun {
-            let existing = try ledger.entries(orderIDs: sheet.rows.compactMap(\.request.orderID))
-            for row in sheet.rows {
-                if let entry = row.request.orderID.flatMap({ existing[$0] }) {
+            // A dry run creates no ledger: without one, every row would be issued.
+            let ledger = try self.ledger.openIfExists()
+            let previews = try ledger?.preview(sheet.rows.map(\.request)) ?? sheet.rows.map { _ in .success(nil) }
+            for (row, preview) in zip(sheet.rows, previews) {
+                switch preview {
+                case let .success(entry?):
                     reports.append(RowReport(row: row.number, orderID: entry.orderID, outcome: "existing", serial: entry.serial, file: nil, message: nil))
-                } else {
+                case .success(nil):
                     reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "would-issue", serial: nil, file: nil, message: nil))
+                case let .failure(error):
+                    reports.append(RowReport(row: row.number, orderID: row.request.orderID, outcome: "error", serial: nil, file: nil, message: "\(error.message) [\(error.code)]"))
                 }
             }
-            try finish(reports, ledgerPath: ledger.path)
+            try finish(reports, ledgerPath: ledger?.path ?? self.ledger.path)
             return
         }
+        let ledger = try self.ledger.openCreating()
         guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
         if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
         let issuer = try signing.issuer()

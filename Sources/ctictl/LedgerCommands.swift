@@ -13,6 +13,11 @@ struct LedgerOption: ParsableArguments {
     /// The existing ledger; a missing one is an error (exit 65), and nothing is created.
     func open() throws -> LicenseLedger { try LicenseLedger(path: path, mode: .existing) }
 
+    /// The ledger if there is one (a dry run looks, but creates nothing).
+    func openIfExists() throws -> LicenseLedger? {
+        SafeFile.exists(path) ? try open() : nil
+    }
+
     /// For commands that issue: a path that does not exist becomes a new ledger, said once.
     func openCreating() throws -> LicenseLedger {
         let ledger = try LicenseLedger(path: path, mode: .createIfMissing)

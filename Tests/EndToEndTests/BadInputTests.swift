@@ -134,7 +134,7 @@ import Testing
         let path = try write("fake.sqlite", Data(repeating: 0x41, count: 2048))
         let result = try CLI.run(
             ["license", "issue", "--key", tmp.path("keys/k.pem"), "--product", "p", "--customer", "c", "--seats", "1", "--ledger", path, "--out", tmp.path("z.lic")])
-        expectCleanFailure(result, status: 65, code: "ledger.unusable", naming: path)
+        expectCleanFailure(result, status: 65, code: "ledger.not-a-ledger", naming: path)
     }
 
     @Test func jsonErrorsForScripts() throws {
