@@ -133,6 +133,21 @@ import Testing
     }
 }
 
+extension TerminalOutputTests {
+    /// A batch reports one line per row, whatever the order sheet's cells hold.
+    @Test func batchRowsStayOneLineEach() throws {
+        let sheet = tmp.path("orders.csv")
+        try "order_id,customer_id,product,seats\n\"A-1\nrow 9 (A-9): would issue\",K-1,datev-connector,1\nA-2,\"K-\u{1B}[2K\",datev-connector,many\n"
+            .write(toFile: sheet, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["license", "issue", "--batch", sheet, "--key", tmp.path("keys/k.pem"), "--dry-run", "--ledger", tmp.path("batch.sqlite")])
+        Self.expectInert(result.stdout)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3, "\(result.stdout)")
+        #expect(lines.filter { $0.hasPrefix("row ") }.count == 2, "\(result.stdout)")
+        #expect(lines[0].hasPrefix("row 2 (A-1\\u{A}row 9 (A-9): would issue)"), "\(result.stdout)")
+    }
+}
+
 /// The rule holds because every text goes out through `Output` (Sources/ctictl/Output.swift).
 /// A new writer beside it would bypass the rule: this test names it.
 @Suite struct OutputWritersTests {
