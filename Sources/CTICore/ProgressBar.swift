@@ -11,7 +11,8 @@ public struct ProgressBar: Sendable {
     public let width: Int
 
     public init(label: String, total: Int, width: Int = 80) {
-        self.label = label
+        // The label may name an input (a file): it must not move the cursor on its own.
+        self.label = TerminalText.line(label)
         self.total = max(total, 0)
         self.width = width
     }

@@ -7,7 +7,19 @@ import Signing
 public protocol LicensePolicy: Sendable {
     /// Stable name shown by `--explain` (`validity`, `product`).
     var name: String { get }
-    func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding]
+    func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome
+}
+
+/// What a policy made of a license: it checked, and found these (none: it passed); or it had
+/// nothing to check (no product given, a license without PBX binding) and says why, so that
+/// `--explain` never shows a check that did not happen as a pass.
+public enum PolicyOutcome: Sendable, Equatable {
+    case checked([Finding])
+    case skipped(because: LocalizedText)
+
+    public static let passed = PolicyOutcome.checked([])
+
+    public static func skipped(en: String, de: String) -> PolicyOutcome { .skipped(because: LocalizedText(en: en, de: de)) }
 }
 
 /// What a policy may look at: the claims, and the trusted key whose signature was checked.
@@ -29,7 +41,7 @@ public struct SigningKeyPolicy: LicensePolicy {
     public let name = "signing-key"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
         let key = license.key
         var findings: [Finding] = []
         if key.status == .revoked {
@@ -57,7 +69,7 @@ public struct SigningKeyPolicy: LicensePolicy {
                 "license.key-expired", en: "Issued \(UTCTimestamp.format(issued)), after key \"\(key.kid)\" expired (\(UTCTimestamp.format(expires))).",
                 de: "Ausgestellt \(UTCTimestamp.format(issued)), nachdem Schlüssel \"\(key.kid)\" abgelaufen war (\(UTCTimestamp.format(expires)))."))
         }
-        return findings
+        return .checked(findings)
     }
 }
 
@@ -66,31 +78,30 @@ public struct ValidityPolicy: LicensePolicy {
     public let name = "validity"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
         let claims = license.claims
         if context.now < claims.nbf {
             let start = UTCTimestamp.format(claims.nbf)
-            return [.error(
+            return .checked([.error(
                 "license.not-yet-valid", en: "The license is valid from \(start) only.",
                 de: "Die Lizenz gilt erst ab \(start).",
                 fixEN: "Check the computer's clock, or wait until the start date.",
-                fixDE: "Prüfen Sie die Uhrzeit des Rechners oder warten Sie bis zum Gültigkeitsbeginn.")]
+                fixDE: "Prüfen Sie die Uhrzeit des Rechners oder warten Sie bis zum Gültigkeitsbeginn.")])
         }
-        guard let exp = claims.exp else { return [] }
-        if context.now < exp { return [] }
+        guard let exp = claims.exp, context.now >= exp else { return .passed }
         let end = UTCTimestamp.format(exp)
         let grace = Int64(claims.cti.graceDays ?? 0) * 86_400
         if context.now < exp + grace {
             let graceEnd = UTCTimestamp.format(exp + grace)
-            return [.warning(
+            return .checked([.warning(
                 "license.in-grace-period", en: "The license expired at \(end); it keeps working in its grace period until \(graceEnd).",
                 de: "Die Lizenz ist am \(end) abgelaufen; sie gilt in der Kulanzfrist noch bis \(graceEnd).",
                 fixEN: "Renew the license before the grace period ends.",
-                fixDE: "Verlängern Sie die Lizenz vor Ende der Kulanzfrist.")]
+                fixDE: "Verlängern Sie die Lizenz vor Ende der Kulanzfrist.")])
         }
-        return [.error(
+        return .checked([.error(
             "license.expired", en: "The license expired at \(end).", de: "Die Lizenz ist am \(end) abgelaufen.",
-            fixEN: "Renew the license.", fixDE: "Verlängern Sie die Lizenz.")]
+            fixEN: "Renew the license.", fixDE: "Verlängern Sie die Lizenz.")])
     }
 }
 
@@ -99,13 +110,16 @@ public struct ProductPolicy: LicensePolicy {
     public let name = "product"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard let wanted = context.product, wanted != license.claims.cti.product else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard let wanted = context.product else {
+            return .skipped(en: "no --product given", de: "kein --product angegeben")
+        }
+        guard wanted != license.claims.cti.product else { return .passed }
         let actual = license.claims.cti.product
-        return [.error(
+        return .checked([.error(
             "license.wrong-product", en: "The license is for product \"\(actual)\", not \"\(wanted)\".",
             de: "Die Lizenz gilt für das Produkt \"\(actual)\", nicht für \"\(wanted)\".",
-            fixEN: "Install the license for \(wanted).", fixDE: "Spielen Sie die Lizenz für \(wanted) ein.")]
+            fixEN: "Install the license for \(wanted).", fixDE: "Spielen Sie die Lizenz für \(wanted) ein.")])
     }
 }
 
@@ -114,13 +128,15 @@ public struct PBXBindingPolicy: LicensePolicy {
     public let name = "pbx-binding"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard let binding = license.claims.cti.pbx else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard let binding = license.claims.cti.pbx else {
+            return .skipped(en: "the license is not bound to a PBX", de: "die Lizenz ist an keine TK-Anlage gebunden")
+        }
         if context.pbxFactors.isEmpty {
-            return [.warning(
+            return .checked([.warning(
                 "license.pbx-not-checked", en: "The license is bound to a PBX, but no PBX identity was given, so the binding was not checked.",
                 de: "Die Lizenz ist an eine TK-Anlage gebunden, aber es wurde keine Anlagen-Kennung angegeben; die Bindung wurde nicht geprüft.",
-                fixEN: "Pass --pbx-id (and the other factors) of this PBX.", fixDE: "Geben Sie --pbx-id der Anlage an.")]
+                fixEN: "Pass --pbx-id (and the other factors) of this PBX.", fixDE: "Geben Sie --pbx-id der Anlage an.")])
         }
         var matched: [String] = []
         var changed: [String] = []
@@ -142,13 +158,13 @@ public struct PBXBindingPolicy: LicensePolicy {
         if !changed.isEmpty { summaryDE += "; geändert: \(changed.joined(separator: ", "))" }
         if !unknown.isEmpty { summaryDE += "; nicht ermittelt: \(unknown.joined(separator: ", "))" }
         if matched.count >= binding.required {
-            return changed.isEmpty ? [] : [.warning("license.pbx-factor-changed", en: summary + ".", de: summaryDE + ".")]
+            return .checked(changed.isEmpty ? [] : [.warning("license.pbx-factor-changed", en: summary + ".", de: summaryDE + ".")])
         }
-        return [.error(
+        return .checked([.error(
             "license.pbx-mismatch", en: "The license is bound to another PBX: \(summary).",
             de: "Die Lizenz ist an eine andere TK-Anlage gebunden: \(summaryDE).",
             fixEN: "After a PBX change, ask the vendor to re-issue the license for the new PBX.",
-            fixDE: "Lassen Sie die Lizenz nach einem Anlagenwechsel vom Hersteller für die neue Anlage neu ausstellen.")]
+            fixDE: "Lassen Sie die Lizenz nach einem Anlagenwechsel vom Hersteller für die neue Anlage neu ausstellen.")])
     }
 
     static func same(_ bound: PBXFactor, _ observed: PBXFactor) -> Bool {

@@ -23,29 +23,36 @@ public struct VerifiedLicense: Sendable, Encodable {
 public struct PolicyResult: Sendable, Encodable {
     public enum Verdict: String, Sendable, Encodable {
         case pass, warn, fail
-        /// Not run, because the signature did not verify (nothing else can be trusted).
+        /// Nothing was checked: the policy had nothing to check, or the signature did not
+        /// verify (nothing else can be trusted). `skipReason` says which.
         case skipped
     }
 
     public let name: String
     public let verdict: Verdict
     public let findings: [Finding]
+    /// Why nothing was checked (only when skipped).
+    public let skipReason: LocalizedText?
 
-    init(name: String, findings: [Finding]) {
+    init(name: String, outcome: PolicyOutcome) {
         self.name = name
-        self.findings = findings
-        switch findings.worstSeverity {
-        case .error?: verdict = .fail
-        case .warning?: verdict = .warn
-        default: verdict = .pass
+        switch outcome {
+        case .checked(let findings):
+            self.findings = findings
+            skipReason = nil
+            switch findings.worstSeverity {
+            case .error?: verdict = .fail
+            case .warning?: verdict = .warn
+            default: verdict = .pass
+            }
+        case .skipped(let reason):
+            findings = []
+            skipReason = reason
+            verdict = .skipped
         }
     }
 
-    init(skipped name: String) {
-        self.name = name
-        self.verdict = .skipped
-        self.findings = []
-    }
+    static let signatureFailed = PolicyOutcome.skipped(en: "the signature did not verify", de: "die Signatur ist ungültig")
 }
 
 /// The overall verdict. Exit statuses: valid 0, valid with warnings 2, invalid 1.
@@ -105,16 +112,16 @@ public struct LicenseVerifier: Sendable {
         do {
             verified = try jwsVerifier.verify(jws, expectedType: LicenseFormat.type)
         } catch let error as SigningError where error.kind == .invalid {
-            let signature = PolicyResult(name: Self.signaturePolicyName, findings: [SignatureFinding.finding(for: error)])
-            let skipped = policies.map { PolicyResult(skipped: $0.name) }
+            let signature = PolicyResult(name: Self.signaturePolicyName, outcome: .checked([SignatureFinding.finding(for: error)]))
+            let skipped = policies.map { PolicyResult(name: $0.name, outcome: PolicyResult.signatureFailed) }
             return LicenseVerification(status: .invalid, license: nil, policies: [signature] + skipped)
         }
         // Only now, with the signature checked, are the claims read.
         let claims = try LicenseFormat.decodeClaims(verified.payload)
         let facts = SignedLicenseFacts(claims: claims, key: verified.key)
-        var results = [PolicyResult(name: Self.signaturePolicyName, findings: [])]
+        var results = [PolicyResult(name: Self.signaturePolicyName, outcome: .passed)]
         for policy in policies {
-            results.append(PolicyResult(name: policy.name, findings: policy.evaluate(facts, in: context)))
+            results.append(PolicyResult(name: policy.name, outcome: policy.evaluate(facts, in: context)))
         }
         let worst = results.flatMap(\.findings).worstSeverity
         let status: LicenseStatus = worst == .error ? .invalid : (worst == .warning ? .validWithWarnings : .valid)

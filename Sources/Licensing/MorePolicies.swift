@@ -6,15 +6,17 @@ public struct SeatsPolicy: LicensePolicy {
     public let name = "seats"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard let users = context.activeUsers else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard let users = context.activeUsers else {
+            return .skipped(en: "no --active-users given", de: "kein --active-users angegeben")
+        }
         let seats = license.claims.cti.seats
-        guard users > seats else { return [] }
-        return [.error(
+        guard users > seats else { return .passed }
+        return .checked([.error(
             "license.seats-exceeded", en: "\(users) active users, but the license covers \(seats).",
             de: "\(users) aktive Benutzer, die Lizenz umfasst aber nur \(seats).",
             fixEN: "Buy \(users - seats) more seat\(users - seats == 1 ? "" : "s"), or remove the UCI right from users who do not need it.",
-            fixDE: "Erwerben Sie \(users - seats) weitere Lizenz(en) oder entziehen Sie Benutzern, die es nicht brauchen, das Recht \"UCI\".")]
+            fixDE: "Erwerben Sie \(users - seats) weitere Lizenz(en) oder entziehen Sie Benutzern, die es nicht brauchen, das Recht \"UCI\".")])
     }
 }
 
@@ -24,9 +26,14 @@ public struct MaintenancePolicy: LicensePolicy {
     public let name = "maintenance"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard let until = license.claims.cti.maintenanceUntil, let release = context.releaseDate else { return [] }
-        guard release > until else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard let until = license.claims.cti.maintenanceUntil else {
+            return .skipped(en: "the license covers every release (no maintenance date)", de: "die Lizenz deckt jede Version ab (kein Wartungsdatum)")
+        }
+        guard let release = context.releaseDate else {
+            return .skipped(en: "no --release or --release-date given", de: "kein --release oder --release-date angegeben")
+        }
+        guard release > until else { return .passed }
         let running = context.releaseVersion.map { (en: "Release \($0) was", de: "Version \($0) erschien am") } ?? (en: "This release was", de: "Diese Version erschien am")
         // The newest by date; of releases published the same day, the one listed last (the
         // catalog lists them in version order).
@@ -35,14 +42,14 @@ public struct MaintenancePolicy: LicensePolicy {
         }
         let newest = covered.map { (en: "; the newest of them is \($0.version), published \($0.date)", de: "; die neueste davon ist \($0.version) vom \($0.date)") }
             ?? (context.publishedReleases.isEmpty ? (en: "", de: "") : (en: "; none of the product's releases was published by then", de: "; keine Version des Produkts erschien bis dahin"))
-        return [.error(
+        return .checked([.error(
             "license.maintenance-expired",
             en: "\(running.en) published \(release); the license covers releases published up to \(until)\(newest.en).",
             de: "\(running.de) \(release); die Lizenz deckt Versionen bis zum \(until) ab\(newest.de).",
             fixEN: covered.map { "Install \($0.version) or an earlier release, or renew the maintenance." }
                 ?? "Install a release published on or before \(until), or renew the maintenance.",
             fixDE: covered.map { "Installieren Sie \($0.version) oder eine ältere Version, oder verlängern Sie die Wartung." }
-                ?? "Installieren Sie eine Version, die bis zum \(until) erschienen ist, oder verlängern Sie die Wartung.")]
+                ?? "Installieren Sie eine Version, die bis zum \(until) erschienen ist, oder verlängern Sie die Wartung.")])
     }
 }
 
@@ -51,13 +58,16 @@ public struct RevocationPolicy: LicensePolicy {
     public let name = "revocation"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard let list = context.revocations, let entry = list.entry(for: license.claims.jti) else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard let list = context.revocations else {
+            return .skipped(en: "no --revocations given", de: "kein --revocations angegeben")
+        }
+        guard let entry = list.entry(for: license.claims.jti) else { return .passed }
         let when = UTCTimestamp.format(entry.revokedAt)
-        return [.error(
+        return .checked([.error(
             "license.revoked", en: "License \(license.claims.jti) was revoked at \(when) (\(entry.reason)).",
             de: "Die Lizenz \(license.claims.jti) wurde am \(when) widerrufen (\(entry.reason)).",
-            fixEN: "Ask the vendor for the license that replaces it.", fixDE: "Fordern Sie beim Hersteller die Ersatzlizenz an.")]
+            fixEN: "Ask the vendor for the license that replaces it.", fixDE: "Fordern Sie beim Hersteller die Ersatzlizenz an.")])
     }
 }
 
@@ -67,8 +77,10 @@ public struct ClockPolicy: LicensePolicy {
     public let name = "clock"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> [Finding] {
-        guard context.nowIsFromClock else { return [] }
+    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+        guard context.nowIsFromClock else {
+            return .skipped(en: "--at given: the clock is not read", de: "--at angegeben: die Uhr wird nicht gelesen")
+        }
         var findings: [Finding] = []
         if let seen = context.state?.highWaterMark, context.now < seen - context.clockTolerance {
             findings.append(.error(
@@ -86,6 +98,6 @@ public struct ClockPolicy: LicensePolicy {
                 de: "Die Lizenz wurde am \(UTCTimestamp.format(issued)) ausgestellt, nach der Uhrzeit des Rechners (\(UTCTimestamp.format(context.now))): Die Uhr geht nach.",
                 fixEN: "Set the computer's date and time correctly.", fixDE: "Stellen Sie Datum und Uhrzeit des Rechners richtig ein."))
         }
-        return findings
+        return .checked(findings)
     }
 }

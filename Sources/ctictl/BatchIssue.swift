@@ -114,7 +114,7 @@ struct BatchIssue {
                 case "would-issue": what = "would issue"
                 default: what = "error: \(report.message ?? "")"
                 }
-                Output.print("row \(report.row)\(report.orderID.map { " (\($0))" } ?? ""): \(what)")
+                Output.print(TerminalText.line("row \(report.row)\(report.orderID.map { " (\($0))" } ?? ""): \(what)"))
             }
             let summary = ["issued", "would-issue", "existing", "error"].compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", ")
             Output.print("\(file): \(summary.isEmpty ? "no rows" : summary)\(dryRun ? " (dry run: nothing was issued)" : "")")

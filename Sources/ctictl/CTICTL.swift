@@ -33,7 +33,7 @@ enum Main {
         do {
             command = try CTICTL.parseAsRoot(arguments)
         } catch {
-            CTICTL.exit(withError: error)  // usage errors and --help, exit 64 or 0
+            ArgumentErrors.exit(error, arguments: arguments)  // a usage error (64), or --help (0)
         }
         do {
             var command = command
@@ -50,7 +50,8 @@ enum Main {
         case let error as CTIError:
             Output.exit(Output.report(error))
         case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
-            CTICTL.exit(withError: error)  // e.g. `ctictl help license`: ArgumentParser prints it
+            // e.g. `ctictl help license`: ArgumentParser prints it; a usage error gets one line
+            ArgumentErrors.exit(error, arguments: Array(CommandLine.arguments.dropFirst()))
         default:
             Output.exit(Output.report(GenericCTIError(code: "internal", message: "internal error: \(error)", kind: .internal)))
         }

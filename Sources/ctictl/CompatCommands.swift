@@ -113,7 +113,7 @@ extension CompatCommand {
             let directory = CatalogOptions.directory(explicit: catalogDir)
             if all {
                 guard format == .markdown else { throw usageError("usage.matrix-all", "--all renders the Markdown page: add --format markdown") }
-                StandardStream.output.write(CompatibilityPage.render(try CompatibilityPage.catalogs(in: directory)))
+                Output.print(CompatibilityPage.render(try CompatibilityPage.catalogs(in: directory)))
                 return
             }
             guard let product else { throw usageError("usage.missing", "give --product P (or --all --format markdown)") }

@@ -113,7 +113,7 @@ extension LedgerCommand {
                     Output.print("\(ledger.path): intact (audit chain and every row check out\(head))")
                 } else {
                     Output.print("\(ledger.path): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
-                    for problem in problems { Output.print("  \(problem.message) [\(problem.code)]") }
+                    for problem in problems { Output.print(TerminalText.line("  \(problem.message) [\(problem.code)]")) }
                 }
             }
             if !problems.isEmpty { throw ExitCode(1) }
@@ -141,17 +141,17 @@ extension LedgerCommand {
                 }
                 Output.json(Body(license: entry, text: entry.license?.text), schema: "ctictl.ledger-show/1")
             case .text:
-                Output.print("""
-                    serial:   \(entry.serial)
-                    customer: \(entry.customerName.map { "\($0) (\(entry.customerID))" } ?? entry.customerID)
-                    product:  \(entry.product), \(entry.seats) seat\(entry.seats == 1 ? "" : "s")
-                    issued:   \(UTCTimestamp.format(entry.issuedAt)) with key "\(entry.kid)"
-                    expires:  \(entry.expiresAt.map(UTCTimestamp.format) ?? "never (perpetual)")
-                    order:    \(entry.orderID ?? "-")
-                    status:   \(entry.statusDescription)
-
-                    \(entry.license?.text ?? "(license text not readable)")
-                    """)
+                // One line per field, whatever a field holds (see TerminalText.joined).
+                let fields = TerminalText.joined([
+                    "serial:   \(entry.serial)",
+                    "customer: \(entry.customerName.map { "\($0) (\(entry.customerID))" } ?? entry.customerID)",
+                    "product:  \(entry.product), \(entry.seats) seat\(entry.seats == 1 ? "" : "s")",
+                    "issued:   \(UTCTimestamp.format(entry.issuedAt)) with key \"\(entry.kid)\"",
+                    "expires:  \(entry.expiresAt.map(UTCTimestamp.format) ?? "never (perpetual)")",
+                    "order:    \(entry.orderID ?? "-")",
+                    "status:   \(entry.statusDescription)",
+                ])
+                Output.print(fields + "\n\n" + (entry.license?.text ?? "(license text not readable)"))
             }
         }
     }

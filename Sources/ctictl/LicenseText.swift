@@ -25,14 +25,14 @@ enum VerificationText {
         }
         for policy in result.policies {
             if explain {
-                lines.append("  [\(policy.verdict.rawValue)] \(policy.name)")
+                lines.append("  [\(policy.verdict.rawValue)] \(policy.name)" + (policy.skipReason.map { ": " + text($0) } ?? ""))
             }
             for finding in policy.findings {
                 lines.append("    \(finding.severity.rawValue): \(text(finding.message)) [\(finding.code)]")
                 if let fix = finding.fix { lines.append("      fix: \(text(fix))") }
             }
         }
-        return lines.joined(separator: "\n")
+        return TerminalText.joined(lines)
     }
 }
 
@@ -66,6 +66,6 @@ enum InspectText {
             lines.append("unsigned comment lines (untrusted):")
             lines.append(contentsOf: license.comments.map { "  \($0)" })
         }
-        return lines.joined(separator: "\n")
+        return TerminalText.joined(lines)
     }
 }

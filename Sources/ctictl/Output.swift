@@ -40,20 +40,29 @@ enum Output {
     /// The format of the running command, for errors raised before a command could print.
     nonisolated(unsafe) static var format: OutputFormat = .text
 
+    // Every text ctictl writes goes through `print`, `json` or `report`, and so through the
+    // terminal rule (CTICore `TerminalText`): no control character of an input reaches the
+    // terminal as itself.
+
+    /// Text for people on stdout; its lines are ours, every other control is escaped.
     static func print(_ text: String) {
+        let text = TerminalText.lines(text)
         StandardStream.output.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
-    static func printError(_ text: String) {
-        StandardStream.error.write(text.hasSuffix("\n") ? text : text + "\n")
+    /// One line for people on stderr (a notice beside the output); a line feed inside it is
+    /// escaped like any control.
+    static func printError(_ line: String) {
+        StandardStream.error.write(TerminalText.line(line) + "\n")
     }
 
     static func json<Body: Encodable>(_ body: Body, schema: String) {
-        StandardStream.output.write(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body)))
+        StandardStream.output.write(TerminalText.json(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body))))
     }
 
-    /// Prints an error in one line (and as JSON on stdout with --format json); returns the
-    /// documented exit status of its kind.
+    /// Prints an error in one line on stderr — a line feed inside it is escaped like any
+    /// control — (and as JSON on stdout with --format json); returns the documented exit
+    /// status of its kind.
     static func report(_ error: CTIError) -> Int32 {
         printError("ctictl: error: \(error.message) [\(error.code)]")
         if format == .json {
