@@ -16,6 +16,7 @@ enum AuditLog {
         case keyRevoked = "key.revoked"
         case keyEndorsed = "key.endorsed"
         case checkpointed = "ledger.checkpointed"
+        case restored = "ledger.restored"
     }
 
     static let genesis = String(repeating: "0", count: 64)

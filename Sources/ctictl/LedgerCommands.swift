@@ -29,7 +29,7 @@ struct LedgerOption: ParsableArguments {
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger", abstract: "Look into the ledger of issued licenses.",
-        subcommands: [List.self, Show.self, Verify.self, Checkpoint.self, Backup.self])
+        subcommands: [List.self, Show.self, Verify.self, Checkpoint.self, Backup.self, Restore.self])
 }
 
 extension LedgerCommand {
@@ -91,12 +91,7 @@ extension LedgerCommand {
         func run() throws {
             Output.format = output.format
             let ledger = try ledger.open()
-            let verified = try checkpoint.map { path in
-                guard let keyringPath = keyring ?? ProcessInfo.processInfo.environment["CTICTL_KEYRING"] else {
-                    throw usageError("usage.keyring-missing", "--checkpoint needs --keyring KEYRING (or $CTICTL_KEYRING) to check its signature")
-                }
-                return try LedgerCheckpointVerifier(keyring: try Keyring.load(keyringPath)).verify(try InputFile.read(path), source: path)
-            }
+            let verified = try CheckpointOption.load(checkpoint, keyring: keyring)
             let problems = try ledger.verify(checkpoint: verified)
             switch output.format {
             case .json:
@@ -210,6 +205,48 @@ extension LedgerCommand {
                 Output.print("Backed up \(ledger.path): \(summary.licenses) license\(summary.licenses == 1 ? "" : "s"), \(summary.auditRows) audit rows; \(state)\n  backup: \(out)")
             }
         }
+    }
+}
+
+extension LedgerCommand {
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a backup in the ledger's place: the backup must verify, the old ledger is moved aside, lost serials are never issued again.",
+            discussion: "Stop everything that issues first. See docs/ledger.md (Backup and restore).")
+
+        @Argument(help: "The backup (`ledger backup --out`).") var backup: String
+        @Option(help: "The newest signed checkpoint, to know the serials issued after the backup.") var checkpoint: String?
+        @Option(help: "Keyring that holds the checkpoint's signing key (else $CTICTL_KEYRING).") var keyring: String?
+        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Output.format = output.format
+            let verified = try CheckpointOption.load(checkpoint, keyring: keyring)
+            let summary = try LicenseLedger.restore(from: backup, to: ledger.path, checkpoint: verified, now: SystemClock.now())
+            switch output.format {
+            case .json: Output.json(summary, schema: "ctictl.ledger-restore/1")
+            case .text:
+                var lines = ["Restored \(summary.ledger) from \(summary.backup): \(summary.licenses) license\(summary.licenses == 1 ? "" : "s")"]
+                if let previous = summary.previousLedger { lines.append("  the ledger it replaced: \(previous)") }
+                if let lost = summary.lostSerials {
+                    lines.append("  lost: \(LicenseLedger.serial(forRowID: lost.lowerBound))...\(LicenseLedger.serial(forRowID: lost.upperBound)) were issued after the backup; they are never issued again")
+                }
+                lines.append("  next serial: \(summary.nextSerial)")
+                Output.print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+/// A signed checkpoint named on the command line, verified before anything in it is used.
+enum CheckpointOption {
+    static func load(_ path: String?, keyring: String?) throws -> VerifiedCheckpoint? {
+        guard let path else { return nil }
+        guard let keyringPath = keyring ?? ProcessInfo.processInfo.environment["CTICTL_KEYRING"] else {
+            throw usageError("usage.keyring-missing", "--checkpoint needs --keyring KEYRING (or $CTICTL_KEYRING) to check its signature")
+        }
+        return try LedgerCheckpointVerifier(keyring: try Keyring.load(keyringPath)).verify(try InputFile.read(path), source: path)
     }
 }
 

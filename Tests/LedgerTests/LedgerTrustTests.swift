@@ -344,6 +344,54 @@ import Testing
         #expect(problems.first?.message.contains("after CTI-00000004 up to CTI-00000006") == true, "\(problems)")
     }
 
+    @Test func aRestoreNeverHandsOutALostSerialAgain() throws {
+        let ledger = try ledgerWithHistory()
+        let copy = directory + "/backup.sqlite"
+        _ = try ledger.backup(to: copy)
+        for index in 5...6 {
+            _ = try ledger.issue(LicenseRequest(customerID: "K-\(index)", product: "p", seats: 1), with: issuer, now: now + 200 + Int64(index))
+        }
+        let summary = try LicenseLedger.restore(from: copy, to: path, now: now + 300)
+        #expect(summary.lostSerials == 5...6)
+        #expect(summary.nextSerial == "CTI-00000007")
+        let previous = try #require(summary.previousLedger)
+        #expect(try LicenseLedger(path: previous, mode: .existing).entries().count == 6)
+        let restored = try LicenseLedger(path: path, mode: .existing)
+        #expect(try restored.verify().isEmpty)
+        #expect(try restored.entries().count == 4)
+        let next = try restored.issue(LicenseRequest(customerID: "K-7", product: "p", seats: 1), with: issuer, now: now + 400)
+        #expect(next.entry.serial == "CTI-00000007")
+        #expect(try restored.verify().isEmpty)
+        let events = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT details FROM audit WHERE event = 'ledger.restored'") }
+        #expect(events.count == 1 && events[0].contains("CTI-00000005") && events[0].contains("CTI-00000006"), "\(events)")
+    }
+
+    @Test func aRestoreTakesTheLostSerialsFromACheckpointToo() throws {
+        let ledger = try ledgerWithHistory()
+        let copy = directory + "/backup.sqlite"
+        _ = try ledger.backup(to: copy)
+        _ = try ledger.issue(LicenseRequest(customerID: "K-5", product: "p", seats: 1), with: issuer, now: now + 205)
+        let signed = try checkpoint(ledger)
+        try FileManager.default.removeItem(atPath: path + ".head")  // lost with the disk
+        let summary = try LicenseLedger.restore(from: copy, to: path, checkpoint: signed, now: now + 300)
+        #expect(summary.lostSerials == 5...5)
+        #expect(summary.nextSerial == "CTI-00000006")
+    }
+
+    @Test func aBackupThatDoesNotVerifyIsNotRestored() throws {
+        let ledger = try ledgerWithHistory()
+        let copy = directory + "/backup.sqlite"
+        _ = try ledger.backup(to: copy)
+        let queue = try DatabaseQueue(path: copy)
+        try queue.write { try $0.execute(sql: "UPDATE licenses SET seats = 70") }
+        try queue.close()
+        #expect { _ = try LicenseLedger.restore(from: copy, to: self.path, now: self.now) } throws: {
+            ($0 as? LedgerError)?.code == "ledger.restore-refused"
+        }
+        #expect(try ledger.entries().count == 4)
+        #expect(try ledger.verify().isEmpty)
+    }
+
     @Test func aBackupIsConsistentWhileAnotherConnectionIssues() async throws {
         let ledger = try ledgerWithHistory()
         let writer = try LicenseLedger(path: path, mode: .existing)
