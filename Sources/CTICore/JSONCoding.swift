@@ -1,18 +1,14 @@
-import Foundation
-
-/// JSON encoding with stable key order, used for every file and output ctictl writes.
+/// JSON of `Encodable` values with sorted member names, for every file and output ctictl
+/// writes: through `JSONValueEncoder` and the one `JSONWriter` (the same bytes Foundation's
+/// JSONEncoder writes with `.sortedKeys` and `.withoutEscapingSlashes`, tested).
 public enum CanonicalJSON {
     public static func pretty<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding our own model types cannot fail; an empty document would surface in tests.
-        return Array((try? encoder.encode(value)) ?? Data()) + [0x0A]
+        // Our own model types encode without throwing; an empty document would surface in tests.
+        JSONWriter.pretty((try? JSONValueEncoder.encode(value)) ?? .object([:]))
     }
 
     public static func compact<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data())
+        JSONWriter.compact((try? JSONValueEncoder.encode(value)) ?? .object([:]))
     }
 }
 

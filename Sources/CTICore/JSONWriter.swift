@@ -9,12 +9,57 @@ public enum JSONWriter {
         return output
     }
 
+    /// Indented by two spaces, `"name" : value`, as Foundation's `.prettyPrinted` writes it
+    /// (empty containers included), with a final line feed: what people and scripts read.
+    public static func pretty(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
+        writePretty(value, indent: 0, into: &output)
+        output.append(0x0A)
+        return output
+    }
+
+    private static func writePretty(_ value: JSONValue, indent: Int, into output: inout [UInt8]) {
+        func newline(_ level: Int) {
+            output.append(0x0A)
+            output += repeatElement(UInt8(ascii: " "), count: 2 * level)
+        }
+        switch value {
+        case let .array(elements):
+            output.append(UInt8(ascii: "["))
+            if elements.isEmpty { output.append(0x0A) }
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                writePretty(element, indent: indent + 1, into: &output)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "]"))
+        case let .object(members):
+            output.append(UInt8(ascii: "{"))
+            if members.isEmpty { output.append(0x0A) }
+            for (index, name) in members.keys.sorted().enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                writeString(name, into: &output)
+                output += Array(" : ".utf8)
+                if let member = members[name] { writePretty(member, indent: indent + 1, into: &output) }
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "}"))
+        default:
+            write(value, into: &output)
+        }
+    }
+
     private static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null: output += Array("null".utf8)
         case let .bool(flag): output += Array((flag ? "true" : "false").utf8)
         case let .number(number):
-            if number.rounded() == number, abs(number) < 1e15 {
+            if number == 0 && number.sign == .minus {
+                output += Array("-0".utf8)
+            } else if number.rounded() == number, abs(number) < 1e15 {
                 output += Array(String(Int64(number)).utf8)
             } else {
                 output += Array(String(number).utf8)
@@ -33,7 +78,7 @@ public enum JSONWriter {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(name, into: &output)
                 output.append(UInt8(ascii: ":"))
-                write(members[name]!, into: &output)
+                if let member = members[name] { write(member, into: &output) }
             }
             output.append(UInt8(ascii: "}"))
         }
