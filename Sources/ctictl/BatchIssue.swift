@@ -15,6 +15,7 @@ struct BatchIssue {
     let outDir: String?
     let dryRun: Bool
     let signing: SigningOptions
+    let products: ProductsOption
     let ledger: LedgerOption
     let output: OutputOptions
 
@@ -25,15 +26,30 @@ struct BatchIssue {
         let serial: String?
         let file: String?
         let message: String?
+        /// Every problem of a row that was refused, each with its column.
+        var problems: [OrderSheet.Problem]? = nil
     }
 
     func run() throws {
         let text = String(decoding: try SafeFile.read(file, limit: 256 << 20), as: UTF8.self)
-        let sheet = try OrderSheet(csv: text, source: file)
-        let ledger = try self.ledger.open()
-        var reports = sheet.problems.map {
-            RowReport(row: $0.row, orderID: nil, outcome: "error", serial: nil, file: nil, message: ($0.column.map { "column \($0): " } ?? "") + $0.message)
+        let now = SystemClock.now()
+        let sheet = try OrderSheet(csv: text, source: file, now: now, products: try products.known())
+        var reports = Dictionary(grouping: sheet.problems, by: \.row).map { row, problems in
+            RowReport(
+                row: row, orderID: nil, outcome: "error", serial: nil, file: nil,
+                message: problems.map { ($0.column.map { "column \($0): " } ?? "") + $0.message }.joined(separator: "; "), problems: problems)
         }
+        if !dryRun {
+            guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
+            // The folder is made and checked before anything is signed or committed.
+            do {
+                if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+                try SafeFile.checkWritableDirectory(outDir)
+            } catch {
+                throw usageError("usage.out-unwritable", "--out-dir \(error.message); nothing was issued")
+            }
+        }
+        let ledger = try self.ledger.open()
         if dryRun {
             let existing = try ledger.entries(orderIDs: sheet.rows.compactMap(\.request.orderID))
             for row in sheet.rows {
@@ -46,8 +62,7 @@ struct BatchIssue {
             try finish(reports, ledgerPath: ledger.path)
             return
         }
-        guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
-        if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+        guard let outDir else { return }
         let issuer = try signing.issuer()
         let progress = ProgressLine(total: sheet.rows.count, label: "issued")
         // Each chunk's files are written (atomically, in the background) once its ledger rows
@@ -56,7 +71,7 @@ struct BatchIssue {
         let results: [Result<IssueOutcome, LayerErrorBox>]
         do {
             results = try ledger.issueBatch(
-                sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update, committed: files.enqueue)
+                sheet.rows.map(\.request), with: issuer, now: now, progress: progress.update, committed: files.enqueue)
         } catch {
             // The committed chunks' files are still written before the error is reported.
             try? files.finish()

@@ -150,7 +150,7 @@ enum Interop {
         #expect(exported.status == 0, "\(exported.stderr)")
         try "{\"keys\": [\(exported.stdout)]}".write(toFile: tmp.path("openssl.jwks"), atomically: true, encoding: .utf8)
         let issued = try CLI.run(
-            ["license", "issue", "--key", opensslKey, "--keyring", tmp.path("openssl.jwks"), "--product", "p", "--customer", "c", "--seats", "1",
+            ["license", "issue", "--key", opensslKey, "--keyring", tmp.path("openssl.jwks"), "--product", "datev-connector", "--customer", "c", "--seats", "1",
              "--ledger", tmp.path("l.sqlite"), "--out", tmp.path("o.lic")],
             environment: ["CTICTL_PASSPHRASE": "s3cret"])
         #expect(issued.status == 0, "\(issued.stderr)")
