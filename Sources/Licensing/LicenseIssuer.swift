@@ -109,8 +109,11 @@ public struct LicenseIssuer: Sendable {
     }
 
     /// Signs, and returns the exact claims JSON that was signed too, so a caller that stores
-    /// it (the ledger) does not encode the claims a second time.
+    /// it (the ledger) does not encode the claims a second time. Claims the verifier would
+    /// refuse (beyond `ClaimLimits`) are never signed.
     public func signKeepingPayload(_ claims: LicenseClaims) throws -> (license: IssuedLicense, payload: [UInt8]) {
+        let problems = claims.problems()
+        guard problems.isEmpty else { throw RequestRefused(problems, naming: .claims) }
         let payload = claims.jsonBytes
         let compact = try CompactJWS.sign(payload: payload, encodedHeader: encodedHeader, key: key)
         return (IssuedLicense(claims: claims, compact: compact), payload)

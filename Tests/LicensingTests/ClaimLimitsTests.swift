@@ -124,6 +124,9 @@ import Testing
         let claims = LicenseClaims(
             iss: "ctictl", sub: "K-1", jti: "CTI-1", iat: 0, nbf: 0, exp: nil,
             cti: CTIClaims(product: "datev-connector", seats: Self.limits.seats.upperBound + 1, customerName: "A\u{1B}]0;pwned\u{07}"))
+        // ctictl's issuer will not sign them...
+        #expect(throws: RequestRefused.self) { try Self.fixture.issuer.sign(claims) }
+        // ...so they are signed around it, as a forger with the key would.
         let compact = try CompactJWS.sign(payload: claims.jsonBytes, type: LicenseFormat.type, kid: Self.fixture.kid, key: Self.fixture.key)
         #expect {
             _ = try LicenseVerifier(keyring: Self.fixture.keyring).verify(Array(compact.utf8), in: VerificationContext(now: 10, nowIsFromClock: false))
