@@ -89,6 +89,9 @@ extension LicenseCommand {
 
         func run() throws {
             let factors = pbx.factors
+            if pbxRequired != nil && factors.isEmpty {
+                throw usageError("usage.pbx-required", "--pbx-required needs the new factors: at least one of --pbx-id, --pbx-mac, --pbx-hostname")
+            }
             try Supersede.run(serial, signing: signing, products: products, ledger: ledger, out: out, output: output, verb: "reissue") { request in
                 if !factors.isEmpty { request.pbx = PBXBinding(factors: factors, required: pbxRequired) }
                 if let seats { request.seats = seats }

@@ -87,7 +87,7 @@ import Testing
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
-    @Test func renewNamesItsOptionsToo() throws {
+    @Test func renewAndReissueNameTheirOptionsToo() throws {
         #expect(try issue(["--product", "datev-connector", "--seats", "1"]).status == 0)
         let renewed = try CLI.run([
             "license", "renew", "CTI-00000001", "--key", key, "--expires", "2020-01-01", "--ledger", ledger, "--out", tmp.path("renewed.lic"),
@@ -99,8 +99,15 @@ import Testing
             "license", "renew", "CTI-00000001", "--key", key, "--expires", "2099-01-01", "--ledger", ledger, "--out", tmp.path("no/renewed.lic"),
         ])
         #expect(missing.status == 64 && missing.stderr.contains("[usage.out-unwritable]"), "\(missing.stderr)")
+        let reissue = ["license", "reissue", "CTI-00000001", "--key", key, "--ledger", ledger, "--out", tmp.path("reissued.lic")]
+        let badFeature = try CLI.run(reissue + ["--feature", "call\u{7F}notes"])
+        #expect(badFeature.status == 64 && badFeature.stderr.contains("--feature contains the control character U+007F"), "\(badFeature.stderr)")
+        let requiredAlone = try CLI.run(reissue + ["--pbx-required", "1"])
+        #expect(requiredAlone.status == 64 && requiredAlone.stderr.contains("[usage.pbx-required]"), "\(requiredAlone.stderr)")
+        let tooMany = try CLI.run(reissue + ["--pbx-id", "SF-1", "--pbx-required", "2"])
+        #expect(tooMany.status == 64 && tooMany.stderr.contains("--pbx-required is 2; it must be 1 to 1"), "\(tooMany.stderr)")
         let list = try CLI.run(["ledger", "list", "--ledger", ledger, "--format", "json"])
-        #expect(!list.stdout.contains("CTI-00000002"), "a renewal was issued: \(list.stdout)")
+        #expect(!list.stdout.contains("CTI-00000002"), "a renewal or re-issue was made: \(list.stdout)")
     }
 
     @Test func theBatchReportsEveryProblemOfARow() throws {
