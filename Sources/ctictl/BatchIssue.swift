@@ -39,18 +39,8 @@ struct BatchIssue {
                 row: row, orderID: nil, outcome: "error", serial: nil, file: nil,
                 message: problems.map { ($0.column.map { "column \($0): " } ?? "") + $0.message }.joined(separator: "; "), problems: problems)
         }
-        if !dryRun {
-            guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
-            // The folder is made and checked before anything is signed or committed.
-            do {
-                if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
-                try SafeFile.checkWritableDirectory(outDir)
-            } catch {
-                throw usageError("usage.out-unwritable", "--out-dir \(error.message); nothing was issued")
-            }
-        }
-        let ledger = try self.ledger.open()
         if dryRun {
+            let ledger = try self.ledger.open()
             let existing = try ledger.entries(orderIDs: sheet.rows.compactMap(\.request.orderID))
             for row in sheet.rows {
                 if let entry = row.request.orderID.flatMap({ existing[$0] }) {
@@ -62,7 +52,15 @@ struct BatchIssue {
             try finish(reports, ledgerPath: ledger.path)
             return
         }
-        guard let outDir else { return }
+        guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
+        // The folder is made and checked before anything is signed or committed.
+        do {
+            if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+            try SafeFile.checkWritableDirectory(outDir)
+        } catch {
+            throw usageError("usage.out-unwritable", "--out-dir \(error.message); nothing was issued")
+        }
+        let ledger = try self.ledger.open()
         let issuer = try signing.issuer()
         let progress = ProgressLine(total: sheet.rows.count, label: "issued")
         // Each chunk's files are written (atomically, in the background) once its ledger rows
@@ -82,10 +80,11 @@ struct BatchIssue {
             try files.finish()
         } catch let error as CTIError {
             // The ledger is the truth and already holds them; a rerun writes what is missing.
-            let issued = results.filter { (try? $0.get().isNew) == true }.count
+            let issued = results.compactMap { try? $0.get() }.filter(\.isNew).map(\.entry.serial)
+            let serials = issued.count > 1 ? " (\(issued[0]) to \(issued[issued.count - 1]))" : issued.first.map { " (\($0))" } ?? ""
             throw GenericCTIError(
                 code: error.code,
-                message: "\(error.message). The \(issued) license(s) of this run are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
+                message: "\(error.message). The \(issued.count) license(s) of this run\(serials) are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
                 kind: error.kind)
         }
         for (row, result) in zip(sheet.rows, results) {
