@@ -95,12 +95,13 @@ public struct LicenseVerifier: Sendable {
 
     /// Verifies the bytes of a license file (armored or bare).
     public func verify(_ bytes: [UInt8], in context: VerificationContext) throws -> LicenseVerification {
-        let limit = ClaimLimits.standard.licenseFileBytes
-        guard bytes.count <= limit else {
-            throw LicenseError.malformed(
-                "license.too-large", "the file has \(bytes.count) bytes; a license file has at most \(limit): is this the right file?")
-        }
         let armored = try LicenseFormat.armor.read(bytes)
+        // The token, not the text around it: a license quoted in a long e-mail still verifies.
+        let limit = ClaimLimits.standard.licenseFileBytes
+        guard armored.compact.utf8.count <= limit else {
+            throw LicenseError.malformed(
+                "license.too-large", "the license has \(armored.compact.utf8.count) bytes; a license has at most \(limit): is this the right file?")
+        }
         let jws = try CompactJWS(compact: armored.compact)
         return try verify(jws, comments: armored.comments, in: context)
     }

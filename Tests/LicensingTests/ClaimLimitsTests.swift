@@ -135,7 +135,9 @@ import Testing
             return error?.code == "license.claims-invalid" && error?.message.contains("claim cti.seats") == true
                 && error?.message.contains("claim cti.customer_name contains the control character U+001B") == true
         }
-        let tooLarge = [UInt8](repeating: UInt8(ascii: "A"), count: Self.limits.licenseFileBytes + 1)
+        let padded = CompactJWS.encodedHeader(type: LicenseFormat.type, kid: Self.fixture.kid, algorithm: .es256) + "."
+            + String(repeating: "A", count: Self.limits.licenseFileBytes) + ".AAAA"
+        let tooLarge = Array(padded.utf8)
         #expect {
             _ = try LicenseVerifier(keyring: Self.fixture.keyring).verify(tooLarge, in: VerificationContext(now: 10, nowIsFromClock: false))
         } throws: { ($0 as? LicenseError)?.code == "license.too-large" }
