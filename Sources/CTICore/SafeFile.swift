@@ -68,9 +68,13 @@ public enum SafeFile {
     ///     read it back to check it, so a rewrite can never lose what was there.
     ///   - durable: fsync the file and its directory before returning. A batch writing thousands
     ///     of files passes false and calls `syncFilesystem(containing:)` once at the end.
+    ///
+    /// A symbolic link at `path` stays: the file it points to is replaced, and its backup
+    /// lies beside that file (see `resolvingLinks`). Only `exclusive` writes refuse a link.
     public static func write(
         _ bytes: [UInt8], to path: String, mode: UInt32 = 0o644, exclusive: Bool = false, backup: Bool = false, durable: Bool = true
     ) throws(FileError) {
+        let path = exclusive ? path : try resolvingLinks(path)
         if exclusive && exists(path) { throw FileError(path: path, reason: .alreadyExists, isInput: false) }
         if backup && exists(path) {
             let old = try read(path, limit: Int64.max)
@@ -100,7 +104,63 @@ public enum SafeFile {
             if linkUnnamed(fd, to: path) { return }
         }
         #endif
-        try writeReplacing(bytes, to: path, mode: mode, durable: false)
+        try writeReplacing(bytes, to: try resolvingLinks(path), mode: mode, durable: false)
+    }
+
+    /// Where a write to `path` lands: symbolic links are followed (however many deep) to the
+    /// file they point to, which need not exist yet. Replacing the link itself would quietly
+    /// cut a keyring off from where the user keeps it.
+    public static func resolvingLinks(_ path: String) throws(FileError) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = buffer.withUnsafeMutableBufferPointer { readlink(current, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) }
+            guard count >= 0 else { throw error(current, errno, isInput: false) }
+            let target = String(decoding: buffer[0..<count], as: UTF8.self)
+            current = target.hasPrefix("/") ? target : parentDirectory(of: current) + "/" + target
+        }
+        throw FileError(path: path, reason: .io("too many levels of symbolic links"), isInput: false)
+    }
+
+    /// Checks, before anything that cannot be undone (a license signed and committed), that
+    /// `path` can be written: its directory exists and is writable, and it is not a directory
+    /// or anything else but a regular file. An existing file is refused unless `mayReplace`.
+    public static func checkWritable(_ path: String, mayReplace: Bool) throws(FileError) {
+        let target = try resolvingLinks(path)
+        let directory = parentDirectory(of: target)
+        var info = stat()
+        guard stat(directory, &info) == 0 else {
+            throw FileError(path: path, reason: .io("the directory \(directory) does not exist; create it or choose another path"), isInput: false)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileError(path: path, reason: .io("\(directory) is not a directory"), isInput: false)
+        }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw FileError(path: path, reason: .io("the directory \(directory) is not writable; choose another path"), isInput: false)
+        }
+        guard stat(target, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw FileError(path: path, reason: .io("is a directory; give the path of the file to write"), isInput: false)
+        }
+        // A device or a pipe would be replaced by a file, or (as a backup) read forever.
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FileError(path: path, reason: .io("is not a regular file (a device, pipe or socket); give the path of a file"), isInput: false)
+        }
+        if !mayReplace { throw FileError(path: path, reason: .alreadyExists, isInput: false) }
+    }
+
+    /// Checks that `path` is a writable directory (a batch's output folder).
+    public static func checkWritableDirectory(_ path: String) throws(FileError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error(path, errno, isInput: false) }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileError(path: path, reason: .io("is not a directory; give a directory for the license files"), isInput: false)
+        }
+        guard access(path, W_OK | X_OK) == 0 else {
+            throw FileError(path: path, reason: .io("the directory is not writable; choose another one"), isInput: false)
+        }
     }
 
     #if os(Linux)
@@ -150,7 +210,8 @@ public enum SafeFile {
     ) throws(FileError) {
         let directory = parentDirectory(of: path)
         let name = fileName(of: path)
-        var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
+        removeStaleTemporaries(in: directory)
+        var template = Array("\(directory)/.\(name)\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw error(path, errno, isInput: false) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -179,6 +240,34 @@ public enum SafeFile {
             close(dirFD)
         }
     }
+
+    /// Temporary files are `.NAME.ctictl-tmp-PID-XXXXXX`: the process id says whose they are,
+    /// so a later run can tell one that a killed run left behind from one being written.
+    static let temporaryMarker = ".ctictl-tmp-"
+
+    /// Removes the temporary files in `directory` whose process no longer runs (a run killed
+    /// between creating and renaming its temporary file). Once per directory and process: a
+    /// directory is listed at most once, however many files are written into it.
+    public static func removeStaleTemporaries(in directory: String) {
+        guard cleanedDirectories.withLock({ $0.insert(directory).inserted }) else { return }
+        guard let listing = opendir(directory) else { return }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = temporaryOwner(name), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(directory + "/" + name)
+        }
+    }
+
+    /// The process that wrote temporary file `name`, if it is one of ours.
+    static func temporaryOwner(_ name: String) -> pid_t? {
+        guard name.hasPrefix("."), let marker = name.firstRange(of: temporaryMarker) else { return nil }
+        let rest = name[marker.upperBound...]
+        guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { return nil }
+        return pid
+    }
+
+    private static let cleanedDirectories = Mutex<Set<String>>([])
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileError) {
         var offset = 0

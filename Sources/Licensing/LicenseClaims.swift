@@ -95,25 +95,6 @@ public struct LicenseClaims: Sendable, Codable, Equatable {
         self.exp = exp
         self.cti = cti
     }
-
-    /// Checks what the type system cannot: values in range, no empty names.
-    func validate() throws {
-        func bad(_ claim: String, _ what: String) -> LicenseError {
-            LicenseError.malformed("license.claims-invalid", "claim \(claim) \(what)")
-        }
-        if sub.isEmpty { throw bad("sub (customer)", "is empty") }
-        if jti.isEmpty { throw bad("jti (serial)", "is empty") }
-        if cti.product.isEmpty { throw bad("cti.product", "is empty") }
-        if cti.seats < 1 { throw bad("cti.seats", "must be at least 1, found \(cti.seats)") }
-        if let exp, exp <= nbf { throw bad("exp", "is not after nbf") }
-        if let grace = cti.graceDays, grace < 0 || grace > 365 { throw bad("cti.grace_days", "must be 0...365, found \(grace)") }
-        if let pbx = cti.pbx {
-            if pbx.factors.isEmpty { throw bad("cti.pbx.factors", "is empty") }
-            if pbx.required < 1 || pbx.required > pbx.factors.count {
-                throw bad("cti.pbx.required", "must be 1...\(pbx.factors.count), found \(pbx.required)")
-            }
-        }
-    }
 }
 
 extension LicenseClaims {

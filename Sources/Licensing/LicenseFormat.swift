@@ -27,7 +27,10 @@ public enum LicenseFormat {
                 "the license uses profile version \(claims.cti.v); this ctictl reads up to \(CTIClaims.profileVersion): update ctictl",
                 kind: .invalid)
         }
-        try claims.validate()
+        let problems = claims.problems()
+        guard problems.isEmpty else {
+            throw LicenseError.malformed("license.claims-invalid", "the license breaks the claim limits: " + RequestRefused(problems, naming: .claims).message)
+        }
         return claims
     }
 }

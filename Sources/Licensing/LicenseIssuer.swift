@@ -42,19 +42,31 @@ public struct LicenseRequest: Sendable, Equatable, Codable {
 
     public static let defaultIssuer = "ctictl"
 
-    /// The claims for this request, given the serial and issue time.
-    public func claims(serial: String, issuedAt: Int64) throws -> LicenseClaims {
-        let claims = LicenseClaims(
+    /// The claims for this request, given the serial and issue time; refused (with every
+    /// problem, named as claims) when they break the limits the verifier applies.
+    public func claims(serial: String, issuedAt: Int64, limits: ClaimLimits = .standard) throws(RequestRefused) -> LicenseClaims {
+        let claims = unchecked(serial: serial, issuedAt: issuedAt)
+        let problems = claims.problems(within: limits, startGiven: notBefore != nil)
+        guard problems.isEmpty else { throw RequestRefused(problems, naming: .claims) }
+        return claims
+    }
+
+    /// Every problem of this request if it were issued at `now`: the claim limits, and the
+    /// product when the known products are given. Empty means the issuer will sign it.
+    public func problems(at now: Int64, limits: ClaimLimits = .standard, products: KnownProducts? = nil) -> [ClaimProblem] {
+        var found = unchecked(serial: "CTI-00000000", issuedAt: now).problems(within: limits, startGiven: notBefore != nil)
+        if let products, !found.contains(where: { $0.field == .product }), let problem = products.problem(with: product) {
+            found.append(problem)
+        }
+        return found
+    }
+
+    private func unchecked(serial: String, issuedAt: Int64) -> LicenseClaims {
+        LicenseClaims(
             iss: issuer, sub: customerID, jti: serial, iat: issuedAt, nbf: notBefore ?? issuedAt, exp: expires,
             cti: CTIClaims(
                 product: product, features: features.sorted(), seats: seats, pbx: pbx, maintenanceUntil: maintenanceUntil,
                 graceDays: graceDays, customerName: customerName, orderID: orderID, supersedes: supersedes))
-        do {
-            try claims.validate()
-        } catch let error as LicenseError {
-            throw LicenseError.usage(error.code, error.message)
-        }
-        return claims
     }
 }
 
@@ -97,8 +109,11 @@ public struct LicenseIssuer: Sendable {
     }
 
     /// Signs, and returns the exact claims JSON that was signed too, so a caller that stores
-    /// it (the ledger) does not encode the claims a second time.
+    /// it (the ledger) does not encode the claims a second time. Claims the verifier would
+    /// refuse (beyond `ClaimLimits`) are never signed.
     public func signKeepingPayload(_ claims: LicenseClaims) throws -> (license: IssuedLicense, payload: [UInt8]) {
+        let problems = claims.problems()
+        guard problems.isEmpty else { throw RequestRefused(problems, naming: .claims) }
         let payload = claims.jsonBytes
         let compact = try CompactJWS.sign(payload: payload, encodedHeader: encodedHeader, key: key)
         return (IssuedLicense(claims: claims, compact: compact), payload)

@@ -103,6 +103,12 @@ public struct LicenseVerifier: Sendable {
     /// Verifies the bytes of a license file (armored or bare).
     public func verify(_ bytes: [UInt8], in context: VerificationContext) throws -> LicenseVerification {
         let armored = try LicenseFormat.armor.read(bytes)
+        // The token, not the text around it: a license quoted in a long e-mail still verifies.
+        let limit = ClaimLimits.standard.licenseFileBytes
+        guard armored.compact.utf8.count <= limit else {
+            throw LicenseError.malformed(
+                "license.too-large", "the license has \(armored.compact.utf8.count) bytes; a license has at most \(limit): is this the right file?")
+        }
         let jws = try CompactJWS(compact: armored.compact)
         return try verify(jws, comments: armored.comments, in: context)
     }
@@ -137,6 +143,8 @@ enum SignatureFinding {
         switch error.code {
         case "jws.signature-invalid":
             german = "Die Signatur passt nicht zum Inhalt: Die Lizenz wurde nach dem Signieren verändert oder mit einem anderen Schlüssel signiert."
+        case "jws.signature-high-s":
+            german = "Die ES256-Signatur hat ein hohes s (der verformbare Zwilling einer gültigen Signatur); ctictl nimmt nur die Form mit niedrigem s an."
         case "jws.unknown-key":
             german = "Die Lizenz wurde mit einem Schlüssel signiert, der nicht im Schlüsselbund steht."
         case "jws.alg-none":

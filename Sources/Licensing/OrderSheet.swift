@@ -28,8 +28,10 @@ public struct OrderSheet: Sendable {
     public let problems: [Problem]
 
     /// Reads the sheet. A sheet that cannot be read at all (no header, unknown columns)
-    /// throws; a bad row is a problem of that row, and the other rows stay usable.
-    public init(csv text: String, source: String, issuer: String = LicenseRequest.defaultIssuer) throws {
+    /// throws; a row is checked as the issuer will check it (as if issued at `now`, against
+    /// the known products when given), every problem of a row is reported, and the other
+    /// rows stay usable.
+    public init(csv text: String, source: String, issuer: String = LicenseRequest.defaultIssuer, now: Int64, products: KnownProducts? = nil) throws {
         let table: [[String]]
         do {
             table = try CSV.rows(text)
@@ -59,61 +61,83 @@ public struct OrderSheet: Sendable {
             }
             var values: [String: String] = [:]
             for (name, cell) in zip(names, cells) where !cell.trimmingWhitespace.isEmpty { values[name] = cell.trimmingWhitespace }
-            do {
-                let request = try Self.request(values, issuer: issuer)
-                if let order = request.orderID, let first = firstRowOfOrder[order] {
-                    throw Problem(row: number, column: "order_id", message: "order \(order) appears again (first in row \(first))")
-                }
-                firstRowOfOrder[request.orderID ?? ""] = number
+            var reader = RowReader(values: values)
+            let request = reader.request(issuer: issuer)
+            var found = reader.problems
+            // The issuer's own check, for the columns that could be read at all.
+            for problem in request.problems(at: now, products: products) where !found.contains(where: { $0.column == problem.field.column }) {
+                found.append((problem.field.column, problem.predicate(.columns)))
+            }
+            if let order = values["order_id"], let first = firstRowOfOrder[order] {
+                found.append(("order_id", "order \(order) appears again (first in row \(first))"))
+            } else if let order = values["order_id"] {
+                firstRowOfOrder[order] = number
+            }
+            if found.isEmpty {
                 rows.append(Row(number: number, request: request))
-            } catch let problem as Problem {
-                problems.append(Problem(row: number, column: problem.column, message: problem.message))
+            } else {
+                problems += found.map { Problem(row: number, column: $0.column, message: $0.message) }
             }
         }
         self.rows = rows
         self.problems = problems
     }
+}
 
-    private static func request(_ values: [String: String], issuer: String) throws -> LicenseRequest {
-        func required(_ column: String) throws -> String {
-            guard let value = values[column] else { throw Problem(row: 0, column: column, message: "is empty; it is required") }
-            return value
-        }
-        func integer(_ column: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let text = values[column] else { return nil }
-            guard let value = Int(text), range.contains(value) else {
-                throw Problem(row: 0, column: column, message: "\"\(text)\" is not a whole number in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return value
-        }
-        func date(_ column: String, end: Bool) throws -> Int64? {
-            guard let text = values[column] else { return nil }
-            if let day = CivilDate(text) { return end ? day.next.secondsSince1970 : day.secondsSince1970 }
-            if let instant = UTCTimestamp.parse(text) { return instant }
-            throw Problem(row: 0, column: column, message: "\"\(text)\" is not a date YYYY-MM-DD (or an RFC 3339 timestamp)")
-        }
+/// Reads one row's cells into a request, noting every cell that cannot be read (a cell that
+/// cannot be read leaves a placeholder, which the issuer's check then skips).
+private struct RowReader {
+    let values: [String: String]
+    var problems: [(column: String?, message: String)] = []
+
+    init(values: [String: String]) {
+        self.values = values
+    }
+
+    mutating func request(issuer: String) -> LicenseRequest {
         let factors = [(PBXFactor.instanceID, "pbx_id"), (PBXFactor.mac, "pbx_mac"), (PBXFactor.hostname, "pbx_hostname")]
             .compactMap { kind, column in values[column].map { PBXFactor(kind: kind, value: $0) } }
-        let pbxRequired = try integer("pbx_required", 1...max(1, factors.count))
-        if pbxRequired != nil && factors.isEmpty {
-            throw Problem(row: 0, column: "pbx_required", message: "is set, but no pbx_id, pbx_mac or pbx_hostname is")
+        let pbxRequired = integer("pbx_required", 1...max(1, factors.count))
+        if values["pbx_required"] != nil && factors.isEmpty {
+            problems.append(("pbx_required", "is set, but no pbx_id, pbx_mac or pbx_hostname is"))
         }
         var maintenance: CivilDate?
         if let text = values["maintenance_until"] {
-            guard let day = CivilDate(text) else { throw Problem(row: 0, column: "maintenance_until", message: "\"\(text)\" is not a date YYYY-MM-DD") }
-            maintenance = day
+            maintenance = CivilDate(text)
+            if maintenance == nil { problems.append(("maintenance_until", "\"\(text)\" is not a date YYYY-MM-DD")) }
         }
-        let request = LicenseRequest(
-            issuer: issuer, customerID: try required("customer_id"), customerName: values["customer_name"], product: try required("product"),
+        let seats = required("seats").isEmpty ? nil : integer("seats", ClaimLimits.standard.seats)
+        return LicenseRequest(
+            issuer: issuer, customerID: required("customer_id"), customerName: values["customer_name"], product: required("product"),
             features: (values["features"] ?? "").split(separator: ";").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty },
-            seats: try required("seats").isEmpty ? 0 : try integer("seats", 1...1_000_000) ?? 0, pbx: factors.isEmpty ? nil : PBXBinding(factors: factors, required: pbxRequired),
-            notBefore: try date("not_before", end: false), expires: try date("expires", end: true), maintenanceUntil: maintenance,
-            graceDays: try integer("grace_days", 0...365), orderID: try required("order_id"))
-        if let notBefore = request.notBefore, let expires = request.expires, expires <= notBefore {
-            throw Problem(row: 0, column: "expires", message: "is not after not_before")
+            seats: seats ?? ClaimLimits.standard.seats.lowerBound,
+            pbx: factors.isEmpty ? nil : PBXBinding(factors: factors, required: pbxRequired),
+            notBefore: date("not_before", end: false), expires: date("expires", end: true), maintenanceUntil: maintenance,
+            graceDays: integer("grace_days", ClaimLimits.standard.graceDays), orderID: required("order_id"))
+    }
+
+    private mutating func required(_ column: String) -> String {
+        guard let value = values[column] else {
+            problems.append((column, "is empty; it is required"))
+            return ""
         }
-        return request
+        return value
+    }
+
+    private mutating func integer(_ column: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let text = values[column] else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            problems.append((column, "\"\(text)\" is not a whole number in \(range.lowerBound)...\(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    private mutating func date(_ column: String, end: Bool) -> Int64? {
+        guard let text = values[column] else { return nil }
+        if let day = CivilDate(text) { return end ? day.next.secondsSince1970 : day.secondsSince1970 }
+        if let instant = UTCTimestamp.parse(text) { return instant }
+        problems.append((column, "\"\(text)\" is not a date YYYY-MM-DD (or an RFC 3339 timestamp)"))
+        return nil
     }
 }
-
-extension OrderSheet.Problem: Error {}

@@ -118,9 +118,13 @@ public struct JWSVerifier: Sendable {
             throw SigningError.invalid(
                 "jws.unknown-key", "signed by key \"\(kid)\", which is not in the keyring (known: \(known.isEmpty ? "none" : known)); pass the keyring that holds it")
         }
-        guard header.alg == key.algorithm.rawValue else {
+        guard key.algorithm.acceptedHeaderNames.contains(header.alg) else {
             throw SigningError.invalid(
                 "jws.alg-mismatch", "the header says alg \"\(header.alg)\" but key \"\(kid)\" is an \(key.algorithm.rawValue) key; the file was altered or signed wrongly")
+        }
+        if key.algorithm == .es256 && !LowS.isLow(jws.signature) {
+            throw SigningError.invalid(
+                "jws.signature-high-s", "the ES256 signature has a high s (the malleable twin of a valid one); ctictl accepts only low-s signatures: use the file as it was issued")
         }
         guard key.key.isValidSignature(jws.signature, for: jws.signingInput) else {
             throw SigningError.invalid("jws.signature-invalid", "the signature does not match the content: the file was altered after signing, or signed by another key")

@@ -96,7 +96,7 @@ public struct JWK: Sendable, Equatable {
             throw fail("unsupported key type kty \"\(kty)\" crv \"\(crv)\" (supported: OKP/Ed25519, EC/P-256)")
         }
         if let alg = members["alg"] {
-            guard alg.stringValue == key.algorithm.rawValue else {
+            guard let name = alg.stringValue, key.algorithm.acceptedHeaderNames.contains(name) else {
                 throw fail("member \"alg\" is \(alg.stringValue.map { "\"\($0)\"" } ?? "not a string"), but the key is for \(key.algorithm.rawValue)")
             }
         }

@@ -9,6 +9,17 @@ public enum SigningAlgorithm: String, Sendable, Codable, CaseIterable {
     case eddsa = "EdDSA"
     case es256 = "ES256"
 
+    /// The header `alg` values a key of this algorithm verifies. RFC 9864 deprecates the
+    /// polymorphic `EdDSA` for the fully-specified `Ed25519`; ctictl accepts both for an
+    /// Ed25519 key (never for an EC key) and still writes `EdDSA`, which every verifier in
+    /// the field knows (docs/license-format.md, "Algorithm names").
+    public var acceptedHeaderNames: [String] {
+        switch self {
+        case .eddsa: return ["EdDSA", "Ed25519"]
+        case .es256: return ["ES256"]
+        }
+    }
+
     /// The JWK members that describe a key of this algorithm.
     var keyType: (kty: String, crv: String) {
         switch self {
@@ -44,11 +55,12 @@ public enum PrivateSigningKey: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Signs `message`; ES256 signatures are the JOSE form (r || s, 64 bytes).
+    /// Signs `message`; ES256 signatures are the JOSE form (r || s, 64 bytes), always with
+    /// the low s (see `LowS`).
     public func signature(for message: [UInt8]) throws -> [UInt8] {
         switch self {
         case let .ed25519(key): return Array(try key.signature(for: message))
-        case let .p256(key): return Array(try key.signature(for: message).rawRepresentation)
+        case let .p256(key): return LowS.normalized(Array(try key.signature(for: message).rawRepresentation))
         }
     }
 
@@ -86,13 +98,13 @@ public enum PublicVerificationKey: Sendable, Equatable {
         }
     }
 
-    /// Verifies a JOSE signature (Ed25519: 64 bytes; ES256: r || s, 64 bytes).
+    /// Verifies a JOSE signature (Ed25519: 64 bytes; ES256: r || s, 64 bytes, low s only).
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         switch self {
         case let .ed25519(key):
             return key.isValidSignature(signature, for: message)
         case let .p256(key):
-            guard let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+            guard LowS.isLow(signature), let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
             return key.isValidSignature(parsed, for: message)
         }
     }

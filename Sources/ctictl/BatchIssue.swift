@@ -15,6 +15,7 @@ struct BatchIssue {
     let outDir: String?
     let dryRun: Bool
     let signing: SigningOptions
+    let products: ProductsOption
     let ledger: LedgerOption
     let output: OutputOptions
 
@@ -25,13 +26,18 @@ struct BatchIssue {
         let serial: String?
         let file: String?
         let message: String?
+        /// Every problem of a row that was refused, each with its column.
+        var problems: [OrderSheet.Problem]? = nil
     }
 
     func run() throws {
         let text = String(decoding: try SafeFile.read(file, limit: 256 << 20), as: UTF8.self)
-        let sheet = try OrderSheet(csv: text, source: file)
-        var reports = sheet.problems.map {
-            RowReport(row: $0.row, orderID: nil, outcome: "error", serial: nil, file: nil, message: ($0.column.map { "column \($0): " } ?? "") + $0.message)
+        let now = SystemClock.now()
+        let sheet = try OrderSheet(csv: text, source: file, now: now, products: try products.known())
+        var reports = Dictionary(grouping: sheet.problems, by: \.row).map { row, problems in
+            RowReport(
+                row: row, orderID: nil, outcome: "error", serial: nil, file: nil,
+                message: problems.map { ($0.column.map { "column \($0): " } ?? "") + $0.message }.joined(separator: "; "), problems: problems)
         }
         if dryRun {
             // A dry run creates no ledger: without one, every row would be issued.
@@ -50,9 +56,15 @@ struct BatchIssue {
             try finish(reports, ledgerPath: ledger?.path ?? self.ledger.path)
             return
         }
-        let ledger = try self.ledger.openCreating()
         guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
-        if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+        // The folder is made and checked before anything is signed or committed.
+        do {
+            if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
+            try SafeFile.checkWritableDirectory(outDir)
+        } catch {
+            throw usageError("usage.out-unwritable", "--out-dir \(error.message); nothing was issued")
+        }
+        let ledger = try self.ledger.openCreating()
         let issuer = try signing.issuer()
         let progress = ProgressLine(total: sheet.rows.count, label: "issued")
         // Each chunk's files are written (atomically, in the background) once its ledger rows
@@ -61,7 +73,7 @@ struct BatchIssue {
         let results: [Result<IssueOutcome, LayerErrorBox>]
         do {
             results = try ledger.issueBatch(
-                sheet.rows.map(\.request), with: issuer, now: SystemClock.now(), progress: progress.update, committed: files.enqueue)
+                sheet.rows.map(\.request), with: issuer, now: now, progress: progress.update, committed: files.enqueue)
         } catch {
             // The committed chunks' files are still written before the error is reported.
             try? files.finish()
@@ -72,10 +84,11 @@ struct BatchIssue {
             try files.finish()
         } catch let error as CTIError {
             // The ledger is the truth and already holds them; a rerun writes what is missing.
-            let issued = results.filter { (try? $0.get().isNew) == true }.count
+            let issued = results.compactMap { try? $0.get() }.filter(\.isNew).map(\.entry.serial)
+            let serials = issued.count > 1 ? " (\(issued[0]) to \(issued[issued.count - 1]))" : issued.first.map { " (\($0))" } ?? ""
             throw GenericCTIError(
                 code: error.code,
-                message: "\(error.message). The \(issued) license(s) of this run are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
+                message: "\(error.message). The \(issued.count) license(s) of this run\(serials) are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
                 kind: error.kind)
         }
         for (row, result) in zip(sheet.rows, results) {

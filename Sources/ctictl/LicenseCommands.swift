@@ -23,6 +23,46 @@ struct PBXOptions: ParsableArguments {
     }
 }
 
+/// The products a license may name: the product folders of the release catalogs (found as
+/// `compat` finds them), else the built-in list.
+struct ProductsOption: ParsableArguments {
+    @Option(help: "Folder of the release catalogs; its product folders are the products a license may name (default: as for compat).")
+    var catalogDir: String?
+
+    func known() throws -> KnownProducts {
+        let directory = CatalogOptions.directory(explicit: catalogDir)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { SafeFile.exists(directory + "/" + $0 + "/releases.json") }
+        if names.isEmpty, let catalogDir {
+            throw usageError("usage.no-products", "--catalog-dir \(catalogDir): no product folder (PRODUCT/releases.json) in it")
+        }
+        return names.isEmpty ? .builtIn : KnownProducts(names)
+    }
+}
+
+/// The license file of `issue`, `renew` and `reissue`: its path is checked before anything
+/// is signed, and a write that still fails after the commit says how to get the file.
+enum LicenseOutput {
+    static func check(_ path: String, option: String) throws {
+        do {
+            try SafeFile.checkWritable(path, mayReplace: true)
+        } catch {
+            throw usageError("usage.out-unwritable", "\(option) \(error.message); nothing was issued")
+        }
+    }
+
+    static func write(_ license: IssuedLicense, serial: String, to path: String) throws {
+        do {
+            try SafeFile.write(license.textBytes, to: path, mode: 0o644, backup: true)
+        } catch {
+            throw GenericCTIError(
+                code: error.code,
+                message: "\(error.message). \(serial) is issued and recorded in the ledger; `ctictl ledger show \(serial) > FILE` writes its license file (issuing again would make a second license)",
+                kind: error.kind)
+        }
+    }
+}
+
 extension LicenseCommand {
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,8 +82,9 @@ extension LicenseCommand {
         @Option(help: "Days the license keeps working after expiry, with a warning.") var graceDays: Int?
         @Option(help: "Order id; issuing the same order again returns the license already issued.") var orderID: String?
         @Option(help: "Issuer name in the license (iss).") var issuer: String = LicenseRequest.defaultIssuer
+        @OptionGroup var products: ProductsOption
         @OptionGroup var ledger: LedgerOption
-        @Option(help: "Where to write the license file.") var out: String?
+        @Option(help: "Where to write the license file (an existing one is kept as FILE.bak).") var out: String?
         @Option(help: "Issue one license per row of this CSV file (columns: docs/batch.md).") var batch: String?
         @Option(help: "With --batch: the directory for the license files (SERIAL.lic).") var outDir: String?
         @Flag(help: "With --batch: check every row and show what would be issued; issue nothing.") var dryRun = false
@@ -54,15 +95,20 @@ extension LicenseCommand {
             if let batch {
                 let single = [("--product", product), ("--customer", customer), ("--out", out), ("--order-id", orderID)].filter { $0.1 != nil }
                 if let option = single.first?.0 { throw usageError("usage.batch-conflict", "\(option) cannot be combined with --batch; the CSV gives it per row") }
-                try BatchIssue(file: batch, outDir: outDir, dryRun: dryRun, signing: signing, ledger: ledger, output: output).run()
+                try BatchIssue(file: batch, outDir: outDir, dryRun: dryRun, signing: signing, products: products, ledger: ledger, output: output).run()
                 return
             }
             if dryRun || outDir != nil { throw usageError("usage.batch-only", "--dry-run and --out-dir need --batch") }
             let request = try makeRequest()
             guard let out else { throw usageError("usage.missing", "--out FILE is required (where to write the license)") }
+            // Everything that can be checked is checked before anything is signed or committed.
+            let now = SystemClock.now()
+            let problems = request.problems(at: now, products: try products.known())
+            guard problems.isEmpty else { throw RequestRefused(problems, naming: .options) }
+            try LicenseOutput.check(out, option: "--out")
             let issuer = try signing.issuer()
             let ledger = try ledger.openCreating()
-            let outcome = try ledger.issue(request, with: issuer, now: SystemClock.now())
+            let outcome = try ledger.issue(request, with: issuer, now: now)
             let entry: LedgerEntry
             let isNew: Bool
             switch outcome {
@@ -73,7 +119,7 @@ extension LicenseCommand {
                 throw GenericCTIError(code: "ledger.corrupt", message: "\(ledger.path): the row of \(entry.serial) does not decode; run `ctictl ledger verify`", kind: .internal)
             }
             // The ledger row is committed; only now is the file written (atomically).
-            try SafeFile.write(Array(license.text.utf8), to: out, mode: 0o644, backup: true)
+            try LicenseOutput.write(license, serial: entry.serial, to: out)
             let result = IssueResult(serial: entry.serial, new: isNew, orderID: entry.orderID, out: out, ledger: ledger.path, kid: entry.kid)
             switch output.format {
             case .json: Output.json(result, schema: "ctictl.license-issue/1")

@@ -12,17 +12,28 @@ struct SupersedeResult: Encodable {
 
 enum Supersede {
     static func run(
-        _ serial: String, signing: SigningOptions, ledger option: LedgerOption, out: String, output: OutputOptions,
+        _ serial: String, signing: SigningOptions, products: ProductsOption, ledger option: LedgerOption, out: String, output: OutputOptions,
         verb: String, change: (inout LicenseRequest) -> Void
     ) throws {
         Output.format = output.format
+        try LicenseOutput.check(out, option: "--out")
+        let known = try products.known()
         let issuer = try signing.issuer()
         let ledger = try option.open()
-        let (old, new) = try ledger.supersede(serial, with: issuer, now: SystemClock.now(), change: change)
+        if let entry = try ledger.entry(serial: serial), let problem = known.problem(with: entry.product) {
+            throw RequestRefused([problem], naming: .options)
+        }
+        let old: LedgerEntry, new: LedgerEntry
+        do {
+            (old, new) = try ledger.supersede(serial, with: issuer, now: SystemClock.now(), change: change)
+        } catch let refused as RequestRefused {
+            // The ledger checks with the claims' names; the user typed options.
+            throw refused.named(.options)
+        }
         guard let license = new.license else {
             throw GenericCTIError(code: "ledger.corrupt", message: "\(ledger.path): the row of \(new.serial) does not decode", kind: .internal)
         }
-        try SafeFile.write(Array(license.text.utf8), to: out, mode: 0o644, backup: true)
+        try LicenseOutput.write(license, serial: new.serial, to: out)
         switch output.format {
         case .json: Output.json(SupersedeResult(supersedes: old.serial, serial: new.serial, out: out), schema: "ctictl.license-\(verb)/1")
         case .text: Output.print("\(verb == "renew" ? "Renewed" : "Re-issued") \(old.serial) as \(new.serial) (\(old.serial) is now superseded)\n  license: \(out)")
@@ -40,6 +51,7 @@ extension LicenseCommand {
         @Option(help: "New end of validity (YYYY-MM-DD: valid through that day).") var expires: String?
         @Option(help: "New end of maintenance (YYYY-MM-DD).") var maintenanceUntil: String?
         @Option(help: "Order id of the renewal.") var orderID: String?
+        @OptionGroup var products: ProductsOption
         @OptionGroup var ledger: LedgerOption
         @Option(help: "Where to write the new license.") var out: String
         @OptionGroup var output: OutputOptions
@@ -50,7 +62,7 @@ extension LicenseCommand {
             }
             let newExpiry = try expires.map { try DateArgument.endExclusive($0, option: "--expires") }
             let newMaintenance = try maintenanceUntil.map { try DateArgument.day($0, option: "--maintenance-until") }
-            try Supersede.run(serial, signing: signing, ledger: ledger, out: out, output: output, verb: "renew") { request in
+            try Supersede.run(serial, signing: signing, products: products, ledger: ledger, out: out, output: output, verb: "renew") { request in
                 if let newExpiry { request.expires = newExpiry }
                 if let newMaintenance { request.maintenanceUntil = newMaintenance }
                 request.orderID = orderID
@@ -70,13 +82,17 @@ extension LicenseCommand {
         @Option(name: .customLong("feature"), help: "The licensed features (replace the old list); repeat for several.") var features: [String] = []
         @Option(help: "New customer display name.") var customerName: String?
         @Option(help: "Order id of the re-issue.") var orderID: String?
+        @OptionGroup var products: ProductsOption
         @OptionGroup var ledger: LedgerOption
         @Option(help: "Where to write the new license.") var out: String
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let factors = pbx.factors
-            try Supersede.run(serial, signing: signing, ledger: ledger, out: out, output: output, verb: "reissue") { request in
+            if pbxRequired != nil && factors.isEmpty {
+                throw usageError("usage.pbx-required", "--pbx-required needs the new factors: at least one of --pbx-id, --pbx-mac, --pbx-hostname")
+            }
+            try Supersede.run(serial, signing: signing, products: products, ledger: ledger, out: out, output: output, verb: "reissue") { request in
                 if !factors.isEmpty { request.pbx = PBXBinding(factors: factors, required: pbxRequired) }
                 if let seats { request.seats = seats }
                 if !features.isEmpty { request.features = features.sorted() }

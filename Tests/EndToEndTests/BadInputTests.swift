@@ -13,7 +13,7 @@ import Testing
         let generated = try CLI.run(["key", "generate", "--kid", "k", "--dir", tmp.path("keys")])
         #expect(generated.status == 0)
         let issued = try CLI.run(
-            ["license", "issue", "--key", tmp.path("keys/k.pem"), "--product", "p", "--customer", "c", "--seats", "1",
+            ["license", "issue", "--key", tmp.path("keys/k.pem"), "--product", "datev-connector", "--customer", "c", "--seats", "1",
              "--ledger", tmp.path("l.sqlite"), "--out", tmp.path("good.lic")])
         #expect(issued.status == 0)
     }
@@ -133,7 +133,7 @@ import Testing
     @Test func aLedgerThatIsNotADatabase() throws {
         let path = try write("fake.sqlite", Data(repeating: 0x41, count: 2048))
         let result = try CLI.run(
-            ["license", "issue", "--key", tmp.path("keys/k.pem"), "--product", "p", "--customer", "c", "--seats", "1", "--ledger", path, "--out", tmp.path("z.lic")])
+            ["license", "issue", "--key", tmp.path("keys/k.pem"), "--product", "datev-connector", "--customer", "c", "--seats", "1", "--ledger", path, "--out", tmp.path("z.lic")])
         expectCleanFailure(result, status: 65, code: "ledger.not-a-ledger", naming: path)
     }
 

@@ -54,7 +54,7 @@ import Testing
         let failed = try CLI.run(arguments)
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("CTI-00000002.lic"), "\(failed.stderr)")
-        #expect(failed.stderr.contains("The 3 license(s) of this run are committed to the ledger"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("The 3 license(s) of this run (CTI-00000001 to CTI-00000003) are committed to the ledger"), "\(failed.stderr)")
         // The new ledger is announced once; the error itself is one line.
         let lines = failed.stderr.split(separator: "\n")
         #expect(lines.count == 2 && lines[0].hasPrefix("ctictl: created a new ledger at "), "\(failed.stderr)")

@@ -89,13 +89,13 @@ import Testing
         try generateKey()
         let ledger = tmp.path("env-ledger/l.sqlite")
         let result = try CLI.run(
-            ["license", "issue", "--key", tmp.path("keys/vendor-2026.pem"), "--product", "p", "--customer", "c", "--seats", "1", "--out", tmp.path("x.lic")],
+            ["license", "issue", "--key", tmp.path("keys/vendor-2026.pem"), "--product", "datev-connector", "--customer", "c", "--seats", "1", "--out", tmp.path("x.lic")],
             environment: ["CTICTL_LEDGER": ledger])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: ledger))
         let home = tmp.path("home")
         let viaHome = try CLI.run(
-            ["license", "issue", "--key", tmp.path("keys/vendor-2026.pem"), "--product", "p", "--customer", "c", "--seats", "1", "--out", tmp.path("y.lic")],
+            ["license", "issue", "--key", tmp.path("keys/vendor-2026.pem"), "--product", "datev-connector", "--customer", "c", "--seats", "1", "--out", tmp.path("y.lic")],
             environment: ["HOME": home, "XDG_DATA_HOME": ""])
         #expect(viaHome.status == 0, "\(viaHome.stderr)")
         #expect(FileManager.default.fileExists(atPath: home + "/.local/share/ctictl/ledger.sqlite"))

@@ -11,7 +11,7 @@ import Testing
         let workers = 4
         let perWorker = 8
         let script = (0..<perWorker).map { index in
-            "\"$CTICTL\" license issue --key \(tmp.path("keys/k.pem")) --product p --customer \"W$W\" --seats 1 --order-id \"W$W-\(index)\" --ledger \(ledger) --out \(tmp.path("W$W-\(index).lic")) --format json || exit 1"
+            "\"$CTICTL\" license issue --key \(tmp.path("keys/k.pem")) --product datev-connector --customer \"W$W\" --seats 1 --order-id \"W$W-\(index)\" --ledger \(ledger) --out \(tmp.path("W$W-\(index).lic")) --format json || exit 1"
         }.joined(separator: "\n")
         let results = try (0..<workers).map { worker in
             let process = Process()

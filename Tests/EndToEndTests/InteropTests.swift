@@ -91,6 +91,22 @@ enum Interop {
         #expect(tampered.stdout.contains("[jws.signature-invalid]"))
     }
 
+    /// The Python verifier accepts only low-s ES256 signatures, as ctictl does: sixteen
+    /// licenses (a signer that did not normalise would make a high s in half of them) all pass.
+    @Test(.enabled(if: Interop.pythonUsable, "python3 with `cryptography` is not installed (scripts/test.sh installs it)"))
+    func everyES256SignatureCtictlMakesIsLowS() throws {
+        let tmp = try TemporaryDirectory()
+        #expect(try CLI.run(["key", "generate", "--kid", "es", "--alg", "ES256", "--dir", tmp.path("keys"), "--ledger", tmp.path("l.sqlite")]).status == 0)
+        let rows = (1...16).map { "O-\($0),K-\($0),datev-connector,\($0)" }
+        try ("order_id,customer_id,product,seats\n" + rows.joined(separator: "\n") + "\n").write(toFile: tmp.path("orders.csv"), atomically: true, encoding: .utf8)
+        let batch = try CLI.run(["license", "issue", "--batch", tmp.path("orders.csv"), "--key", tmp.path("keys/es.pem"), "--ledger", tmp.path("l.sqlite"), "--out-dir", tmp.path("out")])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: tmp.path("out")).sorted().map { tmp.path("out/" + $0) }
+        #expect(files.count == 16)
+        let verified = try Interop.runPython(["verify", tmp.path("keys/keyring.jwks")] + files)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    }
+
     @Test(.enabled(if: Interop.opensslUsable, "openssl is not installed (scripts/test.sh installs it)"))
     func opensslVerifiesTheSignatures() throws {
         let tmp = try TemporaryDirectory()
@@ -150,7 +166,7 @@ enum Interop {
         #expect(exported.status == 0, "\(exported.stderr)")
         try "{\"keys\": [\(exported.stdout)]}".write(toFile: tmp.path("openssl.jwks"), atomically: true, encoding: .utf8)
         let issued = try CLI.run(
-            ["license", "issue", "--key", opensslKey, "--keyring", tmp.path("openssl.jwks"), "--product", "p", "--customer", "c", "--seats", "1",
+            ["license", "issue", "--key", opensslKey, "--keyring", tmp.path("openssl.jwks"), "--product", "datev-connector", "--customer", "c", "--seats", "1",
              "--ledger", tmp.path("l.sqlite"), "--out", tmp.path("o.lic")],
             environment: ["CTICTL_PASSPHRASE": "s3cret"])
         #expect(issued.status == 0, "\(issued.stderr)")

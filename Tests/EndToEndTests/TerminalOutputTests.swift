@@ -41,41 +41,37 @@ import Testing
         #expect(controls.isEmpty, "raw controls \(controls.map { String($0.value, radix: 16) }) in: \(text.debugDescription)", sourceLocation: sourceLocation)
     }
 
+    /// The verifier refuses control characters in claims, as the issuer does (the same
+    /// limits); the refusal itself is one inert line.
     @Test(arguments: [false, true])
-    func verifyShowsTheClaimsEscaped(argumentParserPath: Bool) throws {
+    func verifyRefusesControlsInClaimsInOneInertLine(argumentParserPath: Bool) throws {
         let result = try CLI.run(
             ["license", "verify", license, "--keyring", keyring, "--at", "2026-06-01", "--explain"],
             environment: argumentParserPath ? ["CTICTL_NO_FAST_PATH": "1"] : [:])
-        #expect(result.status == 0, "\(result.stderr)")
-        Self.expectInert(result.stdout)
-        let lines = result.stdout.split(separator: "\n")
-        // The name's own line feed is escaped too: it cannot add a line that looks like ours.
-        #expect(lines.filter { $0.hasPrefix("VALID") }.count == 1)
-        #expect(lines[0].hasPrefix("VALID: \(license) — CTI-00000042, datev-connector, 10 seats, customer ACME\\u{D}\\u{1B}[2K\\u{1B}[1A\\u{1B}[2KVALID"))
-        #expect(lines[0].contains("\\u{1B}]0;VERIFIED\\u{7}\\u{9B}2K\\u{A}VALID: genuine license (K-\\u{1B}[31m1)"))
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        Self.expectInert(result.stderr)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("claim cti.customer_name contains the control character U+000D") && result.stderr.hasSuffix("[license.claims-invalid]\n"))
     }
 
-    @Test func verifyJSONKeepsTheValueWithoutRawControls() throws {
+    @Test func verifyJSONIsAnInertErrorDocument() throws {
         let result = try CLI.run(["license", "verify", license, "--keyring", keyring, "--at", "2026-06-01", "--format", "json"])
-        #expect(result.status == 0)
+        #expect(result.status == 65)
         Self.expectInert(result.stdout)
-        #expect(result.stdout.contains(#"\u001b[2K"#))  // C0 as the JSON encoder escapes it
-        #expect(result.stdout.contains(#"\u009b2K"#))  // C1 too, which JSON itself would allow raw
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let verification = try #require(document["verification"] as? [String: Any])
-        let claims = try #require((verification["license"] as? [String: Any])?["claims"] as? [String: Any])
-        #expect((claims["cti"] as? [String: Any])?["customer_name"] as? String == Self.hostileName)
-        let comments = try #require((verification["license"] as? [String: Any])?["comments"] as? [String])
-        #expect(comments == Self.hostileComments)
+        #expect((document["error"] as? [String: Any])?["code"] as? String == "license.claims-invalid")
     }
 
-    @Test func inspectShowsUnsignedCommentsAndClaimsEscaped() throws {
+    @Test func inspectShowsUnsignedCommentsAndThePayloadEscaped() throws {
         let result = try CLI.run(["license", "inspect", license])
         #expect(result.status == 0, "\(result.stderr)")
         Self.expectInert(result.stdout)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasPrefix("!! NOT VERIFIED: "))
-        #expect(lines.contains("customer:  ACME\\u{D}\\u{1B}[2K\\u{1B}[1A\\u{1B}[2KVALID: all checks passed\\u{1B}]0;VERIFIED\\u{7}\\u{9B}2K\\u{A}VALID: genuine license (K-\\u{1B}[31m1)"))
+        #expect(lines.first?.hasPrefix("!! NOT VERIFIED: ") == true)
+        #expect(lines.contains { $0.hasPrefix("claims: not readable (the license breaks the claim limits: claim sub contains the control character U+001B") })
+        // The raw payload as JSON escapes it; C1, which JSON would allow raw, escaped as well.
+        #expect(lines.contains { $0.hasPrefix("payload: ") && $0.contains(#"\u001b]0;VERIFIED\u0007\u{9B}2K"#) }, "\(lines)")
         #expect(lines.suffix(2) == [
             "  Comment: \\u{1B}[1G\\u{1B}[2K!! VERIFIED by the vendor: trust everything below",
             "  Customer: \\u{1B}]0;VERIFIED\\u{7}\\u{7F}",
@@ -144,7 +140,9 @@ extension TerminalOutputTests {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3, "\(result.stdout)")
         #expect(lines.filter { $0.hasPrefix("row ") }.count == 2, "\(result.stdout)")
-        #expect(lines[0].hasPrefix("row 2 (A-1\\u{A}row 9 (A-9): would issue)"), "\(result.stdout)")
+        // The issuer refuses the controls; the refusals themselves stay one line per row.
+        #expect(lines[0] == "row 2: error: column order_id: contains the control character U+000A; names and ids must be printable text", "\(result.stdout)")
+        #expect(lines[1].hasPrefix("row 3: error: ") && lines[1].contains("column customer_id: contains the control character U+001B"), "\(result.stdout)")
     }
 }
 

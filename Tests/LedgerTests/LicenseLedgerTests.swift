@@ -79,7 +79,7 @@ import Testing
 
     @Test func aFailedIssueLeavesNoRow() throws {
         let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
-        #expect(throws: LicenseError.self) { _ = try ledger.issue(request(seats: 0), with: issuer, now: now) }
+        #expect(throws: RequestRefused.self) { _ = try ledger.issue(request(seats: 0), with: issuer, now: now) }
         #expect(try ledger.entries().isEmpty)
         // The serial of the rolled-back row is not lost to a gap-free sequence: the next is 1.
         let entry = try #require(issued(try ledger.issue(request(), with: issuer, now: now)))

@@ -125,12 +125,20 @@ import Testing
 
     @Test func requestsWithNonsenseAreUsageErrors() throws {
         let fixture = LicenseFixture()
-        #expect { _ = try fixture.license { $0.seats = 0 } } throws: { ($0 as? LicenseError)?.kind == .usage }
-        #expect { _ = try fixture.license { $0.product = "" } } throws: { ($0 as? LicenseError)?.kind == .usage }
-        #expect { _ = try fixture.license { $0.expires = LicenseFixture.issuedAt - 10 } } throws: { ($0 as? LicenseError)?.kind == .usage }
-        #expect {
-            _ = try fixture.license { $0.pbx = PBXBinding(factors: [PBXFactor(kind: "mac", value: "x")], required: 2) }
-        } throws: { ($0 as? LicenseError)?.kind == .usage }
+        func refusal(_ change: (inout LicenseRequest) -> Void) -> String? {
+            do {
+                _ = try fixture.license(change)
+                return nil
+            } catch let error as RequestRefused {
+                return error.kind == .usage ? error.message : "not a usage error"
+            } catch {
+                return "unexpected \(error)"
+            }
+        }
+        #expect(refusal { $0.seats = 0 } == "claim cti.seats is 0; it must be 1 to 1000000")
+        #expect(refusal { $0.product = "" } == "claim cti.product is empty")
+        #expect(refusal { $0.expires = LicenseFixture.issuedAt - 10 } == "claim exp 2026-01-14T23:59:50Z is not after claim nbf 2026-01-15T00:00:00Z")
+        #expect(refusal { $0.pbx = PBXBinding(factors: [PBXFactor(kind: "mac", value: "x")], required: 2) } == "claim cti.pbx.required is 2; it must be 1 to 1")
     }
 
     @Test func inspectShowsClaimsWithoutTrustingThem() throws {

@@ -18,6 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 BEGIN, END = "-----BEGIN CTI LICENSE-----", "-----END CTI LICENSE-----"
 TYPE = "cti-license+jwt"
+# The order of P-256: an ES256 signature is accepted only with s <= N // 2 (low s), and
+# signed that way (docs/license-format.md); `cryptography` may return either half.
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
 def b64u_decode(text: str) -> bytes:
@@ -56,7 +59,8 @@ def verify(keyring_path: str, license_path: str) -> dict:
     if "crit" in header:
         raise ValueError("crit")
     algorithm, key = public_key(keys[header["kid"]])  # the algorithm comes from the key
-    if header["alg"] != algorithm:
+    # RFC 9864: "Ed25519" is the fully-specified name of what "EdDSA" means here.
+    if header["alg"] not in ({"EdDSA", "Ed25519"} if algorithm == "EdDSA" else {algorithm}):
         raise ValueError(f"header alg {header['alg']} but the key is {algorithm}")
     signing_input = f"{header_b64}.{payload_b64}".encode()
     signature = b64u_decode(signature_b64)
@@ -65,6 +69,8 @@ def verify(keyring_path: str, license_path: str) -> dict:
     else:
         if len(signature) != 64:
             raise ValueError("ES256 signature must be r||s, 64 bytes")
+        if int.from_bytes(signature[32:], "big") > P256_ORDER // 2:
+            raise ValueError("ES256 signature with a high s")
         der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
         key.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
     claims = json.loads(b64u_decode(payload_b64))
@@ -82,6 +88,7 @@ def sign_compact(header: dict, claims: dict, key) -> str:
         signature = key.sign(signing_input)
     else:
         r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        s = min(s, P256_ORDER - s)  # low s: the one form ctictl accepts
         signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     return f"{header_b64}.{payload_b64}.{b64u(signature)}"
 

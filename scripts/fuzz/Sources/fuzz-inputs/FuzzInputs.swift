@@ -25,7 +25,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = Base64URL.decode(bytes)
     _ = try? ReleaseCatalog(jsonBytes: bytes, source: "fuzz")
     if let text = String(validating: bytes, as: UTF8.self) {
-        _ = try? OrderSheet(csv: text, source: "fuzz")
+        _ = try? OrderSheet(csv: text, source: "fuzz", now: 0, products: .builtIn)
         _ = try? PrivateKeyFile.parse(text, passphrase: Array("x".utf8), source: "fuzz")
         _ = UTCTimestamp.parse(text)
         _ = CivilDate(text)
