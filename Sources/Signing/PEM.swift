@@ -1,24 +1,20 @@
 import Foundation
+import SwiftASN1
 
-/// A PEM block (RFC 7468): a label and DER bytes, base64 in 64-column lines.
-struct PEMBlock {
-    let label: String
-    let der: [UInt8]
-
-    var text: String {
-        let body = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-        return "-----BEGIN \(label)-----\n\(body)\n-----END \(label)-----\n"
+/// PEM (RFC 7468) through swift-asn1's `PEMDocument`. What this adds is only the tolerance
+/// a key file that was mailed or edited needs: CRLF, indented lines, text around the block.
+enum PEM {
+    static func text(label: String, der: [UInt8]) -> String {
+        PEMDocument(type: label, derBytes: der).pemString + "\n"
     }
 
-    /// Reads the first PEM block of `text`. Tolerates CRLF and surrounding text.
-    static func parse(_ text: String) -> PEMBlock? {
-        let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+    /// The first PEM document in `text`, or nil when there is none or it does not decode.
+    static func firstDocument(in text: String) -> PEMDocument? {
+        // (A CRLF pair is one Character in Swift: split on any newline, not on "\n" and "\r".)
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else { return nil }
-        let label = String(lines[begin].dropFirst(11).dropLast(5))
+        let label = lines[begin].dropFirst(11).dropLast(5)
         guard let end = lines[(begin + 1)...].firstIndex(of: "-----END \(label)-----") else { return nil }
-        let body = lines[(begin + 1)..<end].joined()
-        guard let der = Data(base64Encoded: body) else { return nil }
-        return PEMBlock(label: label, der: Array(der))
+        return try? PEMDocument(pemString: lines[begin...end].joined(separator: "\n"))
     }
 }

@@ -9,9 +9,9 @@ public enum PrivateKeyFile {
     public static func pemText(of key: PrivateSigningKey, passphrase: [UInt8]? = nil) throws -> String {
         if let passphrase {
             let encrypted = try EncryptedPrivateKeyInfo.encrypt(pkcs8: key.pkcs8DER, passphrase: passphrase)
-            return PEMBlock(label: "ENCRYPTED PRIVATE KEY", der: encrypted).text
+            return PEM.text(label: "ENCRYPTED PRIVATE KEY", der: encrypted)
         }
-        return PEMBlock(label: "PRIVATE KEY", der: key.pkcs8DER).text
+        return PEM.text(label: "PRIVATE KEY", der: key.pkcs8DER)
     }
 
     /// Writes a new key file (mode 0600); never replaces an existing file.
@@ -23,7 +23,7 @@ public enum PrivateKeyFile {
     /// Whether the key file at `path` is encrypted (so the caller knows to ask for a passphrase).
     public static func isEncrypted(at path: String) throws -> Bool {
         let text = String(decoding: try SafeFile.read(path, limit: 64 * 1024), as: UTF8.self)
-        return PEMBlock.parse(text)?.label == "ENCRYPTED PRIVATE KEY"
+        return PEM.firstDocument(in: text)?.discriminator == "ENCRYPTED PRIVATE KEY"
     }
 
     /// Loads a key for signing. Refuses a file that group or others may read.
@@ -38,13 +38,13 @@ public enum PrivateKeyFile {
 
     /// Parses PEM text of a private key; `source` names it in errors.
     public static func parse(_ text: String, passphrase: [UInt8]? = nil, source: String) throws -> PrivateSigningKey {
-        guard let block = PEMBlock.parse(text) else {
+        guard let block = PEM.firstDocument(in: text) else {
             throw SigningError.malformed("key.malformed", "\(source): no PEM private key found (expected -----BEGIN PRIVATE KEY-----)")
         }
         do {
-            switch block.label {
+            switch block.discriminator {
             case "PRIVATE KEY":
-                return try PrivateSigningKey(pkcs8DER: block.der)
+                return try PrivateSigningKey(pkcs8DER: block.derBytes)
             case "ENCRYPTED PRIVATE KEY":
                 guard let passphrase else {
                     throw SigningError(
@@ -52,7 +52,7 @@ public enum PrivateKeyFile {
                         "the key is encrypted; give its passphrase with --passphrase-file FILE or the CTICTL_PASSPHRASE environment variable",
                         kind: .usage)
                 }
-                let der = try EncryptedPrivateKeyInfo.decrypt(block.der, passphrase: passphrase)
+                let der = try EncryptedPrivateKeyInfo.decrypt(block.derBytes, passphrase: passphrase)
                 // A wrong passphrase can decrypt to garbage with valid padding (1 in 256).
                 guard let key = try? PrivateSigningKey(pkcs8DER: der) else {
                     throw SigningError.invalid("key.passphrase-wrong", "the passphrase does not decrypt this private key")
@@ -60,7 +60,7 @@ public enum PrivateKeyFile {
                 return key
             default:
                 throw SigningError.malformed(
-                    "key.unsupported", "PEM block '\(block.label)' is not a PKCS#8 private key; convert it with `openssl pkcs8 -topk8`")
+                    "key.unsupported", "PEM block '\(block.discriminator)' is not a PKCS#8 private key; convert it with `openssl pkcs8 -topk8`")
             }
         } catch let error as SigningError {
             throw error.naming(source)

@@ -144,3 +144,17 @@ import Testing
         #expect(String(describing: key) == "PrivateSigningKey(EdDSA, redacted)")
     }
 }
+
+/// Key files go through swift-asn1's PEMDocument; a mailed or hand-edited file still reads.
+@Suite struct PEMToleranceTests {
+    @Test(arguments: [PrivateSigningKey.generate(.eddsa), PrivateSigningKey.generate(.es256)])
+    func aKeyFileReadsWithCRLFIndentationAndSurroundingText(_ key: PrivateSigningKey) throws {
+        let text = try PrivateKeyFile.pemText(of: key)
+        #expect(text.hasPrefix("-----BEGIN PRIVATE KEY-----\n") && text.hasSuffix("-----END PRIVATE KEY-----\n"))
+        let mailed = "Here is the key you asked for:\r\n\r\n" + text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\r\n") + "\r\n\r\nRegards\r\n"
+        #expect(try PrivateKeyFile.parse(text, source: "plain.pem").publicKey == key.publicKey)
+        #expect(try PrivateKeyFile.parse(mailed, source: "mail.txt").publicKey == key.publicKey)
+        let broken = text.replacingOccurrences(of: "-----END PRIVATE KEY-----", with: "")
+        #expect(throws: SigningError.self) { try PrivateKeyFile.parse(broken, source: "cut.pem") }
+    }
+}
