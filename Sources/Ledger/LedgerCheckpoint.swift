@@ -22,8 +22,7 @@ public struct LedgerCheckpointClaims: Sendable, Equatable, Encodable {
         case iss, iat, auditRows = "audit_rows", head, licenses, lastSerial = "last_serial"
     }
 
-    init(json: JSONValue) throws(JSONObjectReader.Failure) {
-        let root = try JSONObjectReader(json)
+    init(reader root: JSONObjectReader) throws(JSONObjectReader.Failure) {
         iss = try root.string("iss")
         iat = try root.integer("iat")
         auditRows = try root.integer("audit_rows")
@@ -68,11 +67,9 @@ public struct LedgerCheckpointVerifier: Sendable {
             throw LedgerError.invalid("checkpoint.key-revoked", "\(source): the checkpoint is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
         }
         do {
-            return VerifiedCheckpoint(claims: try LedgerCheckpointClaims(json: try JSONParser.parse(verified.payload)), kid: verified.key.kid)
-        } catch let error as JSONParser.Failure {
-            throw LedgerError.malformed("checkpoint.malformed", "\(source): the checkpoint is not valid JSON (\(error))")
-        } catch let error as JSONObjectReader.Failure {
-            throw LedgerError.malformed("checkpoint.malformed", "\(source): the checkpoint is not readable: \(error.description)")
+            return VerifiedCheckpoint(claims: try JSONRead.document(verified.payload, LedgerCheckpointClaims.init(reader:)), kid: verified.key.kid)
+        } catch let failure as JSONReadFailure {
+            throw LedgerError.malformed("checkpoint.malformed", "\(source): the checkpoint \(failure)")
         }
     }
 }

@@ -73,16 +73,16 @@ public struct KeyEndorsementVerifier: Sendable {
         }
         var endorsed: JWK
         do {
-            let root = try JSONObjectReader(try JSONParser.parse(verified.payload))
-            guard case let .object(members)? = root.members["jwk"] else {
-                throw LicenseError.malformed("endorsement.malformed", "\(source): the endorsement carries no key (member \"jwk\")")
+            endorsed = try JSONRead.document(verified.payload) { root in
+                guard case let .object(members)? = root.members["jwk"] else {
+                    throw LicenseError.malformed("endorsement.malformed", "\(source): the endorsement carries no key (member \"jwk\")")
+                }
+                var key = try JWK(members: members, context: "\(source): jwk")
+                if let issued = try root.optionalInteger("iat"), key.notBefore == nil { key.notBefore = issued }
+                return key
             }
-            endorsed = try JWK(members: members, context: "\(source): jwk")
-            if let issued = try root.optionalInteger("iat"), endorsed.notBefore == nil { endorsed.notBefore = issued }
-        } catch let error as JSONParser.Failure {
-            throw LicenseError.malformed("endorsement.malformed", "\(source): not valid JSON (\(error))")
-        } catch let error as JSONObjectReader.Failure {
-            throw LicenseError.malformed("endorsement.malformed", "\(source): \(error.description)")
+        } catch let failure as JSONReadFailure {
+            throw LicenseError.malformed("endorsement.malformed", "\(source): the endorsement \(failure)")
         }
         if let existing = trusted.key(withID: endorsed.kid) {
             guard existing.key == endorsed.key else {

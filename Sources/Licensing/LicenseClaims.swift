@@ -100,8 +100,7 @@ public struct LicenseClaims: Sendable, Codable, Equatable {
 extension LicenseClaims {
     /// Reads claims from parsed JSON. Unknown members are ignored (a later profile may add
     /// some); a newer profile version `cti.v` is refused by the caller.
-    init(json: JSONValue) throws(JSONObjectReader.Failure) {
-        let root = try JSONObjectReader(json)
+    init(reader root: JSONObjectReader) throws(JSONObjectReader.Failure) {
         let cti = try root.object("cti")
         var pbx: PBXBinding?
         if let binding = try cti.optionalObject("pbx") {

@@ -15,11 +15,9 @@ public enum LicenseFormat {
     static func decodeClaims(_ payload: [UInt8]) throws -> LicenseClaims {
         let claims: LicenseClaims
         do {
-            claims = try LicenseClaims(json: try JSONParser.parse(payload))
-        } catch let error as JSONParser.Failure {
-            throw LicenseError.malformed("license.claims-malformed", "the license claims are not valid JSON (\(error))")
-        } catch let error as JSONObjectReader.Failure {
-            throw LicenseError.malformed("license.claims-malformed", "the license claims are not readable: claim \(error.description)")
+            claims = try JSONRead.document(payload, LicenseClaims.init(reader:))
+        } catch let failure as JSONReadFailure {
+            throw LicenseError.malformed("license.claims-malformed", "the license claims \(failure)")
         }
         if claims.cti.v > CTIClaims.profileVersion {
             throw LicenseError(

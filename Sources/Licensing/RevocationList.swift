@@ -35,8 +35,7 @@ public struct RevocationListClaims: Sendable, Equatable, Encodable {
         self.revoked = revoked
     }
 
-    init(json: JSONValue) throws(JSONObjectReader.Failure) {
-        let root = try JSONObjectReader(json)
+    init(reader root: JSONObjectReader) throws(JSONObjectReader.Failure) {
         let entries = try root.objectArray("revoked").map { (entry) throws(JSONObjectReader.Failure) -> RevocationEntry in
             RevocationEntry(jti: try entry.string("jti"), revokedAt: try entry.integer("at"), reason: try entry.optionalString("reason") ?? "")
         }
@@ -91,11 +90,9 @@ public struct RevocationListVerifier: Sendable {
         }
         let claims: RevocationListClaims
         do {
-            claims = try RevocationListClaims(json: try JSONParser.parse(verified.payload))
-        } catch let error as JSONParser.Failure {
-            throw LicenseError.malformed("revocations.malformed", "the revocation list is not valid JSON (\(error))")
-        } catch let error as JSONObjectReader.Failure {
-            throw LicenseError.malformed("revocations.malformed", "the revocation list is not readable: \(error.description)")
+            claims = try JSONRead.document(verified.payload, RevocationListClaims.init(reader:))
+        } catch let failure as JSONReadFailure {
+            throw LicenseError.malformed("revocations.malformed", "the revocation list \(failure)")
         }
         if let seen = state?.revocationSequence, claims.seq < seen {
             throw LicenseError.invalid(

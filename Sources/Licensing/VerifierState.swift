@@ -29,13 +29,13 @@ public struct VerifierState: Sendable, Equatable, Encodable {
 
     public static func load(_ path: String) throws -> VerifierState {
         guard SafeFile.exists(path) else { return VerifierState() }
+        let bytes = try SafeFile.read(path, limit: 64 * 1024)
         do {
-            let root = try JSONObjectReader(try JSONParser.parse(try SafeFile.read(path, limit: 64 * 1024)))
-            return VerifierState(highWaterMark: try root.optionalInteger("highWaterMark"), revocationSequence: try root.optionalInteger("revocationSequence"))
-        } catch let error as JSONParser.Failure {
-            throw LicenseError.malformed("state.malformed", "\(path): the verifier state is not valid JSON (\(error)); restore it from \(path).bak")
-        } catch let error as JSONObjectReader.Failure {
-            throw LicenseError.malformed("state.malformed", "\(path): \(error.description); restore it from \(path).bak")
+            return try JSONRead.document(bytes) { root in
+                VerifierState(highWaterMark: try root.optionalInteger("highWaterMark"), revocationSequence: try root.optionalInteger("revocationSequence"))
+            }
+        } catch let failure as JSONReadFailure {
+            throw LicenseError.malformed("state.malformed", "\(path): the verifier state \(failure); restore it from \(path).bak")
         }
     }
 

@@ -45,14 +45,13 @@ public struct CompactJWS: Sendable {
         }
         let header: JOSEHeader
         do {
-            let reader = try JSONObjectReader(try JSONParser.parse(headerBytes), path: "header")
-            header = JOSEHeader(
-                alg: try reader.string("alg"), kid: try reader.optionalString("kid"), typ: try reader.optionalString("typ"),
-                crit: try reader.optionalStringArray("crit"))
-        } catch let error as JSONParser.Failure {
-            throw SigningError.malformed("jws.header-malformed", "the JWS header is not valid JSON (\(error))")
-        } catch let error as JSONObjectReader.Failure {
-            throw SigningError.malformed("jws.header-malformed", "the JWS header is not a valid JOSE header (\(error.description))")
+            header = try JSONRead.document(headerBytes, path: "header") { reader in
+                JOSEHeader(
+                    alg: try reader.string("alg"), kid: try reader.optionalString("kid"), typ: try reader.optionalString("typ"),
+                    crit: try reader.optionalStringArray("crit"))
+            }
+        } catch let failure as JSONReadFailure {
+            throw SigningError.malformed("jws.header-malformed", "the JWS header \(failure)")
         }
         self.compact = compact
         self.header = header

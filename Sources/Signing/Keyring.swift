@@ -43,9 +43,9 @@ public struct Keyring: Sendable, Equatable {
     public init(jsonBytes: [UInt8], source: String) throws {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(jsonBytes)
-        } catch {
-            throw SigningError.malformed("keyring.malformed", "\(source): not valid JSON (\(error))")
+            root = try JSONRead.value(jsonBytes)
+        } catch let failure as JSONReadFailure {
+            throw SigningError.malformed("keyring.malformed", "\(source): the keyring \(failure)")
         }
         guard case let .object(members) = root else {
             throw SigningError.malformed("keyring.malformed", "\(source): expected a JSON object with a \"keys\" array (a JWK Set)")
