@@ -47,12 +47,6 @@ import Testing
         // C0 is escaped by the encoder itself.
         #expect(!CanonicalJSON.compact(["name": "\u{1B}[2K\r\n\u{07}"]).contains(where: { $0 < 0x20 }))
     }
-
-    @Test func progressBarLabelCannotMoveTheCursor() {
-        let line = ProgressBar(label: "orders\r\u{1B}[2K.csv", total: 10).line(done: 5, elapsed: 1)
-        #expect(line.hasPrefix("orders\\u{D}\\u{1B}[2K.csv ["))
-        #expect(!line.unicodeScalars.contains(where: TerminalText.isControl))
-    }
 }
 
 @Suite struct NearestNameTests {

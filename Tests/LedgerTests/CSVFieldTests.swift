@@ -1,5 +1,6 @@
 import Testing
-@testable import CTICore
+import Licensing
+@testable import Ledger
 
 @Suite struct CSVFieldTests {
     /// A cell that starts like a formula under any delimiter a spreadsheet may guess.

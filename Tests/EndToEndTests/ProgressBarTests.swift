@@ -1,5 +1,6 @@
 import Testing
-@testable import CTICore
+import CTICore
+@testable import ctictl
 
 @Suite struct ProgressBarTests {
     let bar = ProgressBar(label: "issued", total: 10_000)
@@ -27,5 +28,13 @@ import Testing
     @Test(arguments: [(0.2, "1s"), (42, "42s"), (185, "3m05s"), (3_725, "1h02m")])
     func timeLeftIsShort(seconds: Double, text: String) {
         #expect(ProgressBar.duration(seconds) == text)
+    }
+}
+
+extension ProgressBarTests {
+    @Test func progressBarLabelCannotMoveTheCursor() {
+        let line = ProgressBar(label: "orders\r\u{1B}[2K.csv", total: 10).line(done: 5, elapsed: 1)
+        #expect(line.hasPrefix("orders\\u{D}\\u{1B}[2K.csv ["))
+        #expect(!line.unicodeScalars.contains(where: TerminalText.isControl))
     }
 }

@@ -1,10 +1,12 @@
+import CTICore
+
 /// One line of progress for a terminal, for long runs such as a batch of thousands of orders:
 ///
 ///     issued [==============>               ]  4500/10000  45%  9800/s  1s left
 ///
 /// Pure (no terminal access), so it is tested as text; the caller decides where it goes and
 /// rewrites it in place.
-public struct ProgressBar: Sendable {
+struct ProgressBar: Sendable {
     public let label: String
     public let total: Int
     /// The line never exceeds this many columns (80 fits every terminal).

@@ -1,5 +1,5 @@
 import Testing
-@testable import CTICore
+@testable import Licensing
 
 @Suite struct CSVTests {
     @Test func readsRFC4180() throws {
