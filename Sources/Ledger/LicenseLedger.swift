@@ -201,7 +201,7 @@ public final class LicenseLedger: Sendable {
         case .superseded:
             throw LedgerError.invalid(
                 "ledger.order-superseded",
-                "order \(orderID) was issued as \(existing.serial), which was superseded by \(existing.supersededBy ?? "a later license"); nothing was issued. Hand out \(existing.supersededBy ?? "the newer license") (`ctictl ledger show \(existing.supersededBy ?? existing.serial)`)")
+                "order \(orderID) was issued as \(existing.serial), which was superseded by \(existing.supersededBy ?? "a later license"); nothing was issued. Hand out \(existing.supersededBy ?? "the newer license") (`ctictl ledger show \(existing.supersededBy ?? existing.serial) --out FILE`)")
         }
         let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
         guard previous == request else {

@@ -116,9 +116,11 @@ extension LedgerCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one license of the ledger, with its license text.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one license of the ledger, with its license text; --out writes its license file again, exactly as issued.")
 
         @Argument(help: "Serial, e.g. CTI-00000001.") var serial: String
+        @Option(help: "Write the license file here (atomically; an existing file is kept as FILE.bak) instead of showing it.") var out: String?
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var output: OutputOptions
 
@@ -127,6 +129,17 @@ extension LedgerCommand {
             let ledger = try ledger.open()
             guard let entry = try ledger.entry(serial: serial) else {
                 throw GenericCTIError(code: "ledger.serial-unknown", message: "\(ledger.path): no license with serial \(serial); see `ctictl ledger list`", kind: .invalid)
+            }
+            if let out {
+                guard let license = entry.license else {
+                    throw GenericCTIError(code: "ledger.license-unreadable", message: "\(ledger.path): the token of \(serial) does not decode; run `ctictl ledger verify`", kind: .malformedInput)
+                }
+                try SafeFile.write(license.textBytes, to: out, mode: 0o644, backup: true)
+                switch output.format {
+                case .json: Output.json(["serial": serial, "out": out, "status": entry.status.rawValue], schema: "ctictl.ledger-show-out/1")
+                case .text: Output.print("Wrote the license file of \(serial) (\(entry.statusDescription)) to \(out)")
+                }
+                return
             }
             switch output.format {
             case .json:

@@ -57,7 +57,7 @@ enum LicenseOutput {
         } catch {
             throw GenericCTIError(
                 code: error.code,
-                message: "\(error.message). \(serial) is issued and recorded in the ledger; `ctictl ledger show \(serial) > FILE` writes its license file (issuing again would make a second license)",
+                message: "\(error.message). \(serial) is issued and recorded in the ledger; `ctictl ledger show \(serial) --out FILE` writes its license file (issuing again would make a second license)",
                 kind: error.kind)
         }
     }
