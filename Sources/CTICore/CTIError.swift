@@ -1,3 +1,4 @@
+import CTICore
 /// What kind of failure an error is. The command line maps each kind to one documented exit
 /// status (docs/cli.md), so every library error can be rendered without a stack trace.
 public enum FailureKind: String, Sendable, Codable {
@@ -21,8 +22,31 @@ public enum FailureKind: String, Sendable, Codable {
     }
 }
 
+/// A stable error code: its text is the contract scripts and support match on
+/// (`license.signature-invalid`), its kind decides the exit status. Each module declares the
+/// codes it throws as constants (`extension ErrorCode { static let ledgerNotFound = ... }`), so
+/// code compares codes as values, never as strings typed twice (model: swift-certificates'
+/// `CertificateError.ErrorCode`).
+public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public let kind: FailureKind
+
+    public init(_ rawValue: String, _ kind: FailureKind) {
+        self.rawValue = rawValue
+        self.kind = kind
+    }
+
+    public var description: String { rawValue }
+
+    /// Codes are equal by their text: the kind belongs to the code, it does not tell two apart.
+    public static func == (lhs: ErrorCode, rhs: ErrorCode) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+}
+
 /// An error every ctictl library throws: a stable machine code, a one-line message that names
-/// the input and says what to do, and a kind that decides the exit status.
+/// the input and says what to do, and a kind that decides the exit status. `CTIFailure` is the
+/// one implementation; errors that carry more structure (`FileError` with its path and reason,
+/// refused claims with every problem) conform themselves.
 public protocol CTIError: Error, CustomStringConvertible, Sendable {
     /// Stable code for scripts and support (`license.signature-invalid`, `file.not-found`).
     var code: String { get }
@@ -33,32 +57,33 @@ public protocol CTIError: Error, CustomStringConvertible, Sendable {
 
 extension CTIError {
     public var description: String { message }
+
+    /// The code as a value, to compare with a module's constants.
+    public var errorCode: ErrorCode { ErrorCode(code, kind) }
+
+    /// The same error (same code) told with more context, e.g. what the caller was doing.
+    public func rephrased(_ message: String) -> CTIFailure { CTIFailure(errorCode, message) }
 }
 
-/// The common shape of the modules' error types (`SigningError`, `LicenseError`, ...): a
-/// type per layer, so callers can catch one layer's errors, with one implementation.
-public protocol LayerError: CTIError {
-    init(_ code: String, _ message: String, kind: FailureKind)
-}
+/// The error of every layer: a code and a message.
+public struct CTIFailure: CTIError, Equatable {
+    public let errorCode: ErrorCode
+    public let message: String
 
-extension LayerError {
-    public static func malformed(_ code: String, _ message: String) -> Self { Self(code, message, kind: .malformedInput) }
-    public static func invalid(_ code: String, _ message: String) -> Self { Self(code, message, kind: .invalid) }
-    public static func usage(_ code: String, _ message: String) -> Self { Self(code, message, kind: .usage) }
+    public init(_ code: ErrorCode, _ message: String) {
+        self.errorCode = code
+        self.message = message
+    }
+
+    /// Any ctictl error as this one type (its code and message), where errors are kept as
+    /// values: a batch's result per row.
+    public init(_ error: any CTIError) {
+        self.init(error.errorCode, error.message)
+    }
+
+    public var code: String { errorCode.rawValue }
+    public var kind: FailureKind { errorCode.kind }
 
     /// The same error with the input's name in front, for messages that must name the file.
-    public func naming(_ source: String) -> Self { Self(code, "\(source): \(message)", kind: kind) }
-}
-
-/// A general-purpose error for cases that need no type of their own.
-public struct GenericCTIError: CTIError {
-    public let code: String
-    public let message: String
-    public let kind: FailureKind
-
-    public init(code: String, message: String, kind: FailureKind) {
-        self.code = code
-        self.message = message
-        self.kind = kind
-    }
+    public func naming(_ source: String) -> CTIFailure { CTIFailure(errorCode, "\(source): \(message)") }
 }

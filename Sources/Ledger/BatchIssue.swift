@@ -31,9 +31,9 @@ extension LicenseLedger {
     /// the same as issuing one by one.
     static func issueChunk(
         _ chunk: ArraySlice<LicenseRequest>, with issuer: LicenseIssuer, now: Int64, in db: Database
-    ) throws -> [Result<IssueOutcome, LayerErrorBox>] {
+    ) throws -> [Result<IssueOutcome, CTIFailure>] {
         enum Slot {
-            case done(Result<IssueOutcome, LayerErrorBox>)
+            case done(Result<IssueOutcome, CTIFailure>)
             case pending(Int)
             case repeatOf(Int)
         }
@@ -52,7 +52,7 @@ extension LicenseLedger {
                 if let orderID = request.orderID, let earlier = pendingByOrder[orderID] {
                     // The same order twice in one batch: as if the first were already issued.
                     guard pending[earlier].request == request else {
-                        throw LedgerError.invalid("ledger.order-conflict", "order \(orderID) appears earlier in this batch with different terms; nothing was issued for it here")
+                        throw CTIFailure(.ledgerOrderConflict, "order \(orderID) appears earlier in this batch with different terms; nothing was issued for it here")
                     }
                     slots.append(.repeatOf(earlier))
                     continue
@@ -67,7 +67,7 @@ extension LicenseLedger {
                 slots.append(.pending(pending.count - 1))
                 nextID += 1
             } catch let error as CTIError where error.kind != .internal {
-                slots.append(.done(.failure(LayerErrorBox(error))))
+                slots.append(.done(.failure(CTIFailure(error))))
             }
         }
         // Signing runs on the other threads while this one inserts the rows already signed.

@@ -42,10 +42,10 @@ extension LicenseLedger {
             }
             try copy.close()
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.backup-failed", "\(destination): the backup could not be written (\(error.message ?? "SQLite error \(error.resultCode)")); nothing was written", kind: .internal)
+            throw CTIFailure(.ledgerBackupFailed, "\(destination): the backup could not be written (\(error.message ?? "SQLite error \(error.resultCode)")); nothing was written")
         }
         if let broken = summary.problems.first(where: { $0.code == "ledger.sqlite-integrity" }) {
-            throw LedgerError("ledger.backup-failed", "\(destination): the copy fails SQLite's integrity check (\(broken.message)); nothing was written", kind: .internal)
+            throw CTIFailure(.ledgerBackupFailed, "\(destination): the copy fails SQLite's integrity check (\(broken.message)); nothing was written")
         }
         // link, not rename: a file that appeared at the destination meanwhile is kept.
         guard link(temporary, destination) == 0 else {

@@ -64,12 +64,12 @@ public struct LedgerCheckpointVerifier: Sendable {
         let armored = try LedgerCheckpointFormat.armor.read(bytes)
         let verified = try JWSVerifier(keyring: keyring).verify(try CompactJWS(compact: armored.compact), expectedType: LedgerCheckpointFormat.type)
         if verified.key.status == .revoked {
-            throw LedgerError.invalid("checkpoint.key-revoked", "\(source): the checkpoint is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
+            throw CTIFailure(.checkpointKeyRevoked, "\(source): the checkpoint is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
         }
         do {
             return VerifiedCheckpoint(claims: try JSONRead.document(verified.payload, LedgerCheckpointClaims.init(reader:)), kid: verified.key.kid)
         } catch let failure as JSONReadFailure {
-            throw LedgerError.malformed("checkpoint.malformed", "\(source): the checkpoint \(failure)")
+            throw CTIFailure(.checkpointMalformed, "\(source): the checkpoint \(failure)")
         }
     }
 }
@@ -81,13 +81,11 @@ extension LicenseLedger {
     public func checkpoint(key: PrivateSigningKey, kid: String, issuer: String = LicenseRequest.defaultIssuer, now: Int64) throws -> (text: String, claims: LedgerCheckpointClaims) {
         let problems = try verify()
         if let first = problems.first {
-            throw LedgerError.invalid(
-                "checkpoint.ledger-not-intact",
-                "\(path): the ledger does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"), first: \(first.message)); a checkpoint would vouch for it. Run `ctictl ledger verify` and restore it from a backup")
+            throw CTIFailure(.checkpointLedgerNotIntact, "\(path): the ledger does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"), first: \(first.message)); a checkpoint would vouch for it. Run `ctictl ledger verify` and restore it from a backup")
         }
         return try write { db in
             guard let head = try LedgerRows.fetchOne(AuditRecord.self, db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT 1") else {
-                throw LedgerError.invalid("checkpoint.ledger-empty", "\(self.path): the ledger has recorded nothing yet; there is no head to sign")
+                throw CTIFailure(.checkpointLedgerEmpty, "\(self.path): the ledger has recorded nothing yet; there is no head to sign")
             }
             let licenses = try Int64.fetchOne(db, sql: "SELECT count(*) FROM licenses") ?? 0
             let lastSerial = try String.fetchOne(db, sql: "SELECT serial FROM licenses ORDER BY id DESC LIMIT 1")

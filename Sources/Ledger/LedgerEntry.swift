@@ -84,28 +84,3 @@ public enum IssueOutcome: Sendable {
     }
 }
 
-/// A library error of any layer, as a value (for per-row batch results).
-public struct LayerErrorBox: Error, Sendable {
-    public let code: String
-    public let message: String
-    public let kind: FailureKind
-
-    init(_ error: CTIError) {
-        code = error.code
-        message = error.message
-        kind = error.kind
-    }
-}
-
-/// The ledger's errors: a conflicting order, an unusable database.
-public struct LedgerError: LayerError {
-    public let code: String
-    public let message: String
-    public let kind: FailureKind
-
-    public init(_ code: String, _ message: String, kind: FailureKind) {
-        self.code = code
-        self.message = message
-        self.kind = kind
-    }
-}

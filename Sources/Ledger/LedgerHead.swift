@@ -60,10 +60,7 @@ struct LedgerHead: Equatable {
         try SafeFile.write(CanonicalJSON.compact(file) + [UInt8(ascii: "\n")], to: Self.path(beside: ledger), mode: 0o644, durable: false)
     }
 
-    func behindError(ledger: String, current: LedgerHead?) -> LedgerError {
-        LedgerError(
-            "ledger.behind-head",
-            "\(ledger): the ledger ends at audit row \(current?.auditRows ?? 0) (serial \(LicenseLedger.serial(forRowID: current?.serialNumber ?? 0))), but \(Self.path(beside: ledger)) shows it reached row \(auditRows) and serial \(LicenseLedger.serial(forRowID: serialNumber)) on \(UTCTimestamp.format(at)): rows were deleted or an older backup was copied over it. Nothing was written: the next license would get a serial a customer already holds. Run `ctictl ledger verify`, then `ctictl ledger restore` (docs/ledger.md)",
-            kind: .invalid)
+    func behindError(ledger: String, current: LedgerHead?) -> CTIFailure {
+        CTIFailure(.ledgerBehindHead, "\(ledger): the ledger ends at audit row \(current?.auditRows ?? 0) (serial \(LicenseLedger.serial(forRowID: current?.serialNumber ?? 0))), but \(Self.path(beside: ledger)) shows it reached row \(auditRows) and serial \(LicenseLedger.serial(forRowID: serialNumber)) on \(UTCTimestamp.format(at)): rows were deleted or an older backup was copied over it. Nothing was written: the next license would get a serial a customer already holds. Run `ctictl ledger verify`, then `ctictl ledger restore` (docs/ledger.md)")
     }
 }

@@ -108,11 +108,10 @@ enum LedgerRows {
         }
     }
 
-    static let undecodableCode = "ledger.row-undecodable"
 
     /// The error for a row that did not decode, naming what the row is and which column.
     /// (`LicenseLedger.read`/`write` put the ledger's path in front.)
-    static func undecodable(table: String, row: Row, error: RowDecodingError) -> LedgerError {
+    static func undecodable(table: String, row: Row, error: RowDecodingError) -> CTIFailure {
         let column = columnName(in: error, row: row)
         var place = "table \(table)"
         if let id = value(row, "id") { place += ", row \(Int64.fromDatabaseValue(id).map(String.init) ?? describe(id))" }
@@ -123,10 +122,9 @@ enum LedgerRows {
         } else {
             what = "the row does not decode"
         }
-        return LedgerError(
-            undecodableCode,
-            "\(place): \(what); the ledger was edited outside ctictl. Restore it from a backup (docs/ledger.md) and run `ctictl ledger verify`",
-            kind: .malformedInput)
+        return CTIFailure(
+            .ledgerRowUndecodable,
+            "\(place): \(what); the ledger was edited outside ctictl. Restore it from a backup (docs/ledger.md) and run `ctictl ledger verify`")
     }
 
     /// A column's stored value, or nil when the row has no such column (GRDB's subscript
@@ -194,17 +192,14 @@ enum LedgerIdentity {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw notALedger(path, "is not an SQLite database")
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.unusable", "\(path): cannot read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: .malformedInput)
+            throw CTIFailure(.ledgerUnusable, "\(path): cannot read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
         guard identifiers.contains("v1-licenses") else {
             throw notALedger(path, "is an SQLite database but not a ctictl ledger (it has no ledger tables)")
         }
     }
 
-    private static func notALedger(_ path: String, _ what: String) -> LedgerError {
-        LedgerError(
-            "ledger.not-a-ledger",
-            "\(path): \(what), not a ctictl ledger; ctictl never starts a new ledger in an existing file (serials would start again at CTI-00000001). Point --ledger at the real ledger, restore it from a backup, or remove the file if it really holds nothing",
-            kind: .malformedInput)
+    private static func notALedger(_ path: String, _ what: String) -> CTIFailure {
+        CTIFailure(.ledgerNotALedger, "\(path): \(what), not a ctictl ledger; ctictl never starts a new ledger in an existing file (serials would start again at CTI-00000001). Point --ledger at the real ledger, restore it from a backup, or remove the file if it really holds nothing")
     }
 }

@@ -40,9 +40,7 @@ extension LicenseLedger {
         let source = try LicenseLedger(path: backup, mode: .existing)
         let problems = try source.verify()
         if let first = problems.first {
-            throw LedgerError.invalid(
-                "ledger.restore-refused",
-                "\(backup): the backup does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"), first: \(first.message)); nothing was changed. Restore another backup")
+            throw CTIFailure(.ledgerRestoreRefused, "\(backup): the backup does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"), first: \(first.message)); nothing was changed. Restore another backup")
         }
         // The highest serial ever handed out, as far as anything still tells.
         let recorded = LedgerHead.recorded(beside: path)
@@ -88,7 +86,7 @@ extension LicenseLedger {
             try source.database.backup(to: copy)
             try copy.close()
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.restore-failed", "\(path): the backup could not be copied (\(error.message ?? "SQLite error \(error.resultCode)")); the previous ledger is at \(previous ?? "-")", kind: .internal)
+            throw CTIFailure(.ledgerRestoreFailed, "\(path): the backup could not be copied (\(error.message ?? "SQLite error \(error.resultCode)")); the previous ledger is at \(previous ?? "-")")
         }
         guard link(temporary, path) == 0 else {
             throw FileError(path: path, reason: .io("cannot put the restored ledger in place (\(String(cString: strerror(errno))))"), isInput: false)

@@ -67,7 +67,7 @@ struct LedgerVerification {
             let record: AuditRecord
             do {
                 record = try LedgerRows.decode(AuditRecord.self, row)
-            } catch let error as LedgerError {
+            } catch let error as CTIFailure {
                 report(error.code, error.message)
                 // Keep the chain going from what the row still says, so one bad row is one finding.
                 if let id = LedgerRows.value(row, "id").flatMap(Int64.fromDatabaseValue) { expectedID = id + 1 }
@@ -112,7 +112,7 @@ struct LedgerVerification {
             let record: LicenseRecord
             do {
                 record = try LedgerRows.decode(LicenseRecord.self, row)
-            } catch let error as LedgerError {
+            } catch let error as CTIFailure {
                 report(error.code, error.message)
                 if let serial = LedgerRows.value(row, "serial").flatMap(String.fromDatabaseValue) { seenSerials.insert(serial) }
                 continue
@@ -193,7 +193,7 @@ struct LedgerVerification {
             do {
                 let record = try LedgerRows.decode(RevocationRecord.self, row)
                 rows[record.serial] = record
-            } catch let error as LedgerError {
+            } catch let error as CTIFailure {
                 report(error.code, error.message)
             }
         }

@@ -12,7 +12,7 @@ public enum LicenseFiles {
     /// Writes one entry's file (atomically; not yet flushed).
     static func writeOne(_ entry: LedgerEntry, to directory: String) throws {
         guard let license = entry.license else {
-            throw LedgerError("ledger.corrupt", "the row of \(entry.serial) does not decode; run `ctictl ledger verify`", kind: .internal)
+            throw CTIFailure(.ledgerCorrupt, "the row of \(entry.serial) does not decode; run `ctictl ledger verify`")
         }
         try SafeFile.writeNew(license.textBytes, to: path(of: entry, in: directory), mode: 0o644)
     }

@@ -30,10 +30,7 @@ public final class LicenseLedger: Sendable {
     public init(path: String, mode: OpenMode) throws {
         self.path = path
         if mode == .existing && !SafeFile.exists(path) {
-            throw LedgerError(
-                "ledger.not-found",
-                "\(path): no ledger there; check --ledger or $CTICTL_LEDGER (a ledger is created by the first `ctictl license issue` or `ctictl key generate`)",
-                kind: .malformedInput)
+            throw CTIFailure(.ledgerNotFound, "\(path): no ledger there; check --ledger or $CTICTL_LEDGER (a ledger is created by the first `ctictl license issue` or `ctictl key generate`)")
         }
         // A file no ctictl has opened yet (no lock file beside it) is refused before anything
         // is created beside it; otherwise the check waits for the lock (another process may
@@ -59,7 +56,7 @@ public final class LicenseLedger: Sendable {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.unusable", "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?", kind: .malformedInput)
+            throw CTIFailure(.ledgerUnusable, "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?")
         }
         wasCreated = !existed
     }
@@ -152,8 +149,8 @@ public final class LicenseLedger: Sendable {
     public func issueBatch(
         _ requests: [LicenseRequest], with issuer: LicenseIssuer, now: Int64, chunkSize: Int = 500,
         progress: (Int) -> Void = { _ in }, committed: ([LedgerEntry]) -> Void = { _ in }
-    ) throws -> [Result<IssueOutcome, LayerErrorBox>] {
-        var results: [Result<IssueOutcome, LayerErrorBox>] = []
+    ) throws -> [Result<IssueOutcome, CTIFailure>] {
+        var results: [Result<IssueOutcome, CTIFailure>] = []
         results.reserveCapacity(requests.count)
         var start = 0
         while start < requests.count {
@@ -195,21 +192,14 @@ public final class LicenseLedger: Sendable {
         switch existing.status {
         case .active: break
         case .revoked:
-            throw LedgerError.invalid(
-                "ledger.order-revoked",
-                "order \(orderID) was issued as \(existing.serial), which was revoked\(existing.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")\(existing.revocationReason.map { " (\($0))" } ?? ""); nothing was issued. Issue a new license under a new order id if the customer is to have one")
+            throw CTIFailure(.ledgerOrderRevoked, "order \(orderID) was issued as \(existing.serial), which was revoked\(existing.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")\(existing.revocationReason.map { " (\($0))" } ?? ""); nothing was issued. Issue a new license under a new order id if the customer is to have one")
         case .superseded:
-            throw LedgerError.invalid(
-                "ledger.order-superseded",
-                "order \(orderID) was issued as \(existing.serial), which was superseded by \(existing.supersededBy ?? "a later license"); nothing was issued. Hand out \(existing.supersededBy ?? "the newer license") (`ctictl ledger show \(existing.supersededBy ?? existing.serial) --out FILE`)")
+            throw CTIFailure(.ledgerOrderSuperseded, "order \(orderID) was issued as \(existing.serial), which was superseded by \(existing.supersededBy ?? "a later license"); nothing was issued. Hand out \(existing.supersededBy ?? "the newer license") (`ctictl ledger show \(existing.supersededBy ?? existing.serial) --out FILE`)")
         }
         let previous = try LedgerCoding.decode(LicenseRequest.self, from: existing.requestJSON)
         guard previous == request else {
             let changes = RequestDifference.describe(previous, request).joined(separator: "; ")
-            throw LedgerError(
-                "ledger.order-conflict",
-                "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license",
-                kind: .invalid)
+            throw CTIFailure(.ledgerOrderConflict, "order \(orderID) was already issued as \(existing.serial) with different terms (\(changes)); nothing was issued. Use the existing license, or a new order id for a new license")
         }
         return .alreadyIssued(existing)
     }
@@ -261,16 +251,15 @@ public final class LicenseLedger: Sendable {
     ) throws -> (old: LedgerEntry, new: LedgerEntry) {
         try write { db in
             guard let old = try Self.entry(serial: serial, in: db) else {
-                throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
+                throw CTIFailure(.ledgerSerialUnknown, "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
             }
             // Decided from the audit chain (`AuditedStates`), never from the status column alone.
             switch old.status {
             case .active: break
             case .revoked:
-                throw LedgerError.invalid("ledger.revoked", "\(serial) is revoked; issue a new license instead of renewing it")
+                throw CTIFailure(.ledgerRevoked, "\(serial) is revoked; issue a new license instead of renewing it")
             case .superseded:
-                throw LedgerError.invalid(
-                    "ledger.superseded", "\(serial) was already superseded by \(old.supersededBy ?? "a later license"); renew or re-issue \(old.supersededBy ?? "that one") instead")
+                throw CTIFailure(.ledgerSuperseded, "\(serial) was already superseded by \(old.supersededBy ?? "a later license"); renew or re-issue \(old.supersededBy ?? "that one") instead")
             }
             var request = try LedgerCoding.decode(LicenseRequest.self, from: old.requestJSON)
             // The new license starts now and belongs to no order unless the change says so.
@@ -280,10 +269,10 @@ public final class LicenseLedger: Sendable {
             change(&request)
             request.supersedes = [serial]
             if RequestDifference.describe(baseline, request) == ["signing details"] {
-                throw LedgerError.usage("usage.nothing-changed", "the new license would grant exactly what \(serial) grants; say what changes (e.g. --expires, --pbx-id, --seats)")
+                throw CTIFailure(.usageNothingChanged, "the new license would grant exactly what \(serial) grants; say what changes (e.g. --expires, --pbx-id, --seats)")
             }
             guard case let .issued(new) = try Self.issue(request, with: issuer, now: now, in: db) else {
-                throw LedgerError.invalid("ledger.order-conflict", "order \(request.orderID ?? "") was already used")
+                throw CTIFailure(.ledgerOrderConflict, "order \(request.orderID ?? "") was already used")
             }
             try db.execute(sql: "UPDATE licenses SET status = 'superseded' WHERE serial = ?", arguments: [serial])
             try AuditLog.append(db, at: now, event: .superseded, serial: serial, details: String(decoding: CanonicalJSON.compact(["by": new.serial]), as: UTF8.self))
@@ -293,15 +282,15 @@ public final class LicenseLedger: Sendable {
 
     /// What issuing these requests would do, without issuing: the license already issued for
     /// the order (nil: a new one would be issued), or why the request would be refused.
-    public func preview(_ requests: [LicenseRequest]) throws -> [Result<LedgerEntry?, LayerErrorBox>] {
+    public func preview(_ requests: [LicenseRequest]) throws -> [Result<LedgerEntry?, CTIFailure>] {
         let issued = try entries(orderIDs: requests.compactMap(\.orderID))
         return requests.map { request in
             do {
                 return .success(try Self.existingOrder(of: request, issued: request.orderID.flatMap { issued[$0] })?.entry)
             } catch let error as CTIError {
-                return .failure(LayerErrorBox(error))
+                return .failure(CTIFailure(error))
             } catch {
-                return .failure(LayerErrorBox(LedgerError("ledger.internal", "\(error)", kind: .internal)))
+                return .failure(CTIFailure(.ledgerInternal, "\(error)"))
             }
         }
     }
@@ -381,13 +370,13 @@ public final class LicenseLedger: Sendable {
                     reached = try LedgerHead.current(db)
                     return .commit
                 }
-                guard let result else { throw LedgerError("ledger.internal", "\(path): the transaction returned nothing", kind: .internal) }
+                guard let result else { throw CTIFailure(.ledgerInternal, "\(path): the transaction returned nothing") }
                 return result
             }
-        } catch let error as LedgerError where error.code == LedgerRows.undecodableCode {
+        } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
             throw error.naming(path)
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.write-failed", "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: Self.kind(of: error))
+            throw CTIFailure(Self.code(of: error, otherwise: .ledgerWriteFailed), "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
         // Committed: a head file that cannot be written weakens only the guard, never the ledger.
         if let reached, reached != recorded { try? reached.write(beside: path) }
@@ -395,17 +384,17 @@ public final class LicenseLedger: Sendable {
     }
 
     /// A damaged file is the input's fault (65); anything else is the tool's or the disk's (70).
-    static func kind(of error: DatabaseError) -> FailureKind {
-        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .malformedInput : .internal
+    static func code(of error: DatabaseError, otherwise code: ErrorCode) -> ErrorCode {
+        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .ledgerDamaged : code
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
-        } catch let error as LedgerError where error.code == LedgerRows.undecodableCode {
+        } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
             throw error.naming(path)
         } catch let error as DatabaseError {
-            throw LedgerError("ledger.read-failed", "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))", kind: Self.kind(of: error))
+            throw CTIFailure(Self.code(of: error, otherwise: .ledgerReadFailed), "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
     }
 }
@@ -415,7 +404,7 @@ enum LedgerCoding {
         do {
             return try JSONDecoder().decode(type, from: Data(json.utf8))
         } catch {
-            throw LedgerError("ledger.corrupt", "a ledger row does not decode (\(JSONErrorText.describe(error))); run `ctictl ledger verify`", kind: .internal)
+            throw CTIFailure(.ledgerCorrupt, "a ledger row does not decode (\(JSONErrorText.describe(error))); run `ctictl ledger verify`")
         }
     }
 }
@@ -449,7 +438,7 @@ struct MigrationLock {
     init(path: String) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw LedgerError("ledger.unusable", "\(path): cannot create the ledger's lock file (\(String(cString: strerror(errno))))", kind: .internal)
+            throw CTIFailure(.ledgerLockFailed, "\(path): cannot create the ledger's lock file (\(String(cString: strerror(errno))))")
         }
         while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
     }

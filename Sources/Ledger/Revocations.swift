@@ -8,13 +8,13 @@ extension LicenseLedger {
     /// from now on. Revoking twice is refused, naming the first revocation.
     public func revoke(serial: String, reason: String, now: Int64) throws {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw LedgerError.usage("usage.reason-missing", "--reason must say why the license is revoked") }
+        guard !trimmed.isEmpty else { throw CTIFailure(.usageReasonMissing, "--reason must say why the license is revoked") }
         try write { db in
             guard let entry = try Self.entry(serial: serial, in: db) else {
-                throw LedgerError.invalid("ledger.serial-unknown", "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
+                throw CTIFailure(.ledgerSerialUnknown, "\(self.path): no license with serial \(serial); see `ctictl ledger list`")
             }
             if entry.status == .revoked {
-                throw LedgerError.invalid("ledger.already-revoked", "\(serial) was already revoked\(entry.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")")
+                throw CTIFailure(.ledgerAlreadyRevoked, "\(serial) was already revoked\(entry.revokedAt.map { " at \(UTCTimestamp.format($0))" } ?? "")")
             }
             try db.execute(sql: "INSERT INTO revocations (serial, revoked_at, reason) VALUES (?, ?, ?)", arguments: [serial, now, trimmed])
             try db.execute(sql: "UPDATE licenses SET status = 'revoked' WHERE serial = ?", arguments: [serial])

@@ -34,7 +34,7 @@ public struct KeyEndorsementVerifier: Sendable {
         var pending = try endorsements.map { endorsement -> (String, CompactJWS) in
             do {
                 return (endorsement.source, try CompactJWS(compact: try KeyEndorsementFormat.armor.read(endorsement.bytes).compact))
-            } catch let error as SigningError {
+            } catch let error as CTIFailure {
                 throw error.naming(endorsement.source)
             }
         }
@@ -52,8 +52,7 @@ public struct KeyEndorsementVerifier: Sendable {
             }
             if !progressed {
                 let (source, jws) = next[0]
-                throw LicenseError.invalid(
-                    "endorsement.unknown-key", "\(source): endorsed by key \"\(jws.header.kid ?? "(none)")\", which is not trusted here (not in the keyring, nor endorsed by a key that is)")
+                throw CTIFailure(.endorsementUnknownKey, "\(source): endorsed by key \"\(jws.header.kid ?? "(none)")\", which is not trusted here (not in the keyring, nor endorsed by a key that is)")
             }
             pending = next
         }
@@ -64,29 +63,29 @@ public struct KeyEndorsementVerifier: Sendable {
         let verified: VerifiedJWS
         do {
             verified = try JWSVerifier(keyring: trusted).verify(jws, expectedType: KeyEndorsementFormat.type)
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             throw error.naming(source)
         }
         let endorser = verified.key
         if endorser.status == .revoked {
-            throw LicenseError.invalid("endorsement.key-revoked", "\(source): endorsed by revoked key \"\(endorser.kid)\"; a revoked key vouches for nothing")
+            throw CTIFailure(.endorsementKeyRevoked, "\(source): endorsed by revoked key \"\(endorser.kid)\"; a revoked key vouches for nothing")
         }
         var endorsed: JWK
         do {
             endorsed = try JSONRead.document(verified.payload) { root in
                 guard case let .object(members)? = root.members["jwk"] else {
-                    throw LicenseError.malformed("endorsement.malformed", "\(source): the endorsement carries no key (member \"jwk\")")
+                    throw CTIFailure(.endorsementMalformed, "\(source): the endorsement carries no key (member \"jwk\")")
                 }
                 var key = try JWK(members: members, context: "\(source): jwk")
                 if let issued = try root.optionalInteger("iat"), key.notBefore == nil { key.notBefore = issued }
                 return key
             }
         } catch let failure as JSONReadFailure {
-            throw LicenseError.malformed("endorsement.malformed", "\(source): the endorsement \(failure)")
+            throw CTIFailure(.endorsementMalformed, "\(source): the endorsement \(failure)")
         }
         if let existing = trusted.key(withID: endorsed.kid) {
             guard existing.key == endorsed.key else {
-                throw LicenseError.invalid("endorsement.kid-conflict", "\(source): endorses kid \"\(endorsed.kid)\", but the keyring has another key under that kid")
+                throw CTIFailure(.endorsementKidConflict, "\(source): endorses kid \"\(endorsed.kid)\", but the keyring has another key under that kid")
             }
             return existing
         }

@@ -129,15 +129,3 @@ extension LicenseClaims {
     }
 }
 
-/// Errors of the license layer (a license that cannot be read, a request that makes no sense).
-public struct LicenseError: LayerError {
-    public let code: String
-    public let message: String
-    public let kind: FailureKind
-
-    public init(_ code: String, _ message: String, kind: FailureKind) {
-        self.code = code
-        self.message = message
-        self.kind = kind
-    }
-}

@@ -17,17 +17,14 @@ public enum LicenseFormat {
         do {
             claims = try JSONRead.document(payload, LicenseClaims.init(reader:))
         } catch let failure as JSONReadFailure {
-            throw LicenseError.malformed("license.claims-malformed", "the license claims \(failure)")
+            throw CTIFailure(.licenseClaimsMalformed, "the license claims \(failure)")
         }
         if claims.cti.v > CTIClaims.profileVersion {
-            throw LicenseError(
-                "license.profile-unsupported",
-                "the license uses profile version \(claims.cti.v); this ctictl reads up to \(CTIClaims.profileVersion): update ctictl",
-                kind: .invalid)
+            throw CTIFailure(.licenseProfileUnsupported, "the license uses profile version \(claims.cti.v); this ctictl reads up to \(CTIClaims.profileVersion): update ctictl")
         }
         let problems = claims.problems()
         guard problems.isEmpty else {
-            throw LicenseError.malformed("license.claims-invalid", "the license breaks the claim limits: " + RequestRefused(problems, naming: .claims).message)
+            throw CTIFailure(.licenseClaimsInvalid, "the license breaks the claim limits: " + RequestRefused(problems, naming: .claims).message)
         }
         return claims
     }

@@ -106,8 +106,7 @@ public struct LicenseVerifier: Sendable {
         // The token, not the text around it: a license quoted in a long e-mail still verifies.
         let limit = ClaimLimits.standard.licenseFileBytes
         guard armored.compact.utf8.count <= limit else {
-            throw LicenseError.malformed(
-                "license.too-large", "the license has \(armored.compact.utf8.count) bytes; a license has at most \(limit): is this the right file?")
+            throw CTIFailure(.licenseTooLarge, "the license has \(armored.compact.utf8.count) bytes; a license has at most \(limit): is this the right file?")
         }
         let jws = try CompactJWS(compact: armored.compact)
         return try verify(jws, comments: armored.comments, in: context)
@@ -117,7 +116,7 @@ public struct LicenseVerifier: Sendable {
         let verified: VerifiedJWS
         do {
             verified = try jwsVerifier.verify(jws, expectedType: LicenseFormat.type)
-        } catch let error as SigningError where error.kind == .invalid {
+        } catch let error as CTIFailure where error.kind == .invalid {
             let signature = PolicyResult(name: Self.signaturePolicyName, outcome: .checked([SignatureFinding.finding(for: error)]))
             let skipped = policies.map { PolicyResult(name: $0.name, outcome: PolicyResult.signatureFailed) }
             return LicenseVerification(status: .invalid, license: nil, policies: [signature] + skipped)
@@ -138,24 +137,24 @@ public struct LicenseVerifier: Sendable {
 
 /// Findings (with German text) for the ways a signature check fails.
 enum SignatureFinding {
-    static func finding(for error: SigningError) -> Finding {
+    static func finding(for error: CTIFailure) -> Finding {
         let german: String
-        switch error.code {
-        case "jws.signature-invalid":
+        switch error.errorCode {
+        case .jwsSignatureInvalid:
             german = "Die Signatur passt nicht zum Inhalt: Die Lizenz wurde nach dem Signieren verändert oder mit einem anderen Schlüssel signiert."
-        case "jws.signature-high-s":
+        case .jwsSignatureHighS:
             german = "Die ES256-Signatur hat ein hohes s (der verformbare Zwilling einer gültigen Signatur); ctictl nimmt nur die Form mit niedrigem s an."
-        case "jws.unknown-key":
+        case .jwsUnknownKey:
             german = "Die Lizenz wurde mit einem Schlüssel signiert, der nicht im Schlüsselbund steht."
-        case "jws.alg-none":
+        case .jwsAlgNone:
             german = "Die Lizenz ist nicht signiert (alg \"none\"); unsignierte Lizenzen werden nie angenommen."
-        case "jws.alg-mismatch":
+        case .jwsAlgMismatch:
             german = "Der Algorithmus im Kopf passt nicht zum Schlüssel; die Datei wurde verändert."
-        case "jws.wrong-type":
+        case .jwsWrongType:
             german = "Die Datei ist keine Lizenz (falscher typ im Kopf)."
-        case "jws.crit-unsupported":
+        case .jwsCritUnsupported:
             german = "Die Lizenz verlangt Erweiterungen, die ctictl nicht kennt."
-        case "jws.kid-missing":
+        case .jwsKidMissing:
             german = "Die Lizenz nennt keinen Schlüssel (kid)."
         default:
             german = "Die Signatur der Lizenz ist ungültig."

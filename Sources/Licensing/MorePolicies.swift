@@ -75,6 +75,8 @@ public struct RevocationPolicy: LicensePolicy {
 /// state) and against signed times (a license cannot be issued after "now").
 public struct ClockPolicy: LicensePolicy {
     public let name = "clock"
+    /// The finding of a clock set back; the caller then keeps its state file as it is.
+    public static let setBackCode = "clock.set-back"
     public init() {}
 
     public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
@@ -84,7 +86,7 @@ public struct ClockPolicy: LicensePolicy {
         var findings: [Finding] = []
         if let seen = context.state?.highWaterMark, context.now < seen - context.clockTolerance {
             findings.append(.error(
-                "clock.set-back",
+                Self.setBackCode,
                 en: "The clock reads \(UTCTimestamp.format(context.now)), but this installation already saw \(UTCTimestamp.format(seen)): the clock was set back.",
                 de: "Die Uhr zeigt \(UTCTimestamp.format(context.now)), diese Installation hat aber bereits \(UTCTimestamp.format(seen)) gesehen: Die Uhr wurde zurückgestellt.",
                 fixEN: "Set the computer's date and time correctly (synchronise with a time server).",

@@ -36,19 +36,18 @@ public struct OrderSheet: Sendable {
         do {
             table = try CSV.rows(text)
         } catch {
-            throw LicenseError.malformed("batch.csv-malformed", "\(source): \(error.description)")
+            throw CTIFailure(.batchCsvMalformed, "\(source): \(error.description)")
         }
         guard let header = table.first else {
-            throw LicenseError.malformed("batch.empty", "\(source): the file is empty; expected a header row with \(Self.requiredColumns.sorted().joined(separator: ", "))")
+            throw CTIFailure(.batchEmpty, "\(source): the file is empty; expected a header row with \(Self.requiredColumns.sorted().joined(separator: ", "))")
         }
         let names = header.map { $0.trimmingWhitespace.lowercased() }
         if let unknown = names.first(where: { !Self.columns.contains($0) }) {
-            throw LicenseError.malformed(
-                "batch.unknown-column", "\(source): row 1: unknown column \"\(unknown)\"; the columns are \(Self.columns.joined(separator: ", "))")
+            throw CTIFailure(.batchUnknownColumn, "\(source): row 1: unknown column \"\(unknown)\"; the columns are \(Self.columns.joined(separator: ", "))")
         }
         let missing = Self.requiredColumns.subtracting(names)
         guard missing.isEmpty else {
-            throw LicenseError.malformed("batch.missing-column", "\(source): row 1: required column\(missing.count == 1 ? "" : "s") missing: \(missing.sorted().joined(separator: ", "))")
+            throw CTIFailure(.batchMissingColumn, "\(source): row 1: required column\(missing.count == 1 ? "" : "s") missing: \(missing.sorted().joined(separator: ", "))")
         }
         var rows: [Row] = []
         var problems: [Problem] = []

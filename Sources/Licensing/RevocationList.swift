@@ -83,21 +83,19 @@ public struct RevocationListVerifier: Sendable {
         let jws = try CompactJWS(compact: armored.compact)
         let verified = try JWSVerifier(keyring: keyring).verify(jws, expectedType: RevocationListFormat.type)
         if verified.key.status == .revoked {
-            throw LicenseError.invalid("revocations.key-revoked", "the revocation list is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
+            throw CTIFailure(.revocationsKeyRevoked, "the revocation list is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
         }
         if verified.key.environment == .development && !allowDevelopmentKeys {
-            throw LicenseError.invalid("revocations.development-key", "the revocation list is signed by development key \"\(verified.key.kid)\"")
+            throw CTIFailure(.revocationsDevelopmentKey, "the revocation list is signed by development key \"\(verified.key.kid)\"")
         }
         let claims: RevocationListClaims
         do {
             claims = try JSONRead.document(verified.payload, RevocationListClaims.init(reader:))
         } catch let failure as JSONReadFailure {
-            throw LicenseError.malformed("revocations.malformed", "the revocation list \(failure)")
+            throw CTIFailure(.revocationsMalformed, "the revocation list \(failure)")
         }
         if let seen = state?.revocationSequence, claims.seq < seen {
-            throw LicenseError.invalid(
-                "revocations.rollback",
-                "this is revocation list \(claims.seq), but list \(seen) was already seen here; an older list is never accepted (it could bring revoked licenses back)")
+            throw CTIFailure(.revocationsRollback, "this is revocation list \(claims.seq), but list \(seen) was already seen here; an older list is never accepted (it could bring revoked licenses back)")
         }
         return VerifiedRevocationList(claims: claims, kid: verified.key.kid)
     }

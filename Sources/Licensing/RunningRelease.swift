@@ -8,7 +8,7 @@ extension VerificationContext {
     /// refusal can name the newest release the license still covers.
     public mutating func run(release version: Version, of catalog: ReleaseCatalog) throws {
         if let product, product != catalog.product {
-            throw LicenseError.usage("usage.conflict", "the release catalog is \(catalog.product)'s, not that of the product asked for (\(product))")
+            throw CTIFailure(.usageConflict, "the release catalog is \(catalog.product)'s, not that of the product asked for (\(product))")
         }
         let release = try catalog.requireRelease(version)
         product = catalog.product

@@ -35,7 +35,7 @@ public struct VerifierState: Sendable, Equatable, Encodable {
                 VerifierState(highWaterMark: try root.optionalInteger("highWaterMark"), revocationSequence: try root.optionalInteger("revocationSequence"))
             }
         } catch let failure as JSONReadFailure {
-            throw LicenseError.malformed("state.malformed", "\(path): the verifier state \(failure); restore it from \(path).bak")
+            throw CTIFailure(.stateMalformed, "\(path): the verifier state \(failure); restore it from \(path).bak")
         }
     }
 

@@ -29,7 +29,7 @@ public enum SignedCatalog {
         do {
             jws = try CompactJWS(compact: try armor.read(bytes).compact)
             verified = try JWSVerifier(keyring: keyring).verify(jws, expectedType: type)
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             throw error.naming(source)
         }
         if verified.key.status == .revoked {

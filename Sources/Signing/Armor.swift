@@ -81,12 +81,12 @@ public struct Armor: Sendable {
     private func read(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws -> ArmoredText {
         let body = bytes[start...]
         if body.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
-            throw SigningError.malformed("armor.empty", "the file is empty; expected a \(label.lowercased()) (\(beginLine) ...)")
+            throw CTIFailure(.armorEmpty, "the file is empty; expected a \(label.lowercased()) (\(beginLine) ...)")
         }
         // Plain ASCII (the usual case) is valid UTF-8 as it stands; anything else is validated.
         let isPlainASCII = body.allSatisfy { $0 != 0 && $0 < 0x80 }
         guard isPlainASCII || (!body.contains(0) && String(validating: body, as: UTF8.self) != nil) else {
-            throw SigningError.malformed("armor.not-text", "the file is not text (binary data or not UTF-8); expected a \(label.lowercased())")
+            throw CTIFailure(.armorNotText, "the file is not text (binary data or not UTF-8); expected a \(label.lowercased())")
         }
         // Lines are byte ranges of the (valid UTF-8) input: no line becomes a String unless
         // it must.
@@ -96,16 +96,16 @@ public struct Armor: Sendable {
         let begins = lines.indices.filter { bytes[lines[$0].content].elementsEqual(begin) }
         let ends = lines.indices.filter { bytes[lines[$0].content].elementsEqual(end) }
         if begins.count > 1 {
-            throw SigningError.malformed("armor.multiple", "the file holds \(begins.count) \(label.lowercased())s; put each into its own file")
+            throw CTIFailure(.armorMultiple, "the file holds \(begins.count) \(label.lowercased())s; put each into its own file")
         }
         guard let beginIndex = begins.first else {
             if !ends.isEmpty {
-                throw SigningError.malformed("armor.truncated", "found \(endLine) but no \(beginLine): the beginning was cut off; copy the whole block")
+                throw CTIFailure(.armorTruncated, "found \(endLine) but no \(beginLine): the beginning was cut off; copy the whole block")
             }
             return try readBare(bytes, lines)
         }
         guard let endIndex = ends.first(where: { $0 > beginIndex }) else {
-            throw SigningError.malformed("armor.truncated", "found \(beginLine) but no \(endLine) after it: the text was cut off; copy the whole block")
+            throw CTIFailure(.armorTruncated, "found \(beginLine) but no \(endLine) after it: the text was cut off; copy the whole block")
         }
         let compact = try collectToken(bytes, lines, (beginIndex + 1)..<endIndex)
         let comments = lines[..<beginIndex].filter { !$0.content.isEmpty }.map { String(decoding: bytes[$0.content], as: UTF8.self) }
@@ -116,13 +116,12 @@ public struct Armor: Sendable {
     private func readBare(_ bytes: UnsafeBufferPointer<UInt8>, _ lines: [Line]) throws -> ArmoredText {
         let marker = Array("-----BEGIN ".utf8)
         if let line = lines.first(where: { bytes[$0.content].starts(with: marker) }) {
-            throw SigningError.malformed(
-                "armor.wrong-label", "found \(String(decoding: bytes[line.content], as: UTF8.self)) where a \(beginLine) block was expected; is this the right kind of file?")
+            throw CTIFailure(.armorWrongLabel, "found \(String(decoding: bytes[line.content], as: UTF8.self)) where a \(beginLine) block was expected; is this the right kind of file?")
         }
         let compact = try collectToken(bytes, lines, lines.indices)
         let dots = compact.utf8.filter { $0 == UInt8(ascii: ".") }.count
         if dots > 2 && dots % 2 == 0 {
-            throw SigningError.malformed("armor.multiple", "the text holds \(dots / 2) compact JWS tokens; put each \(label.lowercased()) into its own file")
+            throw CTIFailure(.armorMultiple, "the text holds \(dots / 2) compact JWS tokens; put each \(label.lowercased()) into its own file")
         }
         return ArmoredText(compact: compact, comments: [])
     }
@@ -150,14 +149,12 @@ public struct Armor: Sendable {
                 } else {
                     let column = String(decoding: bytes[lines[lineIndex].start..<index], as: UTF8.self).unicodeScalars.count + 1
                     let scalar = String(decoding: bytes[index..<range.upperBound], as: UTF8.self).unicodeScalars.first ?? "?"
-                    throw SigningError.malformed(
-                        "armor.invalid-character",
-                        "line \(lineIndex + 1), column \(column): character \(Self.describe(scalar)) cannot be part of a \(label.lowercased()); expected only A-Z a-z 0-9 - _ .")
+                    throw CTIFailure(.armorInvalidCharacter, "line \(lineIndex + 1), column \(column): character \(Self.describe(scalar)) cannot be part of a \(label.lowercased()); expected only A-Z a-z 0-9 - _ .")
                 }
             }
         }
         guard !token.isEmpty else {
-            throw SigningError.malformed("armor.empty", "the \(beginLine) block is empty")
+            throw CTIFailure(.armorEmpty, "the \(beginLine) block is empty")
         }
         return String(decoding: token, as: UTF8.self)
     }

@@ -29,19 +29,19 @@ public struct CompactJWS: Sendable {
         let bytes = Array(compact.utf8)
         let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
         guard dots.count == 2 else {
-            throw SigningError.malformed("jws.malformed", "a JWS has three parts separated by two dots; found \(dots.count + 1) parts")
+            throw CTIFailure(.jwsMalformed, "a JWS has three parts separated by two dots; found \(dots.count + 1) parts")
         }
         let headerPart = bytes[..<dots[0]]
         let payloadPart = bytes[(dots[0] + 1)..<dots[1]]
         let signaturePart = bytes[(dots[1] + 1)...]
         guard let headerBytes = Base64URL.decode(headerPart), !headerBytes.isEmpty else {
-            throw SigningError.malformed("jws.malformed", "the header (part 1) is not valid base64url")
+            throw CTIFailure(.jwsMalformed, "the header (part 1) is not valid base64url")
         }
         guard let payload = Base64URL.decode(payloadPart), !payload.isEmpty else {
-            throw SigningError.malformed("jws.malformed", "the payload (part 2) is not valid base64url")
+            throw CTIFailure(.jwsMalformed, "the payload (part 2) is not valid base64url")
         }
         guard let signature = Base64URL.decode(signaturePart), !signature.isEmpty else {
-            throw SigningError.malformed("jws.malformed", "the signature (part 3) is not valid base64url")
+            throw CTIFailure(.jwsMalformed, "the signature (part 3) is not valid base64url")
         }
         let header: JOSEHeader
         do {
@@ -51,7 +51,7 @@ public struct CompactJWS: Sendable {
                     crit: try reader.optionalStringArray("crit"))
             }
         } catch let failure as JSONReadFailure {
-            throw SigningError.malformed("jws.header-malformed", "the JWS header \(failure)")
+            throw CTIFailure(.jwsHeaderMalformed, "the JWS header \(failure)")
         }
         self.compact = compact
         self.header = header
@@ -100,33 +100,29 @@ public struct JWSVerifier: Sendable {
     public func verify(_ jws: CompactJWS, expectedType: String) throws -> VerifiedJWS {
         let header = jws.header
         if header.alg.lowercased() == "none" {
-            throw SigningError.invalid("jws.alg-none", "the header says alg \"none\" (unsigned); unsigned files are never accepted")
+            throw CTIFailure(.jwsAlgNone, "the header says alg \"none\" (unsigned); unsigned files are never accepted")
         }
         if let crit = header.crit {
-            throw SigningError.invalid("jws.crit-unsupported", "the header requires extensions ctictl does not implement: \(crit.joined(separator: ", "))")
+            throw CTIFailure(.jwsCritUnsupported, "the header requires extensions ctictl does not implement: \(crit.joined(separator: ", "))")
         }
         guard let typ = header.typ, typ.lowercased() == expectedType.lowercased() else {
-            throw SigningError.invalid(
-                "jws.wrong-type", "the header's typ is \(header.typ.map { "\"\($0)\"" } ?? "missing"), expected \"\(expectedType)\"; is this the right kind of file?")
+            throw CTIFailure(.jwsWrongType, "the header's typ is \(header.typ.map { "\"\($0)\"" } ?? "missing"), expected \"\(expectedType)\"; is this the right kind of file?")
         }
         guard let kid = header.kid else {
-            throw SigningError.invalid("jws.kid-missing", "the header names no key (kid); ctictl only accepts files that say which key signed them")
+            throw CTIFailure(.jwsKidMissing, "the header names no key (kid); ctictl only accepts files that say which key signed them")
         }
         guard let key = keyring.key(withID: kid) else {
             let known = keyring.keys.map(\.kid).joined(separator: ", ")
-            throw SigningError.invalid(
-                "jws.unknown-key", "signed by key \"\(kid)\", which is not in the keyring (known: \(known.isEmpty ? "none" : known)); pass the keyring that holds it")
+            throw CTIFailure(.jwsUnknownKey, "signed by key \"\(kid)\", which is not in the keyring (known: \(known.isEmpty ? "none" : known)); pass the keyring that holds it")
         }
         guard key.algorithm.acceptedHeaderNames.contains(header.alg) else {
-            throw SigningError.invalid(
-                "jws.alg-mismatch", "the header says alg \"\(header.alg)\" but key \"\(kid)\" is an \(key.algorithm.rawValue) key; the file was altered or signed wrongly")
+            throw CTIFailure(.jwsAlgMismatch, "the header says alg \"\(header.alg)\" but key \"\(kid)\" is an \(key.algorithm.rawValue) key; the file was altered or signed wrongly")
         }
         if key.algorithm == .es256 && !LowS.isLow(jws.signature) {
-            throw SigningError.invalid(
-                "jws.signature-high-s", "the ES256 signature has a high s (the malleable twin of a valid one); ctictl accepts only low-s signatures: use the file as it was issued")
+            throw CTIFailure(.jwsSignatureHighS, "the ES256 signature has a high s (the malleable twin of a valid one); ctictl accepts only low-s signatures: use the file as it was issued")
         }
         guard key.key.isValidSignature(jws.signature, for: jws.signingInput) else {
-            throw SigningError.invalid("jws.signature-invalid", "the signature does not match the content: the file was altered after signing, or signed by another key")
+            throw CTIFailure(.jwsSignatureInvalid, "the signature does not match the content: the file was altered after signing, or signed by another key")
         }
         return VerifiedJWS(jws: jws, key: key)
     }

@@ -1,3 +1,4 @@
+import CTICore
 import Crypto
 import CryptoExtras
 import SwiftASN1
@@ -60,18 +61,18 @@ enum EncryptedPrivateKeyInfo {
                 let data = try ASN1OctetString(derEncoded: &nodes)
                 return (salt, rounds, iv, Array(data.bytes))
             }
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             throw error
         } catch {
-            throw SigningError.malformed("key.encrypted-unsupported", "encrypted private key is not PBES2/PBKDF2/AES-256-CBC PKCS#8 (\(error))")
+            throw CTIFailure(.keyEncryptedUnsupported, "encrypted private key is not PBES2/PBKDF2/AES-256-CBC PKCS#8 (\(error))")
         }
         guard parsed.iterations > 0, parsed.iterations <= 10_000_000 else {
-            throw SigningError.malformed("key.encrypted-unsupported", "encrypted private key has an implausible iteration count \(parsed.iterations)")
+            throw CTIFailure(.keyEncryptedUnsupported, "encrypted private key has an implausible iteration count \(parsed.iterations)")
         }
         let key = try KDF.Insecure.PBKDF2.deriveKey(
             from: passphrase, salt: parsed.salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: parsed.iterations)
         guard let plain = try? AES._CBC.decrypt(parsed.ciphertext, using: key, iv: try AES._CBC.IV(ivBytes: parsed.iv)) else {
-            throw SigningError.invalid("key.passphrase-wrong", "the passphrase does not decrypt this private key")
+            throw CTIFailure(.keyPassphraseWrong, "the passphrase does not decrypt this private key")
         }
         return Array(plain)
     }
@@ -118,8 +119,8 @@ enum EncryptedPrivateKeyInfo {
         }
     }
 
-    fileprivate static func unsupported(_ what: String) -> SigningError {
-        SigningError.malformed("key.encrypted-unsupported", "encrypted private key uses an unsupported \(what); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256`")
+    fileprivate static func unsupported(_ what: String) -> CTIFailure {
+        CTIFailure(.keyEncryptedUnsupported, "encrypted private key uses an unsupported \(what); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256`")
     }
 }
 

@@ -49,8 +49,8 @@ public struct JWK: Sendable, Equatable {
     /// Reads a JWK object. `context` names the key in errors ("keys/prod.jwks: keys[2]").
     public init(members: [String: JSONValue], context: String) throws {
         var location = context
-        func fail(_ detail: String) -> SigningError {
-            SigningError.malformed("keyring.key-invalid", "\(location): \(detail)")
+        func fail(_ detail: String) -> CTIFailure {
+            CTIFailure(.keyringKeyInvalid, "\(location): \(detail)")
         }
         func string(_ name: String) throws -> String {
             guard let value = members[name] else { throw fail("member \"\(name)\" is missing") }

@@ -22,7 +22,7 @@ public struct Keyring: Sendable, Equatable {
     public mutating func add(_ key: JWK) throws {
         if let existing = self.key(withID: key.kid) {
             if existing == key { return }
-            throw SigningError("keyring.duplicate-kid", "a key with kid \"\(key.kid)\" is already in the keyring; choose another --kid", kind: .usage)
+            throw CTIFailure(.keyringDuplicateKid, "a key with kid \"\(key.kid)\" is already in the keyring; choose another --kid")
         }
         keys.append(key)
     }
@@ -31,10 +31,10 @@ public struct Keyring: Sendable, Equatable {
     /// made active or retired again.
     public mutating func setStatus(_ status: KeyStatus, forKID kid: String) throws {
         guard let index = keys.firstIndex(where: { $0.kid == kid }) else {
-            throw SigningError("keyring.kid-unknown", "no key with kid \"\(kid)\" in the keyring", kind: .usage)
+            throw CTIFailure(.keyringKidUnknown, "no key with kid \"\(kid)\" in the keyring")
         }
         if keys[index].status == .revoked && status != .revoked {
-            throw SigningError("keyring.key-revoked", "key \"\(kid)\" is revoked; revocation is final (generate a new key)", kind: .usage)
+            throw CTIFailure(.keyringKeyRevoked, "key \"\(kid)\" is revoked; revocation is final (generate a new key)")
         }
         keys[index].status = status
     }
@@ -45,22 +45,22 @@ public struct Keyring: Sendable, Equatable {
         do {
             root = try JSONRead.value(jsonBytes)
         } catch let failure as JSONReadFailure {
-            throw SigningError.malformed("keyring.malformed", "\(source): the keyring \(failure)")
+            throw CTIFailure(.keyringMalformed, "\(source): the keyring \(failure)")
         }
         guard case let .object(members) = root else {
-            throw SigningError.malformed("keyring.malformed", "\(source): expected a JSON object with a \"keys\" array (a JWK Set)")
+            throw CTIFailure(.keyringMalformed, "\(source): expected a JSON object with a \"keys\" array (a JWK Set)")
         }
         guard case let .array(entries)? = members["keys"] else {
-            throw SigningError.malformed("keyring.malformed", "\(source): member \"keys\" is missing or not an array")
+            throw CTIFailure(.keyringMalformed, "\(source): member \"keys\" is missing or not an array")
         }
         var keys: [JWK] = []
         for (index, entry) in entries.enumerated() {
             guard case let .object(keyMembers) = entry else {
-                throw SigningError.malformed("keyring.key-invalid", "\(source): keys[\(index)] is not a JSON object")
+                throw CTIFailure(.keyringKeyInvalid, "\(source): keys[\(index)] is not a JSON object")
             }
             let key = try JWK(members: keyMembers, context: "\(source): keys[\(index)]")
             if keys.contains(where: { $0.kid == key.kid }) {
-                throw SigningError.malformed("keyring.duplicate-kid", "\(source): keys[\(index)]: kid \"\(key.kid)\" appears twice; kids must be unique")
+                throw CTIFailure(.keyringKidDuplicated, "\(source): keys[\(index)]: kid \"\(key.kid)\" appears twice; kids must be unique")
             }
             keys.append(key)
         }

@@ -78,8 +78,7 @@ public enum PrivateSigningKey: Sendable, CustomStringConvertible {
         } else if let key = try? P256.Signing.PrivateKey(derRepresentation: der) {
             self = .p256(key)
         } else {
-            throw SigningError.malformed(
-                "key.unsupported", "not an Ed25519 or P-256 private key in PKCS#8 form (ctictl signs with EdDSA or ES256)")
+            throw CTIFailure(.keyUnsupported, "not an Ed25519 or P-256 private key in PKCS#8 form (ctictl signs with EdDSA or ES256)")
         }
     }
 

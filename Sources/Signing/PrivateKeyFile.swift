@@ -39,7 +39,7 @@ public enum PrivateKeyFile {
     /// Parses PEM text of a private key; `source` names it in errors.
     public static func parse(_ text: String, passphrase: [UInt8]? = nil, source: String) throws -> PrivateSigningKey {
         guard let block = PEM.firstDocument(in: text) else {
-            throw SigningError.malformed("key.malformed", "\(source): no PEM private key found (expected -----BEGIN PRIVATE KEY-----)")
+            throw CTIFailure(.keyMalformed, "\(source): no PEM private key found (expected -----BEGIN PRIVATE KEY-----)")
         }
         do {
             switch block.discriminator {
@@ -47,22 +47,18 @@ public enum PrivateKeyFile {
                 return try PrivateSigningKey(pkcs8DER: block.derBytes)
             case "ENCRYPTED PRIVATE KEY":
                 guard let passphrase else {
-                    throw SigningError(
-                        "key.passphrase-required",
-                        "the key is encrypted; give its passphrase with --passphrase-file FILE or the CTICTL_PASSPHRASE environment variable",
-                        kind: .usage)
+                    throw CTIFailure(.keyPassphraseRequired, "the key is encrypted; give its passphrase with --passphrase-file FILE or the CTICTL_PASSPHRASE environment variable")
                 }
                 let der = try EncryptedPrivateKeyInfo.decrypt(block.derBytes, passphrase: passphrase)
                 // A wrong passphrase can decrypt to garbage with valid padding (1 in 256).
                 guard let key = try? PrivateSigningKey(pkcs8DER: der) else {
-                    throw SigningError.invalid("key.passphrase-wrong", "the passphrase does not decrypt this private key")
+                    throw CTIFailure(.keyPassphraseWrong, "the passphrase does not decrypt this private key")
                 }
                 return key
             default:
-                throw SigningError.malformed(
-                    "key.unsupported", "PEM block '\(block.discriminator)' is not a PKCS#8 private key; convert it with `openssl pkcs8 -topk8`")
+                throw CTIFailure(.keyUnsupported, "PEM block '\(block.discriminator)' is not a PKCS#8 private key; convert it with `openssl pkcs8 -topk8`")
             }
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             throw error.naming(source)
         }
     }

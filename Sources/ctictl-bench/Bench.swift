@@ -78,13 +78,13 @@ enum InProcessBenchmark {
         let text = Array(license.text.utf8)
         let verifier = LicenseVerifier(keyring: keyring)
         let context = VerificationContext(now: now + 86_400, product: "datev-connector", pbxFactors: [PBXFactor(kind: "instance-id", value: "SF-4711-0815")])
-        guard try verifier.verify(text, in: context).status == .valid else { throw GenericCTIError(code: "bench", message: "license not valid", kind: .internal) }
+        guard try verifier.verify(text, in: context).status == .valid else { throw CTIFailure(.bench, "license not valid") }
 
         let jws = try CompactJWS(compact: license.compact)
         let signingInput = jws.signingInput
         let signature = jws.signature
         let publicKey = privateKey.publicKey
-        guard publicKey.isValidSignature(signature, for: signingInput) else { throw GenericCTIError(code: "bench", message: "raw verify failed", kind: .internal) }
+        guard publicKey.isValidSignature(signature, for: signingInput) else { throw CTIFailure(.bench, "raw verify failed") }
 
         var sink = 0
         // Interleave rounds so that frequency drift hits both sides alike.
@@ -152,7 +152,7 @@ enum BatchBenchmark {
             let ledger = try LicenseLedger(path: roundDir + "/ledger.sqlite", mode: .createIfMissing)
             let files = LicenseFiles.Writer(directory: roundDir + "/out")
             let cpuStart = processCPUSeconds()
-            var results: [Result<IssueOutcome, LayerErrorBox>] = []
+            var results: [Result<IssueOutcome, CTIFailure>] = []
             batch.append(try seconds {
                 results = try ledger.issueBatch(requests, with: issuer, now: now, committed: files.enqueue)
                 try files.finish()
@@ -160,14 +160,14 @@ enum BatchBenchmark {
             let cpu = processCPUSeconds() - cpuStart
             cpuPerLicense.append((cpu.user + cpu.system) * 1e6 / Double(count))
             let entries = try results.map { result -> LedgerEntry in
-                guard let outcome = try? result.get(), outcome.isNew else { throw GenericCTIError(code: "bench", message: "a row failed", kind: .internal) }
+                guard let outcome = try? result.get(), outcome.isNew else { throw CTIFailure(.bench, "a row failed") }
                 return outcome.entry
             }
 
             // The same files again, into another fresh directory, by one thread (as the batch
             // writes them), with nothing else running: what the file system alone costs.
             let texts = try entries.map { entry -> [UInt8] in
-                guard let license = entry.license else { throw GenericCTIError(code: "bench", message: "no license", kind: .internal) }
+                guard let license = entry.license else { throw CTIFailure(.bench, "no license") }
                 return license.textBytes
             }
             try SafeFile.makeDirectory(roundDir + "/alone")
@@ -278,8 +278,8 @@ enum ProcessBenchmark {
 
         let ours = [ctictl, "license", "verify", paths.license, "--keyring", paths.keyring, "--product", "datev-connector"]
         let openssl = ["/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey", paths.pub, "-rawin", "-in", paths.input, "-sigfile", paths.sig]
-        guard spawn(ours) == 0 else { throw GenericCTIError(code: "bench", message: "ctictl verify failed", kind: .internal) }
-        guard spawn(openssl) == 0 else { throw GenericCTIError(code: "bench", message: "openssl verify failed", kind: .internal) }
+        guard spawn(ours) == 0 else { throw CTIFailure(.bench, "ctictl verify failed") }
+        guard spawn(openssl) == 0 else { throw CTIFailure(.bench, "openssl verify failed") }
         for _ in 0..<10 {
             _ = spawn(ours)
             _ = spawn(openssl)

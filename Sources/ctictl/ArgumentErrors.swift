@@ -12,43 +12,40 @@ enum ArgumentErrors {
         Output.exit(Output.report(describe(error, arguments: arguments)))
     }
 
-    static func describe(_ error: Error, arguments: [String]) -> GenericCTIError {
+    static func describe(_ error: Error, arguments: [String]) -> CTIFailure {
         if let unknown = unknownCommand(in: arguments) { return unknown }
         // ArgumentParser's message names the option ("Missing value for '--keyring <keyring>'").
         let message = CTICTL.message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
         let help = (["ctictl"] + commandPath(arguments).path + ["--help"]).joined(separator: " ")
-        return GenericCTIError(code: code(for: error), message: "\(message) (see `\(help)`)", kind: .usage)
+        return CTIFailure(code(for: error), "\(message) (see `\(help)`)")
     }
 
     /// The stable code of the kind of mistake. ArgumentParser's error types are internal; the
     /// name of the `ParserError` case an error carries is what stays put.
-    static func code(for error: Error) -> String {
+    static func code(for error: Error) -> ErrorCode {
         let wrapped = Mirror(reflecting: error).children.first { $0.label == "parserError" }?.value ?? error
         let kind = Mirror(reflecting: wrapped).children.first?.label ?? String(describing: wrapped)
         switch kind {
-        case "unknownOption", "invalidOption", "nonAlphanumericShortOption", "missingValueOrUnknownCompositeOption": return "usage.unknown-option"
-        case "missingValueForOption": return "usage.missing-value"
-        case "unableToParseValue": return "usage.bad-value"
-        case "noValue": return "usage.missing-argument"
-        case "unexpectedValueForOption": return "usage.unexpected-value"
-        case "unexpectedExtraValues": return "usage.unexpected-argument"
-        case "duplicateExclusiveValues": return "usage.conflict"
-        case "missingSubcommand": return "usage.missing-command"
-        default: return "usage.invalid"
+        case "unknownOption", "invalidOption", "nonAlphanumericShortOption", "missingValueOrUnknownCompositeOption": return .usageUnknownOption
+        case "missingValueForOption": return .usageMissingValue
+        case "unableToParseValue": return .usageBadValue
+        case "noValue": return .usageMissingArgument
+        case "unexpectedValueForOption": return .usageUnexpectedValue
+        case "unexpectedExtraValues": return .usageUnexpectedArgument
+        case "duplicateExclusiveValues": return .usageConflict
+        case "missingSubcommand": return .usageMissingCommand
+        default: return .usageInvalid
         }
     }
 
     /// A word where a command belongs that names none (`ctictl licnse verify`), with the
     /// nearest command when the word looks like a typo of one.
-    static func unknownCommand(in arguments: [String]) -> GenericCTIError? {
+    static func unknownCommand(in arguments: [String]) -> CTIFailure? {
         let known = commandPath(arguments)
         guard let word = known.unknownWord else { return nil }
         let names = known.command.configuration.subcommands.map { $0._commandName }
         let suggestion = NearestName.closest(to: word, among: names).map { "; did you mean `\((known.path + [$0]).joined(separator: " "))`?" } ?? ""
-        return GenericCTIError(
-            code: "usage.unknown-command",
-            message: "unknown command `\((known.path + [word]).joined(separator: " "))`\(suggestion) (commands of `\((["ctictl"] + known.path).joined(separator: " "))`: \(names.joined(separator: ", ")))",
-            kind: .usage)
+        return CTIFailure(.usageUnknownCommand, "unknown command `\((known.path + [word]).joined(separator: " "))`\(suggestion) (commands of `\((["ctictl"] + known.path).joined(separator: " "))`: \(names.joined(separator: ", ")))")
     }
 
     /// The commands named at the start of the arguments, and the first word where a command

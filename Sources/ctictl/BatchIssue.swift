@@ -56,13 +56,13 @@ struct BatchIssue {
             try finish(reports, ledgerPath: ledger?.path ?? self.ledger.path)
             return
         }
-        guard let outDir else { throw usageError("usage.missing", "--out-dir DIR is required with --batch (where the license files go)") }
+        guard let outDir else { throw CTIFailure(.usageMissing, "--out-dir DIR is required with --batch (where the license files go)") }
         // The folder is made and checked before anything is signed or committed.
         do {
             if !SafeFile.exists(outDir) { try SafeFile.makeDirectory(outDir) }
             try SafeFile.checkWritableDirectory(outDir)
         } catch {
-            throw usageError("usage.out-unwritable", "--out-dir \(error.message); nothing was issued")
+            throw CTIFailure(.usageOutUnwritable, "--out-dir \(error.message); nothing was issued")
         }
         let ledger = try self.ledger.openCreating()
         let issuer = try signing.issuer()
@@ -70,7 +70,7 @@ struct BatchIssue {
         // Each chunk's files are written (atomically, in the background) once its ledger rows
         // are committed, and flushed to disk once at the end.
         let files = LicenseFiles.Writer(directory: outDir)
-        let results: [Result<IssueOutcome, LayerErrorBox>]
+        let results: [Result<IssueOutcome, CTIFailure>]
         do {
             results = try ledger.issueBatch(
                 sheet.rows.map(\.request), with: issuer, now: now, progress: progress.update, committed: files.enqueue)
@@ -86,10 +86,8 @@ struct BatchIssue {
             // The ledger is the truth and already holds them; a rerun writes what is missing.
             let issued = results.compactMap { try? $0.get() }.filter(\.isNew).map(\.entry.serial)
             let serials = issued.count > 1 ? " (\(issued[0]) to \(issued[issued.count - 1]))" : issued.first.map { " (\($0))" } ?? ""
-            throw GenericCTIError(
-                code: error.code,
-                message: "\(error.message). The \(issued.count) license(s) of this run\(serials) are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written",
-                kind: error.kind)
+            throw error.rephrased(
+                "\(error.message). The \(issued.count) license(s) of this run\(serials) are committed to the ledger \(ledger.path); fix the problem and run the same batch again: nothing is issued twice, and the files are written")
         }
         for (row, result) in zip(sheet.rows, results) {
             switch result {

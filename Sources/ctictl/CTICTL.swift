@@ -53,7 +53,7 @@ enum Main {
             // e.g. `ctictl help license`: ArgumentParser prints it; a usage error gets one line
             ArgumentErrors.exit(error, arguments: Array(CommandLine.arguments.dropFirst()))
         default:
-            Output.exit(Output.report(GenericCTIError(code: "internal", message: "internal error: \(error)", kind: .internal)))
+            Output.exit(Output.report(CTIFailure(.internalError, "internal error: \(error)")))
         }
     }
 }

@@ -29,7 +29,7 @@ struct CatalogOptions: ParsableArguments {
 }
 
 func parseVersion(_ text: String, option: String) throws -> Version {
-    do { return try Version(text) } catch { throw GenericCTIError(code: error.code, message: "\(option): \(error.message)", kind: .usage) }
+    do { return try Version(text) } catch { throw CTIFailure(.versionMalformedArgument, "\(option): \(error.message)") }
 }
 
 struct CompatCommand: ParsableCommand {
@@ -112,11 +112,11 @@ extension CompatCommand {
         func run() throws {
             let directory = CatalogOptions.directory(explicit: catalogDir)
             if all {
-                guard format == .markdown else { throw usageError("usage.matrix-all", "--all renders the Markdown page: add --format markdown") }
+                guard format == .markdown else { throw CTIFailure(.usageMatrixAll, "--all renders the Markdown page: add --format markdown") }
                 Output.print(CompatibilityPage.render(try CompatibilityPage.catalogs(in: directory)))
                 return
             }
-            guard let product else { throw usageError("usage.missing", "give --product P (or --all --format markdown)") }
+            guard let product else { throw CTIFailure(.usageMissing, "give --product P (or --all --format markdown)") }
             let matrix = CompatibilityMatrix(catalog: try ReleaseCatalog.load(product: product, from: directory))
             switch format {
             case .text: Output.print(matrix.text)

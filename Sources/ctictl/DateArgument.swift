@@ -6,7 +6,7 @@ enum DateArgument {
     static func start(_ text: String, option: String) throws -> Int64 {
         if let date = CivilDate(text) { return date.secondsSince1970 }
         if let seconds = UTCTimestamp.parse(text) { return seconds }
-        throw usageError("usage.bad-date", "\(option) \"\(text)\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z")
+        throw CTIFailure(.usageBadDate, "\(option) \"\(text)\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z")
     }
 
     /// End of validity: a date means "valid through that whole day", so the license expires
@@ -14,12 +14,12 @@ enum DateArgument {
     static func endExclusive(_ text: String, option: String) throws -> Int64 {
         if let date = CivilDate(text) { return date.next.secondsSince1970 }
         if let seconds = UTCTimestamp.parse(text) { return seconds }
-        throw usageError("usage.bad-date", "\(option) \"\(text)\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z")
+        throw CTIFailure(.usageBadDate, "\(option) \"\(text)\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z")
     }
 
     static func day(_ text: String, option: String) throws -> CivilDate {
         guard let date = CivilDate(text) else {
-            throw usageError("usage.bad-date", "\(option) \"\(text)\": expected a date YYYY-MM-DD")
+            throw CTIFailure(.usageBadDate, "\(option) \"\(text)\": expected a date YYYY-MM-DD")
         }
         return date
     }

@@ -30,7 +30,7 @@ extension KeyCommand {
         func run() throws {
             Output.format = output.format
             guard kid.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil, !kid.hasPrefix(".") else {
-                throw usageError("usage.bad-kid", "--kid \"\(kid)\": use 1 to 64 letters, digits, '.', '_' or '-' (it becomes a file name)")
+                throw CTIFailure(.usageBadKid, "--kid \"\(kid)\": use 1 to 64 letters, digits, '.', '_' or '-' (it becomes a file name)")
             }
             let keyringPath = keyring ?? dir + "/keyring.jwks"
             var ring = try Keyring.loadOrEmpty(keyringPath)
@@ -126,9 +126,9 @@ extension KeyCommand {
             let ring = try Keyring.load(path)
             let endorserKID = try SigningKeyLookup.kid(for: privateKey, explicit: nil, keyring: ring, keyringPath: path, keyPath: key)
             guard let endorsed = ring.key(withID: kid) else {
-                throw usageError("usage.kid-unknown", "kid \"\(kid)\" is not in \(path); generate it first (`ctictl key generate --kid \(kid)`)")
+                throw CTIFailure(.usageKidUnknown, "kid \"\(kid)\" is not in \(path); generate it first (`ctictl key generate --kid \(kid)`)")
             }
-            guard endorsed.kid != endorserKID else { throw usageError("usage.self-endorsement", "a key cannot endorse itself") }
+            guard endorsed.kid != endorserKID else { throw CTIFailure(.usageSelfEndorsement, "a key cannot endorse itself") }
             let ledger = try ledger.open()
             let text = try KeyEndorsementFormat.sign(endorsed, by: privateKey, kid: endorserKID, now: SystemClock.now())
             try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
@@ -194,14 +194,14 @@ extension KeyCommand {
             case let (kid?, nil):
                 let path = try keyring.path()
                 guard let found = try Keyring.load(path).key(withID: kid) else {
-                    throw usageError("usage.kid-unknown", "kid \"\(kid)\" is not in \(path)")
+                    throw CTIFailure(.usageKidUnknown, "kid \"\(kid)\" is not in \(path)")
                 }
                 jwk = found
             case let (nil, key?):
                 let privateKey = try PrivateKeyFile.load(key, passphrase: try passphrase.passphrase(fromEnvironment: true))
                 jwk = JWK(kid: kid ?? "exported", key: privateKey.publicKey)
             default:
-                throw usageError("usage.export-source", "give exactly one of --kid (with --keyring) or --key")
+                throw CTIFailure(.usageExportSource, "give exactly one of --kid (with --keyring) or --key")
             }
             switch format {
             case .pem: Output.print(jwk.key.pemRepresentation)

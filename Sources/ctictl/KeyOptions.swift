@@ -17,7 +17,7 @@ struct PassphraseOptions: ParsableArguments {
         if let passphraseFile {
             let text = String(decoding: try SafeFile.read(passphraseFile, limit: 4096), as: UTF8.self)
             let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            guard !line.isEmpty else { throw usageError("usage.passphrase-empty", "\(passphraseFile): the passphrase file is empty") }
+            guard !line.isEmpty else { throw CTIFailure(.usagePassphraseEmpty, "\(passphraseFile): the passphrase file is empty") }
             return Array(line.utf8)
         }
         if fromEnvironment, let value = EnvironmentVariables.value(Self.environmentVariable) {
@@ -40,7 +40,7 @@ struct KeyringOption: ParsableArguments {
         if let keyring { return keyring }
         if let value = EnvironmentVariables.value("CTICTL_KEYRING") { return value }
         if let fallback { return fallback }
-        throw usageError("usage.keyring-missing", "no keyring given: pass --keyring FILE or set CTICTL_KEYRING")
+        throw CTIFailure(.usageKeyringMissing, "no keyring given: pass --keyring FILE or set CTICTL_KEYRING")
     }
 }
 
@@ -66,9 +66,7 @@ enum SigningKeyLookup {
     static func keyringBeside(key: String, publicKey: PublicVerificationKey) throws -> String {
         let directory = SafeFile.parentDirectory(of: key)
         guard let path = Keyring.keyrings(holding: publicKey, inDirectory: directory).first else {
-            throw usageError(
-                "usage.key-not-in-keyring",
-                "no keyring (*.jwks) in \(directory) holds the public key of \(key); pass the keyring that publishes it with --keyring")
+            throw CTIFailure(.usageKeyNotInKeyring, "no keyring (*.jwks) in \(directory) holds the public key of \(key); pass the keyring that publishes it with --keyring")
         }
         return path
     }
@@ -77,20 +75,18 @@ enum SigningKeyLookup {
         let match = keyring.keys.first { $0.key == key.publicKey }
         if let explicit {
             guard let jwk = keyring.key(withID: explicit) else {
-                throw usageError("usage.kid-unknown", "kid \"\(explicit)\" is not in \(keyringPath); licenses it signs could not be verified")
+                throw CTIFailure(.usageKidUnknown, "kid \"\(explicit)\" is not in \(keyringPath); licenses it signs could not be verified")
             }
             guard jwk.key == key.publicKey else {
-                throw usageError("usage.kid-mismatch", "\(keyPath) is not the private key of kid \"\(explicit)\" in \(keyringPath)")
+                throw CTIFailure(.usageKidMismatch, "\(keyPath) is not the private key of kid \"\(explicit)\" in \(keyringPath)")
             }
             return explicit
         }
         guard let match else {
-            throw usageError(
-                "usage.key-not-in-keyring",
-                "the public key of \(keyPath) is not in \(keyringPath); licenses it signs could not be verified. Pass the keyring that holds it with --keyring")
+            throw CTIFailure(.usageKeyNotInKeyring, "the public key of \(keyPath) is not in \(keyringPath); licenses it signs could not be verified. Pass the keyring that holds it with --keyring")
         }
         if match.status != .active {
-            throw usageError("usage.key-not-active", "key \"\(match.kid)\" is \(match.status.rawValue) in \(keyringPath); only active keys sign")
+            throw CTIFailure(.usageKeyNotActive, "key \"\(match.kid)\" is \(match.status.rawValue) in \(keyringPath); only active keys sign")
         }
         return match.kid
     }

@@ -128,11 +128,11 @@ extension LedgerCommand {
             Output.format = output.format
             let ledger = try ledger.open()
             guard let entry = try ledger.entry(serial: serial) else {
-                throw GenericCTIError(code: "ledger.serial-unknown", message: "\(ledger.path): no license with serial \(serial); see `ctictl ledger list`", kind: .invalid)
+                throw CTIFailure(.ledgerSerialUnknown, "\(ledger.path): no license with serial \(serial); see `ctictl ledger list`")
             }
             if let out {
                 guard let license = entry.license else {
-                    throw GenericCTIError(code: "ledger.license-unreadable", message: "\(ledger.path): the token of \(serial) does not decode; run `ctictl ledger verify`", kind: .malformedInput)
+                    throw CTIFailure(.ledgerLicenseUnreadable, "\(ledger.path): the token of \(serial) does not decode; run `ctictl ledger verify`")
                 }
                 try SafeFile.write(license.textBytes, to: out, mode: 0o644, backup: true)
                 switch output.format {
@@ -257,7 +257,7 @@ enum CheckpointOption {
     static func load(_ path: String?, keyring: String?) throws -> VerifiedCheckpoint? {
         guard let path else { return nil }
         guard let keyringPath = keyring ?? ProcessInfo.processInfo.environment["CTICTL_KEYRING"] else {
-            throw usageError("usage.keyring-missing", "--checkpoint needs --keyring KEYRING (or $CTICTL_KEYRING) to check its signature")
+            throw CTIFailure(.usageKeyringMissing, "--checkpoint needs --keyring KEYRING (or $CTICTL_KEYRING) to check its signature")
         }
         return try LedgerCheckpointVerifier(keyring: try Keyring.load(keyringPath)).verify(try InputFile.read(path), source: path)
     }

@@ -34,7 +34,7 @@ struct ProductsOption: ParsableArguments {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { SafeFile.exists(directory + "/" + $0 + "/releases.json") }
         if names.isEmpty, let catalogDir {
-            throw usageError("usage.no-products", "--catalog-dir \(catalogDir): no product folder (PRODUCT/releases.json) in it")
+            throw CTIFailure(.usageNoProducts, "--catalog-dir \(catalogDir): no product folder (PRODUCT/releases.json) in it")
         }
         return names.isEmpty ? .builtIn : KnownProducts(names)
     }
@@ -47,7 +47,7 @@ enum LicenseOutput {
         do {
             try SafeFile.checkWritable(path, mayReplace: true)
         } catch {
-            throw usageError("usage.out-unwritable", "\(option) \(error.message); nothing was issued")
+            throw CTIFailure(.usageOutUnwritable, "\(option) \(error.message); nothing was issued")
         }
     }
 
@@ -55,10 +55,8 @@ enum LicenseOutput {
         do {
             try SafeFile.write(license.textBytes, to: path, mode: 0o644, backup: true)
         } catch {
-            throw GenericCTIError(
-                code: error.code,
-                message: "\(error.message). \(serial) is issued and recorded in the ledger; `ctictl ledger show \(serial) --out FILE` writes its license file (issuing again would make a second license)",
-                kind: error.kind)
+            throw error.rephrased(
+                "\(error.message). \(serial) is issued and recorded in the ledger; `ctictl ledger show \(serial) --out FILE` writes its license file (issuing again would make a second license)")
         }
     }
 }
@@ -94,13 +92,13 @@ extension LicenseCommand {
             Output.format = output.format
             if let batch {
                 let single = [("--product", product), ("--customer", customer), ("--out", out), ("--order-id", orderID)].filter { $0.1 != nil }
-                if let option = single.first?.0 { throw usageError("usage.batch-conflict", "\(option) cannot be combined with --batch; the CSV gives it per row") }
+                if let option = single.first?.0 { throw CTIFailure(.usageBatchConflict, "\(option) cannot be combined with --batch; the CSV gives it per row") }
                 try BatchIssue(file: batch, outDir: outDir, dryRun: dryRun, signing: signing, products: products, ledger: ledger, output: output).run()
                 return
             }
-            if dryRun || outDir != nil { throw usageError("usage.batch-only", "--dry-run and --out-dir need --batch") }
+            if dryRun || outDir != nil { throw CTIFailure(.usageBatchOnly, "--dry-run and --out-dir need --batch") }
             let request = try makeRequest()
-            guard let out else { throw usageError("usage.missing", "--out FILE is required (where to write the license)") }
+            guard let out else { throw CTIFailure(.usageMissing, "--out FILE is required (where to write the license)") }
             // Everything that can be checked is checked before anything is signed or committed.
             let now = SystemClock.now()
             let problems = request.problems(at: now, products: try products.known())
@@ -116,7 +114,7 @@ extension LicenseCommand {
             case let .alreadyIssued(existing): (entry, isNew) = (existing, false)
             }
             guard let license = entry.license else {
-                throw GenericCTIError(code: "ledger.corrupt", message: "\(ledger.path): the row of \(entry.serial) does not decode; run `ctictl ledger verify`", kind: .internal)
+                throw CTIFailure(.ledgerCorrupt, "\(ledger.path): the row of \(entry.serial) does not decode; run `ctictl ledger verify`")
             }
             // The ledger row is committed; only now is the file written (atomically).
             try LicenseOutput.write(license, serial: entry.serial, to: out)
@@ -135,11 +133,11 @@ extension LicenseCommand {
         func makeRequest() throws -> LicenseRequest {
             guard let product, let customer, let seats else {
                 let missing = [("--product", product == nil), ("--customer", customer == nil), ("--seats", seats == nil)].filter(\.1).map(\.0)
-                throw usageError("usage.missing", "missing \(missing.joined(separator: ", ")) (or give --batch ORDERS.csv)")
+                throw CTIFailure(.usageMissing, "missing \(missing.joined(separator: ", ")) (or give --batch ORDERS.csv)")
             }
             let factors = pbx.factors
             if pbxRequired != nil && factors.isEmpty {
-                throw usageError("usage.pbx-required", "--pbx-required needs at least one of --pbx-id, --pbx-mac, --pbx-hostname")
+                throw CTIFailure(.usagePbxRequired, "--pbx-required needs at least one of --pbx-id, --pbx-mac, --pbx-hostname")
             }
             return LicenseRequest(
                 issuer: issuer, customerID: customer, customerName: customerName, product: product, features: features, seats: seats,
@@ -223,9 +221,9 @@ extension LicenseCommand {
             let inspected: UnverifiedLicense
             do {
                 inspected = try LicenseInspector.inspect(try InputFile.read(file))
-            } catch let error as SigningError {
+            } catch let error as CTIFailure {
                 throw error.naming(file)
-            } catch let error as LicenseError {
+            } catch let error as CTIFailure {
                 throw error.naming(file)
             }
             switch output.format {

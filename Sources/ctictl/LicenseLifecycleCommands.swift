@@ -31,7 +31,7 @@ enum Supersede {
             throw refused.named(.options)
         }
         guard let license = new.license else {
-            throw GenericCTIError(code: "ledger.corrupt", message: "\(ledger.path): the row of \(new.serial) does not decode", kind: .internal)
+            throw CTIFailure(.ledgerCorrupt, "\(ledger.path): the row of \(new.serial) does not decode")
         }
         try LicenseOutput.write(license, serial: new.serial, to: out)
         switch output.format {
@@ -58,7 +58,7 @@ extension LicenseCommand {
 
         func run() throws {
             guard expires != nil || maintenanceUntil != nil else {
-                throw usageError("usage.nothing-changed", "a renewal needs a new --expires or --maintenance-until")
+                throw CTIFailure(.usageNothingChanged, "a renewal needs a new --expires or --maintenance-until")
             }
             let newExpiry = try expires.map { try DateArgument.endExclusive($0, option: "--expires") }
             let newMaintenance = try maintenanceUntil.map { try DateArgument.day($0, option: "--maintenance-until") }
@@ -90,7 +90,7 @@ extension LicenseCommand {
         func run() throws {
             let factors = pbx.factors
             if pbxRequired != nil && factors.isEmpty {
-                throw usageError("usage.pbx-required", "--pbx-required needs the new factors: at least one of --pbx-id, --pbx-mac, --pbx-hostname")
+                throw CTIFailure(.usagePbxRequired, "--pbx-required needs the new factors: at least one of --pbx-id, --pbx-mac, --pbx-hostname")
             }
             try Supersede.run(serial, signing: signing, products: products, ledger: ledger, out: out, output: output, verb: "reissue") { request in
                 if !factors.isEmpty { request.pbx = PBXBinding(factors: factors, required: pbxRequired) }
@@ -134,11 +134,11 @@ extension LicenseCommand {
             let inspected: UnverifiedLicense
             do {
                 inspected = try LicenseInspector.inspect(try InputFile.read(file))
-            } catch let error as LayerError {
-                throw GenericCTIError(code: error.code, message: "\(file): \(error.message)", kind: error.kind)
+            } catch let error as CTIFailure {
+                throw error.naming(file)
             }
             guard let claims = inspected.claims else {
-                throw GenericCTIError(code: "license.claims-malformed", message: "\(file): \(inspected.claimsError ?? "claims not readable")", kind: .malformedInput)
+                throw CTIFailure(.licenseClaimsMalformed, "\(file): \(inspected.claimsError ?? "claims not readable")")
             }
             return claims
         }

@@ -81,7 +81,4 @@ enum Output {
     }
 }
 
-/// Errors in the command line itself (exit 64).
-func usageError(_ code: String, _ message: String) -> GenericCTIError {
-    GenericCTIError(code: code, message: message, kind: .usage)
-}
+

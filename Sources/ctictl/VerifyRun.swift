@@ -38,9 +38,9 @@ struct VerifyRun {
             do {
                 list = try RevocationListVerifier(keyring: ring).verify(
                     try InputFile.read(revocations), state: saved, allowDevelopmentKeys: allowDevelopmentKeys)
-            } catch let error as SigningError {
+            } catch let error as CTIFailure {
                 throw error.naming(revocations)
-            } catch let error as LicenseError {
+            } catch let error as CTIFailure {
                 throw error.naming(revocations)
             }
         }
@@ -52,13 +52,13 @@ struct VerifyRun {
         let result: LicenseVerification
         do {
             result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             throw error.naming(file)
-        } catch let error as LicenseError {
+        } catch let error as CTIFailure {
             throw error.naming(file)
         }
         // Remember what was seen, unless the clock was found set back (never move it back).
-        if let state, let saved, !result.findings.contains(where: { $0.code == "clock.set-back" }), at == nil {
+        if let state, let saved, !result.findings.contains(where: { $0.code == ClockPolicy.setBackCode }), at == nil {
             try saved.advanced(to: now, revocations: list).save(state)
         }
         switch format {
@@ -83,11 +83,10 @@ struct VerifyRun {
     /// release catalog (the client knows its version, not its publication date).
     private func describeRelease(_ text: String, keyring: Keyring, in context: inout VerificationContext) throws {
         guard let catalog else {
-            throw GenericCTIError(
-                code: "usage.missing", message: "--release needs --catalog FILE: the product's signed release catalog (from `ctictl catalog sign`)", kind: .usage)
+            throw CTIFailure(.usageMissing, "--release needs --catalog FILE: the product's signed release catalog (from `ctictl catalog sign`)")
         }
         guard releaseDate == nil else {
-            throw GenericCTIError(code: "usage.conflict", message: "give --release or --release-date, not both", kind: .usage)
+            throw CTIFailure(.usageConflict, "give --release or --release-date, not both")
         }
         let releases = try SignedCatalog.verify(try InputFile.read(catalog), keyring: keyring, source: catalog, allowDevelopmentKeys: allowDevelopmentKeys)
         try context.run(release: try parseVersion(text, option: "--release"), of: releases.catalog)

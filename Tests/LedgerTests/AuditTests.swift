@@ -94,8 +94,8 @@ import Testing
         let second = try ledger.exportRevocations(key: issuer.key, kid: "k", now: 1_790_000_300)
         #expect(second.claims.seq == 2)
         #expect(second.claims.revoked.map(\.jti) == ["CTI-00000002"])
-        #expect(throws: LedgerError.self) { try ledger.revoke(serial: "CTI-00000002", reason: "again", now: 1) }
-        #expect(throws: LedgerError.self) { try ledger.revoke(serial: "CTI-00000077", reason: "unknown", now: 1) }
+        #expect(throws: CTIFailure.self) { try ledger.revoke(serial: "CTI-00000002", reason: "again", now: 1) }
+        #expect(throws: CTIFailure.self) { try ledger.revoke(serial: "CTI-00000077", reason: "unknown", now: 1) }
         let ring = Keyring(keys: [JWK(kid: "k", key: issuer.key.publicKey)])
         let verified = try RevocationListVerifier(keyring: ring).verify(Array(second.text.utf8), state: nil)
         #expect(verified.entry(for: "CTI-00000002")?.reason == "refund")

@@ -77,8 +77,8 @@ import Testing
         #expect(entry.status == .revoked)
         #expect(entry.revocationReason == "refund")
         #expect(try ledger.entries(matching: .init(status: .active)).map(\.serial) == ["CTI-00000001", "CTI-00000004"])
-        #expect(throws: LedgerError.self) { try ledger.supersede("CTI-00000002", with: self.issuer, now: self.now + 30) { $0.seats = 5 } }
-        #expect(throws: LedgerError.self) { try ledger.revoke(serial: "CTI-00000002", reason: "again", now: self.now + 30) }
+        #expect(throws: CTIFailure.self) { try ledger.supersede("CTI-00000002", with: self.issuer, now: self.now + 30) { $0.seats = 5 } }
+        #expect(throws: CTIFailure.self) { try ledger.revoke(serial: "CTI-00000002", reason: "again", now: self.now + 30) }
         // The next revocation list still carries it.
         let exported = try ledger.exportRevocations(key: issuer.key, kid: "k", now: now + 40)
         #expect(exported.claims.revoked.map(\.jti) == ["CTI-00000002"])
@@ -92,7 +92,7 @@ import Testing
         #expect(try ledger.entry(serial: "CTI-00000003")?.supersededBy == "CTI-00000004")
         #expect {
             try ledger.supersede("CTI-00000003", with: self.issuer, now: self.now + 30) { $0.seats = 5 }
-        } throws: { ($0 as? LedgerError)?.code == "ledger.superseded" && ($0 as? LedgerError)?.message.contains("CTI-00000004") == true }
+        } throws: { ($0 as? CTIFailure)?.code == "ledger.superseded" && ($0 as? CTIFailure)?.message.contains("CTI-00000004") == true }
     }
 
     // MARK: - Re-issuing an order that no longer counts
@@ -103,7 +103,7 @@ import Testing
         #expect {
             _ = try ledger.issue(request, with: self.issuer, now: self.now + 50)
         } throws: { error in
-            let error = error as? LedgerError
+            let error = error as? CTIFailure
             return error?.code == "ledger.order-revoked" && error?.kind == .invalid && error?.message.contains("CTI-00000002") == true
                 && error?.message.contains("refund") == true
         }
@@ -115,7 +115,7 @@ import Testing
         #expect {
             _ = try ledger.issue(request, with: self.issuer, now: self.now + 50)
         } throws: { error in
-            (error as? LedgerError)?.code == "ledger.order-superseded" && (error as? LedgerError)?.message.contains("CTI-00000004") == true
+            (error as? CTIFailure)?.code == "ledger.order-superseded" && (error as? CTIFailure)?.message.contains("CTI-00000004") == true
         }
     }
 
@@ -162,7 +162,7 @@ import Testing
             #expect {
                 _ = try reopened.entries()
             } throws: { error in
-                guard let error = error as? LedgerError else { return false }
+                guard let error = error as? CTIFailure else { return false }
                 return error.code == "ledger.row-undecodable" && error.kind == .malformedInput && error.message.hasPrefix(self.path)
                     && error.message.contains("table licenses, row 1 (CTI-00000001)") && error.message.contains("column \(edit.column)")
             }
@@ -178,7 +178,7 @@ import Testing
         let missing = directory + "/sub/none.sqlite"
         #expect {
             _ = try LicenseLedger(path: missing, mode: .existing)
-        } throws: { ($0 as? LedgerError)?.code == "ledger.not-found" && ($0 as? LedgerError)?.kind == .malformedInput }
+        } throws: { ($0 as? CTIFailure)?.code == "ledger.not-found" && ($0 as? CTIFailure)?.kind == .malformedInput }
         #expect(!FileManager.default.fileExists(atPath: directory + "/sub"))
         #expect(!FileManager.default.fileExists(atPath: missing + ".lock"))
     }
@@ -202,7 +202,7 @@ import Testing
         for mode in [LicenseLedger.OpenMode.existing, .createIfMissing] {
             #expect {
                 _ = try LicenseLedger(path: file, mode: mode)
-            } throws: { ($0 as? LedgerError)?.code == "ledger.not-a-ledger" && ($0 as? LedgerError)?.kind == .malformedInput }
+            } throws: { ($0 as? CTIFailure)?.code == "ledger.not-a-ledger" && ($0 as? CTIFailure)?.kind == .malformedInput }
         }
         #expect(try SafeFile.read(file) == Self.notLedgers[index].bytes)
         #expect(!FileManager.default.fileExists(atPath: file + ".lock"))
@@ -217,7 +217,7 @@ import Testing
         let before = try SafeFile.read(file)
         #expect {
             _ = try LicenseLedger(path: file, mode: .createIfMissing)
-        } throws: { ($0 as? LedgerError)?.code == "ledger.not-a-ledger" }
+        } throws: { ($0 as? CTIFailure)?.code == "ledger.not-a-ledger" }
         #expect(try SafeFile.read(file) == before)
     }
 
@@ -288,7 +288,7 @@ import Testing
         #expect {
             _ = try ledger.issue(LicenseRequest(customerID: "K-9", product: "p", seats: 1), with: self.issuer, now: self.now + 500)
         } throws: { error in
-            let error = error as? LedgerError
+            let error = error as? CTIFailure
             return error?.code == "ledger.behind-head" && error?.message.contains("serial CTI-00000004") == true
         }
         #expect(try ledger.entries().count == 3)
@@ -312,7 +312,7 @@ import Testing
         let ledger = try ledgerWithHistory()
         try tamper("UPDATE licenses SET seats = 99 WHERE serial = 'CTI-00000001'")
         #expect { _ = try ledger.checkpoint(key: self.issuer.key, kid: "k", now: self.now) } throws: {
-            ($0 as? LedgerError)?.code == "checkpoint.ledger-not-intact"
+            ($0 as? CTIFailure)?.code == "checkpoint.ledger-not-intact"
         }
     }
 
@@ -386,7 +386,7 @@ import Testing
         try queue.write { try $0.execute(sql: "UPDATE licenses SET seats = 70") }
         try queue.close()
         #expect { _ = try LicenseLedger.restore(from: copy, to: self.path, now: self.now) } throws: {
-            ($0 as? LedgerError)?.code == "ledger.restore-refused"
+            ($0 as? CTIFailure)?.code == "ledger.restore-refused"
         }
         #expect(try ledger.entries().count == 4)
         #expect(try ledger.verify().isEmpty)

@@ -71,7 +71,7 @@ import Testing
         #expect {
             _ = try ledger.issue(request(order: "ORD-8", seats: 6), with: issuer, now: now)
         } throws: { error in
-            let error = error as? LedgerError
+            let error = error as? CTIFailure
             return error?.code == "ledger.order-conflict" && error?.message.contains("seats: 5 → 6") == true
         }
         #expect(try ledger.entries().count == 1)
@@ -93,7 +93,7 @@ import Testing
         #expect {
             _ = try LicenseLedger(path: path, mode: .createIfMissing)
         } throws: { error in
-            let error = error as? LedgerError
+            let error = error as? CTIFailure
             return error?.code == "ledger.not-a-ledger" && error?.kind == .malformedInput && error?.message.hasPrefix(path) == true
         }
     }

@@ -44,9 +44,9 @@ import Testing
 
     @Test func nothingChangedIsRefusedAndRevokedIsNotRenewed() throws {
         let ledger = try ledger()
-        #expect { _ = try ledger.supersede("CTI-00000001", with: issuer, now: now) { _ in } } throws: { ($0 as? LedgerError)?.code == "usage.nothing-changed" }
+        #expect { _ = try ledger.supersede("CTI-00000001", with: issuer, now: now) { _ in } } throws: { ($0 as? CTIFailure)?.code == "usage.nothing-changed" }
         try ledger.revoke(serial: "CTI-00000001", reason: "fraud", now: now)
-        #expect { _ = try ledger.supersede("CTI-00000001", with: issuer, now: now) { $0.seats = 9 } } throws: { ($0 as? LedgerError)?.code == "ledger.revoked" }
+        #expect { _ = try ledger.supersede("CTI-00000001", with: issuer, now: now) { $0.seats = 9 } } throws: { ($0 as? CTIFailure)?.code == "ledger.revoked" }
     }
 
     @Test func batchesAreIdempotentAndReportEachRow() throws {

@@ -131,7 +131,7 @@ import Testing
         #expect {
             _ = try LicenseVerifier(keyring: Self.fixture.keyring).verify(Array(compact.utf8), in: VerificationContext(now: 10, nowIsFromClock: false))
         } throws: { error in
-            let error = error as? LicenseError
+            let error = error as? CTIFailure
             return error?.code == "license.claims-invalid" && error?.message.contains("claim cti.seats") == true
                 && error?.message.contains("claim cti.customer_name contains the control character U+001B") == true
         }
@@ -140,7 +140,7 @@ import Testing
         let tooLarge = Array(padded.utf8)
         #expect {
             _ = try LicenseVerifier(keyring: Self.fixture.keyring).verify(tooLarge, in: VerificationContext(now: 10, nowIsFromClock: false))
-        } throws: { ($0 as? LicenseError)?.code == "license.too-large" }
+        } throws: { ($0 as? CTIFailure)?.code == "license.too-large" }
     }
 
     /// C0, DEL and C1 in any text claim: refused, naming the option.

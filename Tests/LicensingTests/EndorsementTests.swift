@@ -36,14 +36,14 @@ import Testing
         revoked.jwk.status = .revoked
         #expect {
             _ = try KeyEndorsementVerifier(keyring: revoked.keyring).extend(with: [try endorsement(of: new, by: old)])
-        } throws: { ($0 as? LicenseError)?.code == "endorsement.key-revoked" }
+        } throws: { ($0 as? CTIFailure)?.code == "endorsement.key-revoked" }
     }
 
     @Test func anEndorsementByAnUnknownKeyIsRefused() throws {
         let stranger = LicenseFixture(kid: "stranger")
         #expect {
             _ = try KeyEndorsementVerifier(keyring: old.keyring).extend(with: [try endorsement(of: new, by: stranger)])
-        } throws: { ($0 as? LicenseError)?.code == "endorsement.unknown-key" }
+        } throws: { ($0 as? CTIFailure)?.code == "endorsement.unknown-key" }
     }
 
     @Test func aForgedEndorsementIsRefused() throws {
@@ -52,7 +52,7 @@ import Testing
         let forged = ("forged", Array(try KeyEndorsementFormat.sign(new.jwk, by: stranger.key, kid: "old", now: now).utf8))
         #expect {
             _ = try KeyEndorsementVerifier(keyring: old.keyring).extend(with: [forged])
-        } throws: { ($0 as? SigningError)?.code == "jws.signature-invalid" }
+        } throws: { ($0 as? CTIFailure)?.code == "jws.signature-invalid" }
     }
 
     @Test func aDevelopmentKeyCannotVouchAKeyIntoProduction() throws {

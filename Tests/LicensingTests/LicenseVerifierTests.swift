@@ -120,7 +120,7 @@ import Testing
         var claims = try fixture.license().claims
         claims.cti.v = 2
         let text = try fixture.issuer.sign(claims).text
-        #expect { _ = try fixture.verify(text, at: day("2026-06-01")) } throws: { ($0 as? LicenseError)?.code == "license.profile-unsupported" }
+        #expect { _ = try fixture.verify(text, at: day("2026-06-01")) } throws: { ($0 as? CTIFailure)?.code == "license.profile-unsupported" }
     }
 
     @Test func requestsWithNonsenseAreUsageErrors() throws {

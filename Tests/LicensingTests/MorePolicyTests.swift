@@ -70,7 +70,7 @@ import Testing
         #expect(context.releaseVersion == "2.6.1")
         #expect(context.publishedReleases.map(\.version).suffix(2) == ["2.6", "2.6.1"])
         var other = VerificationContext(now: day("2026-06-01"), product: "crm-groupware")
-        #expect { try other.run(release: try Version("2.6.1"), of: catalog) } throws: { ($0 as? LicenseError)?.code == "usage.conflict" }
+        #expect { try other.run(release: try Version("2.6.1"), of: catalog) } throws: { ($0 as? CTIFailure)?.code == "usage.conflict" }
         #expect { try context.run(release: try Version("9.9"), of: catalog) } throws: { ($0 as? CatalogError)?.code == "compat.unknown-release" }
     }
 
@@ -95,23 +95,23 @@ import Testing
         #expect(throws: Never.self) { _ = try verifier.verify(try revocationList(seq: 6, revoked: []), state: state) }
         #expect {
             _ = try verifier.verify(try revocationList(seq: 4, revoked: []), state: state)
-        } throws: { ($0 as? LicenseError)?.code == "revocations.rollback" }
+        } throws: { ($0 as? CTIFailure)?.code == "revocations.rollback" }
     }
 
     @Test func revocationListsFromUntrustedKeysAreRefused() throws {
         let stranger = LicenseFixture(kid: "stranger")
         #expect {
             _ = try RevocationListVerifier(keyring: fixture.keyring).verify(try revocationList(seq: 1, revoked: [], key: stranger.key, kid: "test-key"), state: nil)
-        } throws: { ($0 as? SigningError)?.code == "jws.signature-invalid" }
+        } throws: { ($0 as? CTIFailure)?.code == "jws.signature-invalid" }
         var revoked = fixture
         revoked.jwk.status = .revoked
         #expect {
             _ = try RevocationListVerifier(keyring: revoked.keyring).verify(try revocationList(seq: 1, revoked: []), state: nil)
-        } throws: { ($0 as? LicenseError)?.code == "revocations.key-revoked" }
+        } throws: { ($0 as? CTIFailure)?.code == "revocations.key-revoked" }
         // A license is not a revocation list, even though both are signed by the same key.
         #expect {
             _ = try RevocationListVerifier(keyring: fixture.keyring).verify(Array(try fixture.license().text.utf8), state: nil)
-        } throws: { ($0 as? SigningError)?.code == "armor.wrong-label" || ($0 as? SigningError)?.code == "jws.wrong-type" }
+        } throws: { ($0 as? CTIFailure)?.code == "armor.wrong-label" || ($0 as? CTIFailure)?.code == "jws.wrong-type" }
     }
 
     @Test func aClockSetBackIsFound() throws {

@@ -71,10 +71,10 @@ import Testing
     }
 
     @Test func sheetsThatCannotBeReadThrow() {
-        #expect { _ = try OrderSheet(csv: "", source: "o.csv", now: Self.now) } throws: { ($0 as? LicenseError)?.code == "batch.empty" }
+        #expect { _ = try OrderSheet(csv: "", source: "o.csv", now: Self.now) } throws: { ($0 as? CTIFailure)?.code == "batch.empty" }
         #expect { _ = try OrderSheet(csv: "order_id,customer,product,seats\n", source: "o.csv", now: Self.now) } throws: {
-            ($0 as? LicenseError)?.message == "o.csv: row 1: unknown column \"customer\"; the columns are \(OrderSheet.columns.joined(separator: ", "))"
+            ($0 as? CTIFailure)?.message == "o.csv: row 1: unknown column \"customer\"; the columns are \(OrderSheet.columns.joined(separator: ", "))"
         }
-        #expect { _ = try OrderSheet(csv: "order_id,product\n", source: "o.csv", now: Self.now) } throws: { ($0 as? LicenseError)?.code == "batch.missing-column" }
+        #expect { _ = try OrderSheet(csv: "order_id,product\n", source: "o.csv", now: Self.now) } throws: { ($0 as? CTIFailure)?.code == "batch.missing-column" }
     }
 }

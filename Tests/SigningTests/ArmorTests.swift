@@ -68,7 +68,7 @@ import Testing
         do {
             _ = try armor.read(input)
             return nil
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             return error.code
         } catch {
             return "unexpected \(error)"
@@ -96,7 +96,7 @@ import Testing
         do {
             _ = try armor.read(Array(broken.utf8))
             Issue.record("accepted a body with '*'")
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             #expect(error.message.contains("line 3"))
             #expect(error.message.contains("'*'"))
         }

@@ -21,7 +21,7 @@ import Testing
         do {
             _ = try JWSVerifier(keyring: ring).verify(jws, expectedType: Self.type)
             return nil
-        } catch let error as SigningError {
+        } catch let error as CTIFailure {
             return error.code
         } catch {
             return "unexpected \(error)"
@@ -69,13 +69,13 @@ import Testing
 
     @Test(arguments: ["", "a.b", "a.b.c.d", "..", "eyJ.eyJ.", "!!.eyJ.abc", "e30.e30.AAAA"])
     func malformedCompactSerializationsThrow(_ text: String) {
-        #expect(throws: SigningError.self) { _ = try CompactJWS(compact: text) }
+        #expect(throws: CTIFailure.self) { _ = try CompactJWS(compact: text) }
     }
 
     @Test func headerMustBeAJOSEObject() {
         let notJSON = Base64URL.encode(Array("not json".utf8)) + ".e30.AAAA"
-        #expect { _ = try CompactJWS(compact: notJSON) } throws: { ($0 as? SigningError)?.code == "jws.header-malformed" }
+        #expect { _ = try CompactJWS(compact: notJSON) } throws: { ($0 as? CTIFailure)?.code == "jws.header-malformed" }
         let noAlg = Base64URL.encode(Array(#"{"kid":"x"}"#.utf8)) + ".e30.AAAA"
-        #expect { _ = try CompactJWS(compact: noAlg) } throws: { ($0 as? SigningError)?.code == "jws.header-malformed" }
+        #expect { _ = try CompactJWS(compact: noAlg) } throws: { ($0 as? CTIFailure)?.code == "jws.header-malformed" }
     }
 }

@@ -8,12 +8,12 @@ import Testing
         try Keyring(jsonBytes: Array(json.utf8), source: "ring.jwks")
     }
 
-    func failure(_ json: String) -> SigningError? {
+    func failure(_ json: String) -> CTIFailure? {
         do {
             _ = try load(json)
             return nil
         } catch {
-            return error as? SigningError
+            return error as? CTIFailure
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
 
     @Test func addRefusesADuplicateKid() throws {
         var ring = try load(#"{"keys":[\#(goodKey)]}"#)
-        #expect(throws: SigningError.self) { try ring.add(JWK(kid: "a", key: PrivateSigningKey.generate(.eddsa).publicKey)) }
+        #expect(throws: CTIFailure.self) { try ring.add(JWK(kid: "a", key: PrivateSigningKey.generate(.eddsa).publicKey)) }
     }
 
     @Test func rewritingKeepsAVerifiedBackup() throws {
@@ -129,14 +129,14 @@ import Testing
         try PrivateKeyFile.write(key, to: path, passphrase: Array("pässwörd".utf8))
         #expect(try PrivateKeyFile.isEncrypted(at: path))
         #expect(try PrivateKeyFile.load(path, passphrase: Array("pässwörd".utf8)).publicKey == key.publicKey)
-        #expect { _ = try PrivateKeyFile.load(path, passphrase: Array("wrong".utf8)) } throws: { ($0 as? SigningError)?.code == "key.passphrase-wrong" }
-        #expect { _ = try PrivateKeyFile.load(path) } throws: { ($0 as? SigningError)?.code == "key.passphrase-required" }
+        #expect { _ = try PrivateKeyFile.load(path, passphrase: Array("wrong".utf8)) } throws: { ($0 as? CTIFailure)?.code == "key.passphrase-wrong" }
+        #expect { _ = try PrivateKeyFile.load(path) } throws: { ($0 as? CTIFailure)?.code == "key.passphrase-required" }
     }
 
     @Test func rejectsWhatIsNotAPrivateKey() {
-        #expect { _ = try PrivateKeyFile.parse("hello", source: "x.pem") } throws: { ($0 as? SigningError)?.code == "key.malformed" }
+        #expect { _ = try PrivateKeyFile.parse("hello", source: "x.pem") } throws: { ($0 as? CTIFailure)?.code == "key.malformed" }
         let publicPEM = PrivateSigningKey.generate(.eddsa).publicKey.pemRepresentation
-        #expect { _ = try PrivateKeyFile.parse(publicPEM, source: "x.pem") } throws: { ($0 as? SigningError)?.code == "key.unsupported" }
+        #expect { _ = try PrivateKeyFile.parse(publicPEM, source: "x.pem") } throws: { ($0 as? CTIFailure)?.code == "key.unsupported" }
     }
 
     @Test func descriptionNeverShowsKeyMaterial() {
@@ -155,6 +155,6 @@ import Testing
         #expect(try PrivateKeyFile.parse(text, source: "plain.pem").publicKey == key.publicKey)
         #expect(try PrivateKeyFile.parse(mailed, source: "mail.txt").publicKey == key.publicKey)
         let broken = text.replacingOccurrences(of: "-----END PRIVATE KEY-----", with: "")
-        #expect(throws: SigningError.self) { try PrivateKeyFile.parse(broken, source: "cut.pem") }
+        #expect(throws: CTIFailure.self) { try PrivateKeyFile.parse(broken, source: "cut.pem") }
     }
 }

@@ -1,0 +1,32 @@
+import CTICore
+
+/// The error codes this module throws (stable: scripts and support match on them; docs/cli.md).
+extension ErrorCode {
+    public static let armorEmpty = ErrorCode("armor.empty", .malformedInput)
+    public static let armorInvalidCharacter = ErrorCode("armor.invalid-character", .malformedInput)
+    public static let armorMultiple = ErrorCode("armor.multiple", .malformedInput)
+    public static let armorNotText = ErrorCode("armor.not-text", .malformedInput)
+    public static let armorTruncated = ErrorCode("armor.truncated", .malformedInput)
+    public static let armorWrongLabel = ErrorCode("armor.wrong-label", .malformedInput)
+    public static let jwsAlgMismatch = ErrorCode("jws.alg-mismatch", .invalid)
+    public static let jwsAlgNone = ErrorCode("jws.alg-none", .invalid)
+    public static let jwsCritUnsupported = ErrorCode("jws.crit-unsupported", .invalid)
+    public static let jwsHeaderMalformed = ErrorCode("jws.header-malformed", .malformedInput)
+    public static let jwsKidMissing = ErrorCode("jws.kid-missing", .invalid)
+    public static let jwsMalformed = ErrorCode("jws.malformed", .malformedInput)
+    public static let jwsSignatureHighS = ErrorCode("jws.signature-high-s", .invalid)
+    public static let jwsSignatureInvalid = ErrorCode("jws.signature-invalid", .invalid)
+    public static let jwsUnknownKey = ErrorCode("jws.unknown-key", .invalid)
+    public static let jwsWrongType = ErrorCode("jws.wrong-type", .invalid)
+    public static let keyEncryptedUnsupported = ErrorCode("key.encrypted-unsupported", .malformedInput)
+    public static let keyMalformed = ErrorCode("key.malformed", .malformedInput)
+    public static let keyPassphraseRequired = ErrorCode("key.passphrase-required", .usage)
+    public static let keyPassphraseWrong = ErrorCode("key.passphrase-wrong", .invalid)
+    public static let keyUnsupported = ErrorCode("key.unsupported", .malformedInput)
+    public static let keyringDuplicateKid = ErrorCode("keyring.duplicate-kid", .usage)
+    public static let keyringKeyInvalid = ErrorCode("keyring.key-invalid", .malformedInput)
+    public static let keyringKeyRevoked = ErrorCode("keyring.key-revoked", .usage)
+    public static let keyringKidDuplicated = ErrorCode("keyring.kid-duplicated", .malformedInput)
+    public static let keyringKidUnknown = ErrorCode("keyring.kid-unknown", .usage)
+    public static let keyringMalformed = ErrorCode("keyring.malformed", .malformedInput)
+}
