@@ -24,9 +24,18 @@ public struct Release: Sendable, Equatable {
     public let upgradeSteps: [UpgradeStep]
     public let upgradeNotes: [String]
     public let configSchema: String?
+    /// The changelog entry that says this release restores compatibility with the PBX
+    /// versions it is tested with (`restoresCompatibility` in the catalog), if any.
+    public let restoresCompatibility: LocalizedText?
 
     /// How people name the row: its version, or the zip's when the table has none.
-    public var label: String { version?.description ?? zipVersion.map { "(\($0) zip, no product version)" } ?? "(no version)" }
+    public var label: String { labelText.en }
+
+    public var labelText: LocalizedText {
+        if let version { return LocalizedText(en: version.description, de: version.description) }
+        if let zipVersion { return LocalizedText(en: "(\(zipVersion) zip, no product version)", de: "(Zip \(zipVersion), keine Produktversion)") }
+        return LocalizedText(en: "(no version)", de: "(keine Version)")
+    }
 }
 
 /// A compatibility fact that overrides testing: this client does not work with this PBX.
@@ -76,15 +85,26 @@ public struct ReleaseCatalog: Sendable {
                     }
                     return step
                 }
-                let changelog = try (row.members["changelog"].map { _ in try row.objectArray("changelog") } ?? []).map {
-                    LocalizedText(en: try $0.string("en"), de: try $0.string("de"))
+                var restoresCompatibility: LocalizedText?
+                let changelog = try (row.members["changelog"].map { _ in try row.objectArray("changelog") } ?? []).map { entry in
+                    let text = LocalizedText(en: try entry.string("en"), de: try entry.string("de"))
+                    switch entry.members["restoresCompatibility"] {
+                    case nil, .bool(false)?: break
+                    case .bool(true)?:
+                        guard row.contains("testedPBX") else {
+                            throw fail("\(entry.path).restoresCompatibility", "needs \(row.path).testedPBX: the versions compatibility is restored for")
+                        }
+                        restoresCompatibility = text
+                    default: throw fail("\(entry.path).restoresCompatibility", "must be true or false")
+                    }
+                    return text
                 }
                 let release = Release(
                     version: try version(row, "version"), zipVersion: try version(row, "zipVersion"),
                     module: try row.optionalInteger("module").map { Int($0) }, date: date, sourceDate: try row.optionalString("sourceDate") ?? dateText,
                     zip: try row.optionalString("zip"), testedPBX: try range(row, "testedPBX"), testedDATEV: try range(row, "testedDATEV"),
                     changelog: changelog, upgradeSteps: steps, upgradeNotes: try upgrade.optionalStringArray("notes") ?? [],
-                    configSchema: try row.optionalString("configSchema"))
+                    configSchema: try row.optionalString("configSchema"), restoresCompatibility: restoresCompatibility)
                 if release.version == nil && release.zipVersion == nil { throw fail("\(row.path)", "has neither version nor zipVersion") }
                 return release
             }
@@ -101,15 +121,19 @@ public struct ReleaseCatalog: Sendable {
         }
     }
 
+    /// The largest catalog file read.
+    public static let fileLimit: Int64 = 8 << 20
+
     /// `DIR/<product>/releases.json`.
     public static func load(product: String, from directory: String) throws -> ReleaseCatalog {
         let path = directory + "/" + product + "/releases.json"
         guard SafeFile.exists(path) else {
+            let known = CatalogDirectory.products(in: directory).joined(separator: ", ")
             throw CatalogError(
                 code: "catalog.unknown-product",
-                message: "\(path): no release catalog for product \"\(product)\"; the products are the folders of \(directory)", kind: .usage)
+                message: "\(path): no release catalog for product \"\(product)\"; the products of \(directory) are: \(known.isEmpty ? "none" : known)", kind: .usage)
         }
-        return try ReleaseCatalog(jsonBytes: try SafeFile.read(path, limit: 8 << 20), source: path)
+        return try ReleaseCatalog(jsonBytes: try SafeFile.read(path, limit: fileLimit), source: path)
     }
 
     /// The releases that have a product version, oldest version first.
