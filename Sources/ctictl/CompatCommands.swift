@@ -31,7 +31,7 @@ struct CompatCommand: ParsableCommand {
 extension CompatCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Is this combination supported? Exit 0 supported, 2 untested, 1 incompatible.")
+            abstract: "Is this combination supported? Exit 0 supported, 2 untested or fixed in a later release, 1 incompatible.")
 
         @OptionGroup var catalog: CatalogOptions
         @Option(help: "Installed client version.") var client: String
