@@ -18,7 +18,6 @@
 #   --skip-build  install the shipped build that is already there (.build-release)
 #   --bin PATH    install this ctictl instead of building one (implies --skip-build)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 say() { echo "install: $*"; }
 fail() { echo "install: error: $*" >&2; exit 1; }
@@ -38,7 +37,10 @@ while (($#)); do
     *) echo "install: error: unknown argument \"$1\"" >&2; usage >&2; exit 64 ;;
   esac
 done
+# Relative paths are the caller's, not the repository's.
 [[ "$prefix" == /* ]] || prefix="$PWD/$prefix"
+[[ -z "$bin" || "$bin" == /* ]] || bin="$PWD/$bin"
+cd "$(dirname "$0")/.."
 
 # Before any build: can we write there at all?
 mkdir -p "$prefix" 2>/dev/null && [[ -w "$prefix" ]] \
