@@ -34,7 +34,7 @@ let package = Package(
             ]
         ),
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
-        .target(name: "ReleaseCatalog", dependencies: ["Signing"]),
+        .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Ledger",
             dependencies: [

@@ -7,13 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# Shipped configuration: release, static Swift runtime, linked by lld with packed relative
-# relocations (DT_RELR), which cuts process start; position-independent (ASLR kept on).
-flags=(-c release --static-swift-stdlib --scratch-path .build-release
-       -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
-swift build "${flags[@]}" --product ctictl 2>&1 | tail -n 1
-swift build "${flags[@]}" --product ctictl-bench 2>&1 | tail -n 1
-bin="$(swift build "${flags[@]}" --show-bin-path)"
+source scripts/shipped-build.sh
+build_shipped ctictl ctictl-bench
+bin="$(shipped_bin_path)"
 echo "== machine: $(nproc) cores, $(uname -m), $(openssl version)"
 echo "== 1. in-process verification"
 "$bin/ctictl-bench" verify --seconds 6

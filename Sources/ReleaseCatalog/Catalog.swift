@@ -24,9 +24,18 @@ public struct Release: Sendable, Equatable {
     public let upgradeSteps: [UpgradeStep]
     public let upgradeNotes: [String]
     public let configSchema: String?
+    /// The changelog entry that says this release restores compatibility with the PBX
+    /// versions it is tested with (`restoresCompatibility` in the catalog), if any.
+    public let restoresCompatibility: LocalizedText?
 
     /// How people name the row: its version, or the zip's when the table has none.
-    public var label: String { version?.description ?? zipVersion.map { "(\($0) zip, no product version)" } ?? "(no version)" }
+    public var label: String { labelText.en }
+
+    public var labelText: LocalizedText {
+        if let version { return LocalizedText(en: version.description, de: version.description) }
+        if let zipVersion { return LocalizedText(en: "(\(zipVersion) zip, no product version)", de: "(Zip \(zipVersion), keine Produktversion)") }
+        return LocalizedText(en: "(no version)", de: "(keine Version)")
+    }
 }
 
 /// A compatibility fact that overrides testing: this client does not work with this PBX.
@@ -49,11 +58,11 @@ public struct ReleaseCatalog: Sendable {
 
     /// Reads a catalog; every error names the source, the JSON path and what is wrong.
     public init(jsonBytes: [UInt8], source: String) throws {
-        func fail(_ path: String, _ reason: String) -> CatalogError {
-            CatalogError(code: "catalog.malformed", message: "\(source): \(path) \(reason)", kind: .malformedInput)
+        func fail(_ path: String, _ reason: String) -> CTIFailure {
+            CTIFailure(.catalogMalformed, "\(source): \(path) \(reason)")
         }
         do {
-            let root = try JSONObjectReader(try JSONParser.parse(jsonBytes))
+            let root = try JSONObjectReader(try JSONRead.value(jsonBytes))
             func version(_ reader: JSONObjectReader, _ member: String) throws -> Version? {
                 guard let text = try reader.optionalString(member) else { return nil }
                 do { return try Version(text) } catch { throw fail("\(reader.path).\(member)", "is not a version: \(error.message)") }
@@ -76,15 +85,26 @@ public struct ReleaseCatalog: Sendable {
                     }
                     return step
                 }
-                let changelog = try (row.members["changelog"].map { _ in try row.objectArray("changelog") } ?? []).map {
-                    LocalizedText(en: try $0.string("en"), de: try $0.string("de"))
+                var restoresCompatibility: LocalizedText?
+                let changelog = try (row.members["changelog"].map { _ in try row.objectArray("changelog") } ?? []).map { entry in
+                    let text = LocalizedText(en: try entry.string("en"), de: try entry.string("de"))
+                    switch entry.members["restoresCompatibility"] {
+                    case nil, .bool(false)?: break
+                    case .bool(true)?:
+                        guard row.contains("testedPBX") else {
+                            throw fail("\(entry.path).restoresCompatibility", "needs \(row.path).testedPBX: the versions compatibility is restored for")
+                        }
+                        restoresCompatibility = text
+                    default: throw fail("\(entry.path).restoresCompatibility", "must be true or false")
+                    }
+                    return text
                 }
                 let release = Release(
                     version: try version(row, "version"), zipVersion: try version(row, "zipVersion"),
                     module: try row.optionalInteger("module").map { Int($0) }, date: date, sourceDate: try row.optionalString("sourceDate") ?? dateText,
                     zip: try row.optionalString("zip"), testedPBX: try range(row, "testedPBX"), testedDATEV: try range(row, "testedDATEV"),
                     changelog: changelog, upgradeSteps: steps, upgradeNotes: try upgrade.optionalStringArray("notes") ?? [],
-                    configSchema: try row.optionalString("configSchema"))
+                    configSchema: try row.optionalString("configSchema"), restoresCompatibility: restoresCompatibility)
                 if release.version == nil && release.zipVersion == nil { throw fail("\(row.path)", "has neither version nor zipVersion") }
                 return release
             }
@@ -94,22 +114,25 @@ public struct ReleaseCatalog: Sendable {
                     client: client, pbx: pbx, source: try rule.string("source"), quote: try rule.optionalString("quote"),
                     summary: try rule.optionalString("en") ?? "\(client) is known not to work with \(try root.optionalString("pbx") ?? "PBX") \(pbx)")
             }
-        } catch let error as JSONParser.Failure {
-            throw CatalogError(code: "catalog.malformed", message: "\(source): not valid JSON (\(error))", kind: .malformedInput)
+        } catch let failure as JSONReadFailure {
+            throw CTIFailure(.catalogMalformed, "\(source): the catalog \(failure)")
         } catch let error as JSONObjectReader.Failure {
+            // Members are read one by one here (versions and ranges need their own messages).
             throw fail(error.path, error.reason)
         }
     }
+
+    /// The largest catalog file read.
+    public static let fileLimit: Int64 = 8 << 20
 
     /// `DIR/<product>/releases.json`.
     public static func load(product: String, from directory: String) throws -> ReleaseCatalog {
         let path = directory + "/" + product + "/releases.json"
         guard SafeFile.exists(path) else {
-            throw CatalogError(
-                code: "catalog.unknown-product",
-                message: "\(path): no release catalog for product \"\(product)\"; the products are the folders of \(directory)", kind: .usage)
+            let known = CatalogDirectory.products(in: directory).joined(separator: ", ")
+            throw CTIFailure(.catalogUnknownProduct, "\(path): no release catalog for product \"\(product)\"; the products of \(directory) are: \(known.isEmpty ? "none" : known)")
         }
-        return try ReleaseCatalog(jsonBytes: try SafeFile.read(path, limit: 8 << 20), source: path)
+        return try ReleaseCatalog(jsonBytes: try SafeFile.read(path, limit: fileLimit), source: path)
     }
 
     /// The releases that have a product version, oldest version first.
@@ -125,16 +148,8 @@ public struct ReleaseCatalog: Sendable {
     public func requireRelease(_ version: Version) throws -> Release {
         guard let release = release(version) else {
             let known = versionedReleases.map { $0.version!.description }.joined(separator: ", ")
-            throw CatalogError(
-                code: "compat.unknown-release",
-                message: "\(version) is not a release of \(product) (releases: \(known.isEmpty ? "none" : known))", kind: .usage)
+            throw CTIFailure(.compatUnknownRelease, "\(version) is not a release of \(product) (releases: \(known.isEmpty ? "none" : known))")
         }
         return release
     }
-}
-
-public struct CatalogError: CTIError {
-    public let code: String
-    public let message: String
-    public let kind: FailureKind
 }

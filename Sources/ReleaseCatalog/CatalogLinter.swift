@@ -43,15 +43,14 @@ public enum CatalogLinter {
         var byZip: [String: [Release]] = [:]
         for release in catalog.releases { if let zip = release.zip { byZip[zip, default: []].append(release) } }
         for (zip, rows) in byZip.sorted(by: { $0.key < $1.key }) where rows.count > 1 {
-            let labels = rows.map { "\($0.label) of \($0.sourceDate)" }.joined(separator: ", ")
             findings.append(.warning(
-                "catalog.duplicate-zip", en: "\(zip) is the download of several rows: \(labels).",
-                de: "\(zip) ist der Download mehrerer Zeilen: \(labels)."))
+                "catalog.duplicate-zip", en: "\(zip) is the download of several rows: \(rows.map { "\($0.labelText.en) of \($0.sourceDate)" }.joined(separator: ", ")).",
+                de: "\(zip) ist der Download mehrerer Zeilen: \(rows.map { "\($0.labelText.de) vom \($0.sourceDate)" }.joined(separator: ", "))."))
         }
         for release in catalog.releases where release.version != nil && release.testedPBX == nil {
             findings.append(.info(
                 "catalog.untested-pbx", en: "\(release.label) lists no tested \(catalog.pbxName) version.",
-                de: "Für \(release.label) ist keine getestete \(catalog.pbxName)-Version angegeben."))
+                de: "Für \(release.labelText.de) ist keine getestete \(catalog.pbxName)-Version angegeben."))
         }
         return findings
     }

@@ -6,12 +6,15 @@ import Foundation
 public struct CompatibilityMatrix: Sendable, Encodable {
     public struct Row: Sendable, Encodable {
         public let release: String
+        let releaseText: LocalizedText
         public let module: Int?
         public let date: String
         public let testedPBX: String?
         public let testedDATEV: String?
         public let knownIncompatible: [String]
         public let upgrade: [String]
+
+        enum CodingKeys: String, CodingKey { case release, module, date, testedPBX, testedDATEV, knownIncompatible, upgrade }
     }
 
     public let product: String
@@ -32,7 +35,7 @@ public struct CompatibilityMatrix: Sendable, Encodable {
         }
         rows = ordered.map { release in
             Row(
-                release: release.label, module: release.module, date: release.date.description, testedPBX: release.testedPBX?.description,
+                release: release.label, releaseText: release.labelText, module: release.module, date: release.date.description, testedPBX: release.testedPBX?.description,
                 testedDATEV: release.testedDATEV?.description,
                 knownIncompatible: release.version.map { version in
                     catalog.incompatibilities.filter { $0.client.contains(version) }.map { "\(catalog.pbxName) \($0.pbx)" }
@@ -41,24 +44,32 @@ public struct CompatibilityMatrix: Sendable, Encodable {
         }
     }
 
-    var header: [String] { ["Release", "Module", "Date", "Tested \(pbx)", "Tested DATEV", "Known incompatible", "Upgrade notes"] }
+    func header(_ language: KeyPath<LocalizedText, String>) -> [String] {
+        [LocalizedText(en: "Release", de: "Version"), LocalizedText(en: "Module", de: "Modul"), LocalizedText(en: "Date", de: "Datum"),
+         LocalizedText(en: "Tested \(pbx)", de: "Getestet \(pbx)"), LocalizedText(en: "Tested DATEV", de: "Getestet DATEV"),
+         LocalizedText(en: "Known incompatible", de: "Bekannt inkompatibel"), LocalizedText(en: "Upgrade notes", de: "Upgrade-Hinweise")]
+            .map { $0[keyPath: language] }
+    }
 
-    var cells: [[String]] {
+    func cells(_ language: KeyPath<LocalizedText, String>) -> [[String]] {
         rows.map {
-            [$0.release, $0.module.map(String.init) ?? "-", $0.date, $0.testedPBX ?? "-", $0.testedDATEV ?? "-",
+            [$0.releaseText[keyPath: language], $0.module.map(String.init) ?? "-", $0.date, $0.testedPBX ?? "-", $0.testedDATEV ?? "-",
              $0.knownIncompatible.isEmpty ? "-" : $0.knownIncompatible.joined(separator: ", "), $0.upgrade.isEmpty ? "-" : $0.upgrade.joined(separator: ", ")]
         }
     }
 
     public var markdown: String {
         let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*") }
+        let header = header(\.en)
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
-        lines += cells.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+        lines += cells(\.en).map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public var text: String {
-        let all = [header] + cells
+    /// The table aligned in columns, headers in the chosen language.
+    public func text(_ language: KeyPath<LocalizedText, String>) -> String {
+        let header = header(language)
+        let all = [header] + cells(language)
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { index, cell in
@@ -91,6 +102,11 @@ public enum CompatibilityPage {
             for rule in catalog.incompatibilities {
                 page += "\n- Known incompatible: \(rule.summary) (\(rule.source)).\n"
             }
+            for release in catalog.versionedReleases {
+                guard let quote = release.restoresCompatibility, let range = release.testedPBX else { continue }
+                page += "\n- \(release.label) restores compatibility with \(catalog.pbxName) \(range) (changelog: „\(quote.de)“): "
+                    + "earlier releases are reported as `fixed-in-later-release` there.\n"
+            }
             if !catalog.notes.isEmpty { page += "\n" + catalog.notes.map { "- \($0)" }.joined(separator: "\n") + "\n" }
         }
         return page
@@ -98,7 +114,6 @@ public enum CompatibilityPage {
 
     /// Every catalog in a folder (`DIR/<product>/releases.json`).
     public static func catalogs(in directory: String) throws -> [ReleaseCatalog] {
-        let products = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        return try products.filter { SafeFile.exists(directory + "/" + $0 + "/releases.json") }.map { try ReleaseCatalog.load(product: $0, from: directory) }
+        try CatalogDirectory.products(in: directory).map { try ReleaseCatalog.load(product: $0, from: directory) }
     }
 }

@@ -19,10 +19,7 @@ public enum SignedCatalog {
     public static func verify(_ bytes: [UInt8], keyring: Keyring, source: String, allowDevelopmentKeys: Bool = false) throws -> (catalog: ReleaseCatalog, json: [UInt8], kid: String) {
         // The plain catalog handed in where its signed form belongs: say so, not "no armor".
         if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") {
-            throw CatalogError(
-                code: "catalog.unsigned",
-                message: "\(source) is an unsigned catalog (JSON), which anyone can edit; use its signed form: `ctictl catalog sign --product PRODUCT --key KEY --out FILE`",
-                kind: .usage)
+            throw CTIFailure(.catalogUnsigned, "\(source) is an unsigned catalog (JSON), which anyone can edit; use its signed form: `ctictl catalog sign --product PRODUCT --key KEY --out FILE`")
         }
         let jws: CompactJWS
         let verified: VerifiedJWS
@@ -33,10 +30,10 @@ public enum SignedCatalog {
             throw error.naming(source)
         }
         if verified.key.status == .revoked {
-            throw CatalogError(code: "catalog.key-revoked", message: "\(source): signed by revoked key \"\(verified.key.kid)\"", kind: .invalid)
+            throw CTIFailure(.catalogKeyRevoked, "\(source): signed by revoked key \"\(verified.key.kid)\"")
         }
         if verified.key.environment == .development && !allowDevelopmentKeys {
-            throw CatalogError(code: "catalog.development-key", message: "\(source): signed by development key \"\(verified.key.kid)\"", kind: .invalid)
+            throw CTIFailure(.catalogDevelopmentKey, "\(source): signed by development key \"\(verified.key.kid)\"")
         }
         return (try ReleaseCatalog(jsonBytes: verified.payload, source: source), verified.payload, verified.key.kid)
     }

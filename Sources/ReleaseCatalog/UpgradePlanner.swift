@@ -7,6 +7,13 @@ public struct UpgradePlan: Sendable, Encodable {
         public let action: LocalizedText
         /// The releases whose notes require this step (empty for the install itself).
         public let requiredBy: [String]
+
+        /// The action with the releases that require it.
+        public var text: LocalizedText {
+            guard !requiredBy.isEmpty else { return action }
+            let releases = requiredBy.joined(separator: ", ")
+            return LocalizedText(en: "\(action.en) (required by \(releases))", de: "\(action.de) (verlangt von \(releases))")
+        }
     }
 
     public let product: String
@@ -17,6 +24,14 @@ public struct UpgradePlan: Sendable, Encodable {
     public let steps: [Step]
     /// Informational notes from the release notes (for example "settings are kept").
     public let notes: [LocalizedText]
+
+    /// The text output: summary, numbered steps, notes; every line in the chosen language.
+    public func lines(_ language: KeyPath<LocalizedText, String>) -> [String] {
+        let note = LocalizedText(en: "note", de: "Hinweis")[keyPath: language]
+        return [summary[keyPath: language]]
+            + steps.enumerated().map { "  \($0.offset + 1). \($0.element.text[keyPath: language])" }
+            + notes.map { "  \(note): \($0[keyPath: language])" }
+    }
 }
 
 public struct UpgradePlanner: Sendable {
@@ -28,36 +43,39 @@ public struct UpgradePlanner: Sendable {
 
     public func plan(from installed: Version, pbx: Version, datev: Version? = nil) throws -> UpgradePlan {
         let current = try catalog.requireRelease(installed)
-        let pbxText = "\(catalog.pbxName) \(pbx)" + (datev.map { " and DATEV Arbeitsplatz \($0)" } ?? "")
+        let pbxText = LocalizedText(
+            en: "\(catalog.pbxName) \(pbx)" + (datev.map { " and DATEV Arbeitsplatz \($0)" } ?? ""),
+            de: "\(catalog.pbxName) \(pbx)" + (datev.map { " und DATEV Arbeitsplatz \($0)" } ?? ""))
         let checker = CompatibilityChecker(catalog: catalog)
         guard let target = checker.supportedReleases(pbx: pbx, datev: datev).first, let targetVersion = target.version else {
-            let closest = catalog.versionedReleases.filter { $0.testedPBX?.contains(pbx) == true }.map { $0.version!.description }
+            let closest = catalog.versionedReleases.filter { $0.testedPBX?.contains(pbx) == true }.map { $0.version!.description }.joined(separator: ", ")
             return UpgradePlan(
                 product: catalog.product, installed: installed.description, target: nil,
                 summary: LocalizedText(
-                    en: "No release of \(catalog.name) is tested with \(pbxText)" + (closest.isEmpty ? "." : "; tested with \(catalog.pbxName) \(pbx) alone: \(closest.joined(separator: ", "))."),
-                    de: "Keine Version von \(catalog.name) ist mit \(pbxText) getestet."),
+                    en: "No release of \(catalog.name) is tested with \(pbxText.en)" + (closest.isEmpty ? "." : "; tested with \(catalog.pbxName) \(pbx) alone: \(closest)."),
+                    de: "Keine Version von \(catalog.name) ist mit \(pbxText.de) getestet" + (closest.isEmpty ? "." : "; nur mit \(catalog.pbxName) \(pbx) getestet: \(closest).")),
                 steps: [], notes: [])
         }
         if targetVersion == installed {
             return UpgradePlan(
                 product: catalog.product, installed: installed.description, target: targetVersion.description,
-                summary: LocalizedText(en: "\(installed) is the newest release tested with \(pbxText): nothing to do.",
-                                       de: "\(installed) ist die neueste mit \(pbxText) getestete Version: nichts zu tun."),
+                summary: LocalizedText(en: "\(installed) is the newest release tested with \(pbxText.en): nothing to do.",
+                                       de: "\(installed) ist die neueste mit \(pbxText.de) getestete Version: nichts zu tun."),
                 steps: [], notes: [])
         }
         let upgrading = installed < targetVersion
-        // The releases whose notes apply: those after the installed one, up to the target.
-        let crossed = catalog.versionedReleases.filter { release in
-            let version = release.version!
-            return upgrading ? (version > installed && version <= targetVersion) : version == targetVersion
-        }
+        // The releases whose notes apply: those after the older of the two, up to the newer.
+        // A downgrade crosses the same releases backwards, so the same notes apply (the
+        // installers on either side of a release that says "uninstall first" do not replace
+        // each other in either direction).
+        let (older, newer) = upgrading ? (installed, targetVersion) : (targetVersion, installed)
+        let crossed = catalog.versionedReleases.filter { $0.version! > older && $0.version! <= newer }
         func requiring(_ step: UpgradeStep) -> [String] { crossed.filter { $0.upgradeSteps.contains(step) }.map { $0.version!.description } }
         var steps: [UpgradePlan.Step] = []
         let uninstall = requiring(.uninstallFirst)
-        if !uninstall.isEmpty || !upgrading {
+        if !uninstall.isEmpty {
             steps.append(.init(action: LocalizedText(en: "Uninstall the Windows app \(installed).", de: "Deinstallieren Sie die Windows-Anwendung \(installed)."),
-                               requiredBy: upgrading ? uninstall : []))
+                               requiredBy: uninstall))
             let reboot = requiring(.reboot)
             if !reboot.isEmpty {
                 steps.append(.init(action: LocalizedText(en: "Restart Windows.", de: "Starten Sie Windows neu."), requiredBy: reboot))
@@ -73,26 +91,29 @@ public struct UpgradePlanner: Sendable {
                 action: LocalizedText(en: "Update the STARFACE module to version \(module).", de: "Aktualisieren Sie das STARFACE-Modul auf Version \(module)."),
                 requiredBy: [targetVersion.description]))
         }
+        // Only what the release notes ask for: configuring again (2.3.7.1) is a step; "settings
+        // are kept" (2.4.1, 2.6) a note, which says where each comes from when both apply.
         let reconfigure = requiring(.reconfigurePerUser)
         if !reconfigure.isEmpty {
             steps.append(.init(
                 action: LocalizedText(en: "Configure the Windows app again for every user.", de: "Konfigurieren Sie die Windows-Anwendung für jeden Benutzer neu."),
                 requiredBy: reconfigure))
-        } else if let from = current.configSchema, let to = target.configSchema, from != to {
-            steps.append(.init(
-                action: LocalizedText(
-                    en: "Migrate every user's settings from schema \(from) to \(to) (`ctictl config migrate --to \(targetVersion)`).",
-                    de: "Überführen Sie die Einstellungen jedes Benutzers von Schema \(from) nach \(to) (`ctictl config migrate --to \(targetVersion)`)."),
-                requiredBy: [targetVersion.description]))
         }
-        let kept = requiring(.settingsKept)
-        let notes = kept.isEmpty ? [] : [LocalizedText(en: "Settings are kept (\(kept.joined(separator: ", "))).", de: "Die Programm-Einstellungen bleiben erhalten (\(kept.joined(separator: ", "))).")]
-        let verb = upgrading ? "Upgrade" : "Downgrade"
+        var notes: [LocalizedText] = []
+        let kept = requiring(.settingsKept).joined(separator: ", ")
+        if !kept.isEmpty && reconfigure.isEmpty {
+            notes.append(LocalizedText(en: "Settings are kept (release notes of \(kept)).", de: "Die Programm-Einstellungen bleiben erhalten (Versionshinweise zu \(kept))."))
+        } else if !kept.isEmpty {
+            let again = reconfigure.joined(separator: ", ")
+            notes.append(LocalizedText(
+                en: "The release notes of \(kept) say the settings are kept; that does not cover \(again), whose release notes require configuring every user again.",
+                de: "Laut Versionshinweisen zu \(kept) bleiben die Programm-Einstellungen erhalten; das gilt nicht für \(again), dessen Versionshinweise verlangen, jeden Benutzer neu zu konfigurieren."))
+        }
         return UpgradePlan(
             product: catalog.product, installed: installed.description, target: targetVersion.description,
             summary: LocalizedText(
-                en: "\(verb) \(installed) → \(targetVersion), the newest release tested with \(pbxText).",
-                de: "\(upgrading ? "Aktualisierung" : "Rückstufung") \(installed) → \(targetVersion), die neueste mit \(pbxText) getestete Version."),
+                en: "\(upgrading ? "Upgrade" : "Downgrade") \(installed) → \(targetVersion), the newest release tested with \(pbxText.en).",
+                de: "\(upgrading ? "Aktualisierung" : "Rückstufung") \(installed) → \(targetVersion), die neueste mit \(pbxText.de) getestete Version."),
             steps: steps, notes: notes)
     }
 }

@@ -12,9 +12,15 @@ struct CTICTL: ParsableCommand {
             Exit status: 0 ok, 1 invalid or failing, 2 passed with warnings, 64 bad usage,
             65 unreadable or malformed input, 70 internal error. See docs/cli.md.
             """,
-        version: "0.1.0",
         subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self]
     )
+
+    @Flag(help: "Show the version, the build (commit) and the release catalogs in use.") var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        Output.print(BuildInfo.report())
+    }
 }
 
 @main

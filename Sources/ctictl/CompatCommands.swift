@@ -1,31 +1,21 @@
 import ArgumentParser
 import CTICore
-import Foundation
 import ReleaseCatalog
 import Signing
 
-/// Where the catalogs are: --catalog-dir, $CTICTL_CONFIG_SCHEMAS, ./config-schemas, or the
-/// config-schemas folder of the checkout the binary was built in.
+/// The product and the catalog folder (found by `CatalogDirectory.locate`).
 struct CatalogOptions: ParsableArguments {
     @Option(help: "The product, e.g. datev-connector.") var product: String
-    @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, else ./config-schemas).") var catalogDir: String?
+    @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, ./config-schemas, then the installed catalogs).") var catalogDir: String?
 
-    func directory() -> String { Self.directory(explicit: catalogDir) }
+    func directory() throws -> String { try CatalogDirectory.locate(option: catalogDir).path }
 
-    static func directory(explicit catalogDir: String?) -> String {
-        if let catalogDir { return catalogDir }
-        if let value = EnvironmentVariables.value("CTICTL_CONFIG_SCHEMAS") { return value }
-        if SafeFile.exists("config-schemas") { return "config-schemas" }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = url.appendingPathComponent("config-schemas").path
-            if SafeFile.exists(candidate) { return candidate }
-            url.deleteLastPathComponent()
-        }
-        return "config-schemas"
-    }
+    func load() throws -> ReleaseCatalog { try ReleaseCatalog.load(product: product, from: try directory()) }
+}
 
-    func load() throws -> ReleaseCatalog { try ReleaseCatalog.load(product: product, from: directory()) }
+extension Language {
+    /// The text of this language in a `LocalizedText`.
+    var text: KeyPath<LocalizedText, String> { self == .de ? \.de : \.en }
 }
 
 func parseVersion(_ text: String, option: String) throws -> Version {
@@ -41,7 +31,7 @@ struct CompatCommand: ParsableCommand {
 extension CompatCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Is this combination supported? Exit 0 supported, 2 untested, 1 incompatible.")
+            abstract: "Is this combination supported? Exit 0 supported, 2 untested or fixed in a later release, 1 incompatible.")
 
         @OptionGroup var catalog: CatalogOptions
         @Option(help: "Installed client version.") var client: String
@@ -57,10 +47,7 @@ extension CompatCommand {
                 datev: try datev.map { try parseVersion($0, option: "--datev") })
             switch output.format {
             case .json: Output.json(verdict, schema: "ctictl.compat-check/1")
-            case .text:
-                var lines = ["\(verdict.verdict.rawValue.uppercased()): \(catalog.product) \(client) with \(pbx)\(datev.map { " and DATEV \($0)" } ?? "") (decided by \(verdict.decidedBy))"]
-                lines += verdict.evidence.map { "  " + (output.lang == .de ? $0.de : $0.en) }
-                Output.print(lines.joined(separator: "\n"))
+            case .text: Output.print(verdict.lines(output.lang.text).joined(separator: "\n"))
             }
             if verdict.verdict != .supported { throw ExitCode(verdict.verdict.exitStatus) }
         }
@@ -81,16 +68,9 @@ extension CompatCommand {
             let plan = try UpgradePlanner(catalog: try catalog.load()).plan(
                 from: try parseVersion(from, option: "--from"), pbx: try parseVersion(pbx, option: "--pbx"),
                 datev: try datev.map { try parseVersion($0, option: "--datev") })
-            let text = { (localized: LocalizedText) in output.lang == .de ? localized.de : localized.en }
             switch output.format {
             case .json: Output.json(plan, schema: "ctictl.compat-plan/1")
-            case .text:
-                var lines = [text(plan.summary)]
-                for (index, step) in plan.steps.enumerated() {
-                    lines.append("  \(index + 1). \(text(step.action))" + (step.requiredBy.isEmpty ? "" : " (required by \(step.requiredBy.joined(separator: ", ")))"))
-                }
-                lines += plan.notes.map { "  note: " + text($0) }
-                Output.print(lines.joined(separator: "\n"))
+            case .text: Output.print(plan.lines(output.lang.text).joined(separator: "\n"))
             }
             if plan.target == nil { throw ExitCode(1) }
         }
@@ -106,11 +86,12 @@ extension CompatCommand {
 
         @Option(help: "The product, e.g. datev-connector.") var product: String?
         @Flag(help: "Every product of the catalog folder.") var all = false
-        @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, else ./config-schemas).") var catalogDir: String?
+        @Option(help: "Folder of the catalogs (default: $CTICTL_CONFIG_SCHEMAS, ./config-schemas, then the installed catalogs).") var catalogDir: String?
         @Option(help: "text (default), markdown or json.") var format: MatrixFormat = .text
+        @Option(help: "Language of the text table's headers: en or de.") var lang: Language = .en
 
         func run() throws {
-            let directory = CatalogOptions.directory(explicit: catalogDir)
+            let directory = try CatalogDirectory.locate(option: catalogDir).path
             if all {
                 guard format == .markdown else { throw CTIFailure(.usageMatrixAll, "--all renders the Markdown page: add --format markdown") }
                 Output.print(CompatibilityPage.render(try CompatibilityPage.catalogs(in: directory)))
@@ -119,7 +100,7 @@ extension CompatCommand {
             guard let product else { throw CTIFailure(.usageMissing, "give --product P (or --all --format markdown)") }
             let matrix = CompatibilityMatrix(catalog: try ReleaseCatalog.load(product: product, from: directory))
             switch format {
-            case .text: Output.print(matrix.text)
+            case .text: Output.print(matrix.text(lang.text))
             case .markdown: Output.print(matrix.markdown)
             case .json: Output.json(matrix, schema: "ctictl.compat-matrix/1")
             }
@@ -149,7 +130,7 @@ extension CatalogCommand {
             case .text:
                 if findings.isEmpty { Output.print("\(catalog.product): no findings") }
                 for finding in findings {
-                    Output.print("\(finding.severity.rawValue): \(output.lang == .de ? finding.message.de : finding.message.en) [\(finding.code)]")
+                    Output.print("\(finding.severity.rawValue): \(finding.message[keyPath: output.lang.text]) [\(finding.code)]")
                 }
             }
             switch findings.worstSeverity {
@@ -169,8 +150,8 @@ extension CatalogCommand {
 
         func run() throws {
             let issuer = try signing.issuer()
-            let path = catalog.directory() + "/" + catalog.product + "/releases.json"
-            let text = try SignedCatalog.sign(catalogJSON: try SafeFile.read(path, limit: 8 << 20), source: path, key: issuer.key, kid: issuer.kid)
+            let path = try catalog.directory() + "/" + catalog.product + "/releases.json"
+            let text = try SignedCatalog.sign(catalogJSON: try SafeFile.read(path, limit: ReleaseCatalog.fileLimit), source: path, key: issuer.key, kid: issuer.kid)
             try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
             Output.print("Signed \(path) with \"\(issuer.kid)\"\n  signed catalog: \(out)")
         }

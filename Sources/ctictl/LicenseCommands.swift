@@ -3,6 +3,7 @@ import CTICore
 import Foundation
 import Ledger
 import Licensing
+import ReleaseCatalog
 import Signing
 
 struct LicenseCommand: ParsableCommand {
@@ -30,7 +31,12 @@ struct ProductsOption: ParsableArguments {
     var catalogDir: String?
 
     func known() throws -> KnownProducts {
-        let directory = CatalogOptions.directory(explicit: catalogDir)
+        let directory: String
+        do {
+            directory = try CatalogDirectory.locate(option: catalogDir).path
+        } catch where catalogDir == nil {
+            return .builtIn  // no catalogs anywhere: the products ctictl was built with
+        }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { SafeFile.exists(directory + "/" + $0 + "/releases.json") }
         if names.isEmpty, let catalogDir {

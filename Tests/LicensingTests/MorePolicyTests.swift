@@ -71,7 +71,7 @@ import Testing
         #expect(context.publishedReleases.map(\.version).suffix(2) == ["2.6", "2.6.1"])
         var other = VerificationContext(now: day("2026-06-01"), product: "crm-groupware")
         #expect { try other.run(release: try Version("2.6.1"), of: catalog) } throws: { ($0 as? CTIFailure)?.code == "usage.conflict" }
-        #expect { try context.run(release: try Version("9.9"), of: catalog) } throws: { ($0 as? CatalogError)?.code == "compat.unknown-release" }
+        #expect { try context.run(release: try Version("9.9"), of: catalog) } throws: { ($0 as? CTIFailure)?.code == "compat.unknown-release" }
     }
 
     func revocationList(seq: Int64, revoked: [String], key: PrivateSigningKey? = nil, kid: String? = nil) throws -> [UInt8] {

@@ -74,15 +74,73 @@ enum Catalogs {
         #expect(try checker.check(client: v("2.3.7.1"), pbx: v("6.5.1.10")).verdict == .untested)
         #expect(try checker.check(client: v("2.3.7.3"), pbx: v("6.6.0.999")).verdict == .supported)
         #expect(try checker.check(client: v("2.6"), pbx: v("6.7.0.999")).verdict == .supported)
-        #expect(try checker.check(client: v("2.6"), pbx: v("6.7.1.0")).verdict == .untested)
+        #expect(try checker.check(client: v("2.6"), pbx: v("6.7.1.0")).verdict == .fixedInLaterRelease)
         #expect(try checker.check(client: v("2.6.1"), pbx: v("6.7.1.0")).verdict == .supported)
+        #expect(try checker.check(client: v("2.6.1"), pbx: v("6.7.2")).verdict == .untested)
     }
 
-    @Test func evidenceSaysWhatIsTestedInstead() throws {
-        let verdict = try checker.check(client: v("2.6"), pbx: v("6.7.1.3"))
-        #expect(verdict.evidence[0].en == "STARFACE 6.7.1.3 is outside 6.7.0.* tested for 2.6; 2.6.1 is tested with 6.7.1.*.")
-        #expect(verdict.suggestions == ["2.6.1"])
+    @Test func untestedSaysWhatIsTestedInstead() throws {
+        let verdict = try checker.check(client: v("2.3.7.1"), pbx: v("6.5.1.10"))
+        #expect(verdict.evidence.map(\.en) == ["STARFACE 6.5.1.10 is outside 6.5.0.30 - 6.5.1.9 tested for 2.3.7.1."])
+        #expect(verdict.suggestions == ["2.3.7.3"])
+        #expect(verdict.suggestion?.en == "Suggested: 2.3.7.3 (tested with STARFACE 6.5.1.10).")
         #expect(verdict.verdict.exitStatus == 2)
+    }
+
+    /// The changelogs of 2.4.1 and 2.6.1 restore compatibility: releases before them, on the
+    /// versions they are tested with, get that quote and that release, not a bare "untested".
+    @Test(arguments: [
+        ("2.6", "6.7.1.3", "2.6.1", "Wiederherstellung der STARFACE Kompatibilität"),
+        ("2.3.7.3", "6.7.0.5", "2.4.1", "Wiederherstellung der Kompatibilität mit STARFACE 6.7.0.*"),
+        ("2.0.8", "6.7.0.5", "2.4.1", "Wiederherstellung der Kompatibilität mit STARFACE 6.7.0.*"),
+        ("2.0.8", "6.7.1.3", "2.6.1", "Wiederherstellung der STARFACE Kompatibilität"),
+    ])
+    func aLaterReleaseRestoresCompatibility(client: String, pbx: String, restoring: String, quote: String) throws {
+        let verdict = try checker.check(client: v(client), pbx: v(pbx))
+        #expect(verdict.verdict == .fixedInLaterRelease)
+        #expect(verdict.verdict.exitStatus == 2)
+        #expect(verdict.suggestions == [restoring])
+        #expect(verdict.decidedBy == "the changelog of \(restoring)")
+        #expect(verdict.evidence.contains { $0.en.hasPrefix("\(restoring) restores compatibility with STARFACE") && $0.en.contains("“\(quote)”") })
+        #expect(verdict.evidence.contains { $0.de.contains("„\(quote)“") })
+        #expect(verdict.headline.en.hasPrefix("FIXED IN A LATER RELEASE: datev-connector \(client) with STARFACE \(pbx)"))
+    }
+
+    /// The verdict comes from the catalog's mark, not from the release numbers.
+    @Test func withoutTheMarkItIsUntested() throws {
+        func catalog(marked: Bool) throws -> ReleaseCatalog {
+            let flag = marked ? #","restoresCompatibility":true"# : ""
+            let json = #"{"product":"p","name":"P","releases":["#
+                + #"{"version":"1.0","date":"2020-01-01","testedPBX":"6.7.0.*","upgrade":{"steps":[]}},"#
+                + #"{"version":"1.1","date":"2020-02-01","testedPBX":"6.7.1.*","changelog":[{"de":"Wiederherstellung","en":"Restores"\#(flag)}],"upgrade":{"steps":[]}}"#
+                + #"],"incompatibilities":[]}"#
+            return try ReleaseCatalog(jsonBytes: Array(json.utf8), source: "r.json")
+        }
+        #expect(try CompatibilityChecker(catalog: catalog(marked: true)).check(client: v("1.0"), pbx: v("6.7.1.2")).verdict == .fixedInLaterRelease)
+        #expect(try CompatibilityChecker(catalog: catalog(marked: false)).check(client: v("1.0"), pbx: v("6.7.1.2")).verdict == .untested)
+        // Outside the restoring release's tested versions the mark does not apply.
+        #expect(try CompatibilityChecker(catalog: catalog(marked: true)).check(client: v("1.0"), pbx: v("6.8")).verdict == .untested)
+    }
+
+    @Test func anIncompatibleVerdictSuggestsWhatIsTested() throws {
+        let verdict = try checker.check(client: v("2.4.4.1"), pbx: v("6.6.0.12"))
+        #expect(verdict.suggestions == ["2.3.7.3"])
+        #expect(verdict.lines(\.en).last == "  Suggested: 2.3.7.3 (tested with STARFACE 6.6.0.12).")
+        #expect(verdict.lines(\.de).last == "  Empfohlen: 2.3.7.3 (mit STARFACE 6.6.0.12 getestet).")
+        let nothing = try checker.check(client: v("2.4.4.1"), pbx: v("6.6.0.12"), datev: v("11.0"))
+        #expect(nothing.lines(\.en).last == "  No release is tested with STARFACE 6.6.0.12 and DATEV Arbeitsplatz 11.0.")
+    }
+
+    /// Every line of the text output exists in German and differs from the English one.
+    @Test(arguments: [
+        ("2.4.4.1", 21, "6.6.0.12", "9.25"), ("2.6", 21, "6.7.1.3", "10.11"), ("2.4.3", 21, "6.7.0.5", "9.26"),
+        ("2.3.7.1", 20, "6.5.1.10", "10.11"), ("2.3.4", 20, "6.4.3.28", "9.25"),
+    ])
+    func everyLineIsTranslated(client: String, module: Int, pbx: String, datev: String) throws {
+        let verdict = try checker.check(client: v(client), module: module, pbx: v(pbx), datev: v(datev))
+        let (en, de) = (verdict.lines(\.en), verdict.lines(\.de))
+        #expect(en.count == de.count && en.count >= 3)
+        for (english, german) in zip(en, de) { #expect(english != german, "not translated: \(english)") }
     }
 
     @Test func datevAndModuleCount() throws {
@@ -96,7 +154,7 @@ enum Catalogs {
     }
 
     @Test func anUnknownReleaseIsAnError() {
-        #expect { _ = try checker.check(client: v("2.5"), pbx: v("6.7")) } throws: { ($0 as? CatalogError)?.code == "compat.unknown-release" }
+        #expect { _ = try checker.check(client: v("2.5"), pbx: v("6.7")) } throws: { ($0 as? CTIFailure)?.code == "compat.unknown-release" }
     }
 }
 
@@ -106,20 +164,52 @@ enum Catalogs {
     @Test func stepsInTheOrderTheReleaseNotesRequire() throws {
         let plan = try planner.plan(from: v("2.3.7.3"), pbx: v("6.7.1.3"))
         #expect(plan.target == "2.6.1")
+        // No step of its own for 2.6.1's new settings schema: no release note asks for one.
         #expect(plan.steps.map(\.action.en) == [
             "Uninstall the Windows app 2.3.7.3.", "Restart Windows.",
             "Install the Windows app 2.6.1 (DATEVConnectorforSTARFACE_2.6.1.zip) with administrator rights.",
             "Update the STARFACE module to version 22.",
-            "Migrate every user's settings from schema 2.3.7.3 to 2.6 (`ctictl config migrate --to 2.6.1`).",
         ])
         #expect(plan.steps[0].requiredBy == ["2.4.1", "2.6"])
-        #expect(plan.notes.first?.en == "Settings are kept (2.4.1, 2.6).")
+        #expect(plan.notes.map(\.en) == ["Settings are kept (release notes of 2.4.1, 2.6)."])
     }
 
-    @Test func crossing2371MeansReconfiguring() throws {
+    /// 2.3.7.1 says "configure again", 2.4.1 and 2.6 say "settings are kept": both appear,
+    /// each with the releases it comes from.
+    @Test func crossing2371MeansReconfiguringAndSaysWhy() throws {
         let plan = try planner.plan(from: v("2.3.5.1"), pbx: v("6.7.0.2"), datev: v("10.11"))
         #expect(plan.target == "2.6")
         #expect(plan.steps.contains { $0.action.en == "Configure the Windows app again for every user." && $0.requiredBy == ["2.3.7.1"] })
+        #expect(plan.notes.map(\.en) == [
+            "The release notes of 2.4.1, 2.6 say the settings are kept; that does not cover 2.3.7.1, whose release notes require configuring every user again.",
+        ])
+    }
+
+    @Test func aDowngradeCrossesTheSameReleaseNotesBackwards() throws {
+        // 2.4.4.1 is known not to work with 6.6.0.*: the newest release for it is 2.3.7.3.
+        let plan = try planner.plan(from: v("2.4.4.1"), pbx: v("6.6.0.5"))
+        #expect(plan.target == "2.3.7.3")
+        #expect(plan.summary.en.hasPrefix("Downgrade 2.4.4.1 → 2.3.7.3"))
+        #expect(plan.steps.map(\.text.en) == [
+            "Uninstall the Windows app 2.4.4.1. (required by 2.4.1)", "Restart Windows. (required by 2.4.1)",
+            "Install the Windows app 2.3.7.3 (DATEV_Connector_for_STARFACE_2.3.7.3.zip) with administrator rights.",
+        ])
+    }
+
+    /// Whatever the way, a step or note comes from a release note (or the download table's
+    /// module) of a release on it, and every line exists in German.
+    @Test func everyPlanNamesItsSourcesAndIsTranslated() throws {
+        let releases = Catalogs.datev.versionedReleases.map { $0.version! }
+        for from in releases {
+            for pbx in ["6.0.2.11", "6.4.3.30", "6.5.1.0", "6.6.0.5", "6.7.0.3", "6.7.1.3", "6.8"] {
+                let plan = try planner.plan(from: from, pbx: v(pbx))
+                for step in plan.steps where !step.action.en.hasPrefix("Install the Windows app") {
+                    #expect(!step.requiredBy.isEmpty, "\(from) on \(pbx): \(step.action.en) names no release")
+                }
+                #expect(!plan.lines(\.en).joined().contains("ctictl"), "\(from) on \(pbx): a plan names no ctictl command")
+                for (english, german) in zip(plan.lines(\.en), plan.lines(\.de)) { #expect(english != german, "not translated: \(english)") }
+            }
+        }
     }
 
     @Test func nothingToDoAndNothingPossible() throws {
@@ -127,8 +217,17 @@ enum Catalogs {
         let none = try planner.plan(from: v("2.4.4.1"), pbx: v("6.8"))
         #expect(none.target == nil)
         #expect(none.summary.en == "No release of DATEV Connector for STARFACE is tested with STARFACE 6.8.")
-        // 2.4.4.1 is tested with 6.7.0.* but not with 6.6.0.*: the newest for 6.6 is 2.3.7.3.
-        #expect(try planner.plan(from: v("2.4.4.1"), pbx: v("6.6.0.5")).target == "2.3.7.3")
+        #expect(none.summary.de == "Keine Version von DATEV Connector for STARFACE ist mit STARFACE 6.8 getestet.")
+    }
+}
+
+@Suite struct MatrixTests {
+    @Test func theTextTableInGerman() {
+        let matrix = CompatibilityMatrix(catalog: Catalogs.datev)
+        let german = matrix.text(\.de).split(separator: "\n").map(String.init)
+        #expect(german[0].split(separator: " ", omittingEmptySubsequences: true).prefix(4) == ["Version", "Modul", "Datum", "Getestet"])
+        #expect(german.contains { $0.hasPrefix("(Zip 2.3.4, keine Produktversion)") })
+        #expect(matrix.text(\.en).hasPrefix("Release "))
     }
 }
 
@@ -166,8 +265,16 @@ enum Catalogs {
         #expect(error(valid.replacingOccurrences(of: #""2020-01-01""#, with: #""01.01.2020""#)) == "r.json: releases[0].date \"01.01.2020\" is not a date YYYY-MM-DD")
         #expect(error(valid.replacingOccurrences(of: #""steps":[]"#, with: #""steps":["pray"]"#))?.hasPrefix("r.json: releases[0].upgrade.steps has unknown step \"pray\"") == true)
         #expect(error(valid.replacingOccurrences(of: #""version":"1.0""#, with: #""version":"1..0""#))?.contains("releases[0].version is not a version") == true)
-        #expect(error("{")?.hasPrefix("r.json: not valid JSON") == true)
+        #expect(error("{")?.hasPrefix("r.json: the catalog is not valid JSON") == true)
         #expect(error(#"{"name":"x","releases":[],"incompatibilities":[]}"#) == "r.json: product is missing")
+    }
+
+    @Test func aRestoringReleaseNeedsTheVersionsItRestores() {
+        let marked = valid.replacingOccurrences(of: #""upgrade""#, with: #""changelog":[{"de":"W","en":"R","restoresCompatibility":true}],"upgrade""#)
+        #expect(error(marked) == nil)
+        #expect(error(marked.replacingOccurrences(of: #""testedPBX":"6.7.0.*","#, with: ""))
+            == "r.json: releases[0].changelog[0].restoresCompatibility needs releases[0].testedPBX: the versions compatibility is restored for")
+        #expect(error(marked.replacingOccurrences(of: "true", with: #""yes""#)) == "r.json: releases[0].changelog[0].restoresCompatibility must be true or false")
     }
 
     @Test func aSignedCatalogVerifiesAndATamperedOneDoesNot() throws {
