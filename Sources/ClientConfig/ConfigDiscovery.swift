@@ -165,13 +165,13 @@ private struct DirectoryWalker {
                 tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
             }
             guard let name else {
-                skipped.append(SkippedPath(path: directory + "/?", reason: "a name that is not UTF-8"))
+                skipped.append(SkippedPath(path: directory, reason: "holds a name that is not UTF-8; not searched under that name"))
                 continue
             }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted().compactMap { name in
-            let path = directory + "/" + name
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let kind = kind(of: path) else { return nil }
             return (name, path, kind)
         }

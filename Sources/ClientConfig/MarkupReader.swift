@@ -20,11 +20,9 @@ struct MarkupReader {
     /// Reads XML content (text, elements, comments) that must stand on its own between a start
     /// and an end tag: a new value of a `serializeAs="Xml"` setting.
     static func checkContent(_ bytes: [UInt8], source: String, depthLimit: Int) throws(CTIFailure) {
-        let wrapped = Array("<value>".utf8) + bytes + Array("</value>".utf8)
-        var reader = MarkupReader(bytes: wrapped, source: source, depthLimit: depthLimit)
+        var reader = MarkupReader(bytes: bytes, source: source, depthLimit: depthLimit)
         try reader.checkCharacters()
-        _ = try reader.readElement()
-        if reader.index != wrapped.count { throw reader.fail(at: reader.index, "unexpected `</` closing the value") }
+        _ = try reader.readElement(fragment: true)
     }
 
     private init(bytes: [UInt8], source: String, depthLimit: Int) {
@@ -148,11 +146,19 @@ struct MarkupReader {
     // MARK: - Elements
 
     /// One element with everything inside it, read with an explicit stack instead of recursion.
-    private mutating func readElement() throws(CTIFailure) -> MarkupElement {
-        var open: [MarkupElement] = [try readStartTag(depth: 1)]
+    /// A fragment is the content of an element whose tags are not in `bytes`: it ends at the end.
+    private mutating func readElement(fragment: Bool = false) throws(CTIFailure) -> MarkupElement {
+        var open: [MarkupElement] = fragment
+            ? [MarkupElement(name: "value", attributes: [], range: 0..<bytes.count, startTag: 0..<0, content: 0..<bytes.count, children: [])]
+            : [try readStartTag(depth: 1)]
         if open[0].content == nil { return open[0] }
         var textStart: Int?
         while true {
+            if fragment && open.count == 1 && (index >= bytes.count || startsWith("</")) {
+                guard index >= bytes.count else { throw fail(at: index, "an end tag that closes no element of the value") }
+                if let start = textStart { _ = try decodeText(start..<index) }
+                return open[0]
+            }
             guard index < bytes.count else {
                 let unclosed = open[open.count - 1]
                 throw fail(at: index, "the file ends before <\(unclosed.name)> opened at \(errors.position(unclosed.startTag.lowerBound)) is closed")

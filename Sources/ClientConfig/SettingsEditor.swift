@@ -92,6 +92,11 @@ struct SettingsEditor {
         } catch {
             throw CTIFailure.quoting(.configEditFailed, "\(file.source): the edited file would not read back (\(error.message)); nothing was changed")
         }
+        let changed = Set(changes.map(\.key))
+        func untouched(_ file: SettingsFile) -> [Setting] { file.settings.filter { !changed.contains(SettingKey(section: $0.section, name: $0.name)) } }
+        guard untouched(result).map(\.value) == untouched(file).map(\.value), untouched(result).map(\.name) == untouched(file).map(\.name) else {
+            throw CTIFailure.quoting(.configEditFailed, "\(file.source): the edit would change settings it was not asked to; nothing was changed")
+        }
         for change in changes {
             let now = result.setting(change.key.name, in: change.key.section)
             let expected: String?

@@ -56,6 +56,18 @@ public struct SettingsFile: Sendable, Equatable {
         self = try SettingsReader.read(bytes, source: source)
     }
 
+    /// Reads the settings file at `path` (refusing one larger than `SettingsReader.sizeLimit`
+    /// before reading it); errors name the path.
+    public init(contentsOf path: String) throws(CTIFailure) {
+        let bytes: [UInt8]
+        do {
+            bytes = try SafeFile.read(path, limit: Int64(SettingsReader.sizeLimit))
+        } catch {
+            throw CTIFailure(error)
+        }
+        self = try SettingsReader.read(bytes, source: path)
+    }
+
     init(source: String, bytes: [UInt8], sections: [SettingsSection], settings: [Setting]) {
         self.source = source
         self.bytes = bytes

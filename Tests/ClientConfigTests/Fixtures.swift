@@ -22,6 +22,11 @@ enum Fixture {
     }
 }
 
+extension SettingsFile {
+    /// The same file read under another name.
+    func withSource(_ source: String) throws -> SettingsFile { try SettingsFile(bytes: bytes, source: source) }
+}
+
 extension Array where Element == UInt8 {
     init(_ text: String) { self = Array(text.utf8) }
 

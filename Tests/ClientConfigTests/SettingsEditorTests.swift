@@ -51,8 +51,18 @@ import Testing
         let edited = try file.applying([.set(section: Fixture.section, name: "RecentNumbers", value: xml)])
         expectOnlyChanged(file.bytes, edited.bytes, range: try #require(before.valueContentRange), to: xml)
         #expect(edited.setting("RecentNumbers", in: Fixture.section)?.value == xml)
-        for broken in ["<ArrayOfString>", "</value><x>", "a & b", "<a></b>", "<!DOCTYPE x>"] {
+        for broken in ["<ArrayOfString>", "</value><x>", "a & b", "<a></b>", "<!DOCTYPE x>", "]]>", "\u{1}"] {
             expectEditRefused(file, [.set(section: Fixture.section, name: "RecentNumbers", value: broken)], code: .configEditValueInvalid)
+        }
+    }
+
+    @Test func aBrokenXmlValueIsPlacedInTheValue() throws {
+        let file = try Fixture.file(Fixture.crlfWithBOM)
+        do {
+            _ = try file.applying([.set(section: Fixture.section, name: "RecentNumbers", value: "<a>\n  </b>")])
+            Issue.record("a broken Xml value was written")
+        } catch {
+            #expect(error.message == "\(Fixture.crlfWithBOM): the new value of RecentNumbers:2:3: </b> does not close <a> opened at 1:1 (an Xml setting's value must be XML)")
         }
     }
 

@@ -11,6 +11,14 @@ import Testing
         "  spaced  ", "cr\r\nlf", "]]>", "&amp;", "192.168.0.1",
     ]
 
+    /// Values of Xml settings: XML content, kept exactly as written.
+    static let xmlValues = [
+        "", "<ArrayOfString />", "\n  <ArrayOfString xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n    <string>a &amp; b</string>\n  </ArrayOfString>\n",
+        "<a x='1'><![CDATA[<raw>]]><!-- c --></a>", "text &lt; only",
+    ]
+
+    static func values(for kind: SerializeAs) -> [String] { kind == .xml ? xmlValues : values }
+
     static let file = Gen.int(in: 0...1_000_000).array(of: 40).map { GeneratedFile(numbers: $0) }
 
     @Test func editThenRevertGivesTheOriginalBytes() async {
@@ -21,7 +29,8 @@ import Testing
             }
             #expect(file.settings.map(\.value) == generated.values)
             let target = file.settings[pick % file.settings.count]
-            let value = Self.values[valuePick % Self.values.count]
+            let choices = Self.values(for: target.serializeAs)
+            let value = choices[valuePick % choices.count]
             do throws(CTIFailure) {
                 let edited = try file.applying([.set(section: target.section, name: target.name, value: value)])
                 #expect(edited.setting(target.name, in: target.section)?.value == value)
@@ -80,12 +89,14 @@ struct GeneratedFile: CustomStringConvertible {
         for index in 0..<(1 + n[8] % 6) {
             let pick = n[9 + index]
             if pick % 5 == 0 { text += indent(3) + "<!-- comment \(index) & more -->" + newline }
-            let value = SettingsPropertyTests.values[pick % SettingsPropertyTests.values.count]
+            let kind: SerializeAs = pick % 4 == 0 ? .xml : .string
+            let choices = SettingsPropertyTests.values(for: kind)
+            let value = choices[pick % choices.count]
             values.append(value)
             let attributes = pick % 7 == 0
-                ? "serializeAs=\(quoted("String", pick / 2)) name=\(quoted("S\(index)", pick / 3))"
-                : "name=\(quoted("S\(index)", pick / 3))\(space(pick / 5).isEmpty ? " " : space(pick / 5)) serializeAs=\(quoted("String", pick / 2))"
-            let valueElement = value.isEmpty ? "<value />" : "<value>\(Self.escaped(value))</value>"
+                ? "serializeAs=\(quoted(kind.rawValue, pick / 2)) name=\(quoted("S\(index)", pick / 3))"
+                : "name=\(quoted("S\(index)", pick / 3))\(space(pick / 5).isEmpty ? " " : space(pick / 5)) serializeAs=\(quoted(kind.rawValue, pick / 2))"
+            let valueElement = value.isEmpty ? "<value />" : "<value>\(kind == .xml ? value : Self.escaped(value))</value>"
             if pick % 11 == 0 {
                 text += indent(3) + "<setting \(attributes)\(space(pick / 13))>\(valueElement)</setting>" + newline
             } else {

@@ -25,6 +25,19 @@ import Testing
         #expect(file.setting("UpdateUrl", in: Fixture.section) == nil)
     }
 
+    @Test func readsAFileByPath() throws {
+        let directory = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/")!))
+        let path = directory + "/Fixtures/" + Fixture.handEdited
+        #expect(try SettingsFile(contentsOf: path) == Fixture.file(Fixture.handEdited).withSource(path))
+        do {
+            _ = try SettingsFile(contentsOf: directory + "/Fixtures/missing.config")
+            Issue.record("a missing file was read")
+        } catch {
+            #expect(error.code == "file.not-found")
+            #expect(error.message.contains("missing.config"))
+        }
+    }
+
     @Test func keepsAnXmlValueAsWritten() throws {
         let file = try Fixture.file(Fixture.crlfWithBOM)
         let setting = try #require(file.setting("RecentNumbers", in: Fixture.section))
