@@ -237,6 +237,7 @@ struct MarkupReader {
     /// value, no `<` in it, no name twice.
     private mutating func readAttributes(closedBy end: String, orSelfClosed: Bool = false, in tag: String) throws(CTIFailure) -> [MarkupAttribute] {
         var attributes: [MarkupAttribute] = []
+        var names: Set<String> = []  // a set: a tag with a million attributes must not take quadratic time
         while true {
             let hadSpace = skipWhitespace()
             guard index < bytes.count else { throw fail(at: index, "the file ends inside \(tag)") }
@@ -268,7 +269,7 @@ struct MarkupReader {
             guard index < bytes.count else { throw fail(at: valueStart - 1, "the value of \(name) in \(tag) has no closing quote") }
             let value = try decodeReferences(valueStart..<index, attribute: true)
             index += 1
-            if attributes.contains(where: { $0.name == name }) { throw fail(at: start, "the attribute \(name) appears twice in \(tag)") }
+            guard names.insert(name).inserted else { throw fail(at: start, "the attribute \(name) appears twice in \(tag)") }
             attributes.append(MarkupAttribute(name: name, value: value, range: start..<index))
         }
     }

@@ -75,3 +75,28 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Inputs near the size limit in the shapes that make naive readers quadratic: they are read
+/// in about linear time (a quadratic reader would not finish this test).
+@Suite struct LargeInputTests {
+    @Test func aTagWithAQuarterMillionAttributes() throws {
+        var text = "<configuration"
+        for index in 0..<250_000 { text += " a\(index)=''" }
+        text += "/>"
+        #expect(text.utf8.count < SettingsReader.sizeLimit)
+        let file = try SettingsFile(bytes: Array(text.utf8), source: "t")
+        #expect(file.sections.isEmpty)
+    }
+
+    @Test func fortyThousandSettingsReadAndEdit() throws {
+        var text = "<configuration><userSettings><S>\n"
+        for index in 0..<40_000 { text += "  <setting name=\"S\(index)\" serializeAs=\"String\"><value>\(index)</value></setting>\n" }
+        text += "</S></userSettings></configuration>\n"
+        #expect(text.utf8.count < SettingsReader.sizeLimit)
+        let file = try SettingsFile(bytes: Array(text.utf8), source: "t")
+        #expect(file.settings.count == 40_000)
+        let edited = try file.applying([.set(section: "userSettings/S", name: "S39999", value: "x"), .remove(section: "userSettings/S", name: "S0")])
+        #expect(edited.settings.count == 39_999)
+        #expect(edited.settings.last?.value == "x")
+    }
+}
