@@ -82,21 +82,22 @@ struct SplitMix64: RandomNumberGenerator {
     @Test func aTagWithAQuarterMillionAttributes() throws {
         var text = "<configuration"
         for index in 0..<250_000 { text += " a\(index)=''" }
-        text += "/>"
-        #expect(text.utf8.count < SettingsReader.sizeLimit)
-        let file = try SettingsFile(bytes: Array(text.utf8), source: "t")
+        let file = try Self.read(text + "/>")
         #expect(file.sections.isEmpty)
     }
 
     @Test func fortyThousandSettingsReadAndEdit() throws {
         var text = "<configuration><userSettings><S>\n"
         for index in 0..<40_000 { text += "  <setting name=\"S\(index)\" serializeAs=\"String\"><value>\(index)</value></setting>\n" }
-        text += "</S></userSettings></configuration>\n"
-        #expect(text.utf8.count < SettingsReader.sizeLimit)
-        let file = try SettingsFile(bytes: Array(text.utf8), source: "t")
+        let file = try Self.read(text + "</S></userSettings></configuration>\n")
         #expect(file.settings.count == 40_000)
         let edited = try file.applying([.set(section: "userSettings/S", name: "S39999", value: "x"), .remove(section: "userSettings/S", name: "S0")])
         #expect(edited.settings.count == 39_999)
         #expect(edited.settings.last?.value == "x")
+    }
+
+    static func read(_ text: String) throws -> SettingsFile {
+        #expect(text.utf8.count > SettingsReader.sizeLimit / 2 && text.utf8.count < SettingsReader.sizeLimit)
+        return try SettingsFile(bytes: Array(text.utf8), source: "t")
     }
 }
