@@ -69,6 +69,8 @@ struct SettingsEditor {
             }
         }
         for (section, settings) in additions { edits.append(insertion(of: settings, into: section, removed: removed)) }
+        // Nothing to change (every value already as asked): the file as it is, not even re-read.
+        if edits.isEmpty { return file }
         let edited = try ByteEdit.apply(edits, to: bytes, source: file.source)
         return try checked(edited, changes)
     }
