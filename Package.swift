@@ -35,6 +35,7 @@ let package = Package(
         ),
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ClientConfig", dependencies: ["CTICore"]),
         .target(
             name: "Ledger",
             dependencies: [
@@ -63,6 +64,11 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(
+            name: "ClientConfigTests",
+            dependencies: ["ClientConfig", "CTICore", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "ReleaseCatalogTests",
             dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]

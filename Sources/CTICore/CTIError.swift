@@ -1,4 +1,3 @@
-import CTICore
 /// What kind of failure an error is. The command line maps each kind to one documented exit
 /// status (docs/cli.md), so every library error can be rendered without a stack trace.
 public enum FailureKind: String, Sendable, Codable {

@@ -229,8 +229,6 @@ extension LicenseCommand {
                 inspected = try LicenseInspector.inspect(try InputFile.read(file))
             } catch let error as CTIFailure {
                 throw error.naming(file)
-            } catch let error as CTIFailure {
-                throw error.naming(file)
             }
             switch output.format {
             case .json: Output.json(inspected, schema: "ctictl.license-inspect/1")

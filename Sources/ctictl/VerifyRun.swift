@@ -40,8 +40,6 @@ struct VerifyRun {
                     try InputFile.read(revocations), state: saved, allowDevelopmentKeys: allowDevelopmentKeys)
             } catch let error as CTIFailure {
                 throw error.naming(revocations)
-            } catch let error as CTIFailure {
-                throw error.naming(revocations)
             }
         }
         var context = VerificationContext(
@@ -52,8 +50,6 @@ struct VerifyRun {
         let result: LicenseVerification
         do {
             result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
-        } catch let error as CTIFailure {
-            throw error.naming(file)
         } catch let error as CTIFailure {
             throw error.naming(file)
         }

@@ -1,0 +1,207 @@
+import CTICore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a discovered user.config lies.
+public enum ConfigLayout: String, Sendable, Equatable, Comparable {
+    /// `Users/<name>/AppData/Roaming/DatevConnector/user.config` (the seed's FAQ).
+    case roaming
+    /// `Users/<name>/AppData/Local/<Company>/<App>_Url_<hash>/<version>/user.config`
+    /// (.NET's own; `_StrongName_` instead of `_Url_` for signed applications).
+    case dotNet
+
+    public static func < (lhs: ConfigLayout, rhs: ConfigLayout) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One user's settings file found below a profile tree.
+public struct DiscoveredConfig: Sendable, Equatable {
+    /// The profile folder's name (the Windows user name).
+    public let user: String
+    public let path: String
+    public let layout: ConfigLayout
+    /// The .NET layout's company and application folders (`DatevConnector.exe_Url_1a2b...`).
+    public let company: String?
+    public let application: String?
+    /// The .NET layout's version folder when it is a version (`2.6.1.0`): the client release
+    /// that wrote the file.
+    public let version: String?
+}
+
+/// A path below the root that was not searched, and why.
+public struct SkippedPath: Sendable, Equatable {
+    public let path: String
+    public let reason: String
+}
+
+/// Finds every user's settings file below a copied or mounted profile tree: `root` is a
+/// Windows system drive (holding `Users`) or the `Users` folder itself. Windows folder names
+/// match in any case. Symbolic links are followed only when they point inside the root.
+/// Plain POSIX directory reading, no Foundation.
+public struct ConfigDiscovery: Sendable {
+    public let configs: [DiscoveredConfig]
+    public let skipped: [SkippedPath]
+
+    public init(root: String) throws(CTIFailure) {
+        var walker = try DirectoryWalker(root: root)
+        var found: [DiscoveredConfig] = []
+        let usersFolder = walker.children(of: walker.root, named: "users")
+        for users in usersFolder.isEmpty ? [walker.root] : usersFolder {
+            for user in walker.directories(in: users) {
+                found += walker.roamingConfigs(of: user)
+                found += walker.dotNetConfigs(of: user)
+            }
+        }
+        configs = found.sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) }
+        skipped = walker.skipped.sorted { $0.path < $1.path }
+    }
+}
+
+/// The directory reading behind `ConfigDiscovery`: names, types, and the symlink rule.
+private struct DirectoryWalker {
+    let root: String
+    private let resolvedRoot: String
+    var skipped: [SkippedPath] = []
+
+    init(root: String) throws(CTIFailure) {
+        var info = stat()
+        guard stat(root, &info) == 0 else {
+            let reason: FileError.Reason = errno == EACCES ? .permissionDenied : .notFound
+            throw CTIFailure(FileError(path: root, reason: reason, isInput: true))
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw CTIFailure.quoting(.configRootNotDirectory, "\(root): not a directory; --root takes the folder that holds Users (a copied or mounted system drive) or the Users folder")
+        }
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.resolvedRoot = Self.resolved(root) ?? root
+    }
+
+    mutating func roamingConfigs(of user: String) -> [DiscoveredConfig] {
+        let name = Self.lastComponent(of: user)
+        var found: [DiscoveredConfig] = []
+        for appData in children(of: user, named: "appdata") {
+            for roaming in children(of: appData, named: "roaming") {
+                for folder in children(of: roaming, named: "datevconnector") {
+                    for file in files(in: folder, named: "user.config") {
+                        found.append(DiscoveredConfig(user: name, path: file, layout: .roaming, company: nil, application: nil, version: nil))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    mutating func dotNetConfigs(of user: String) -> [DiscoveredConfig] {
+        let name = Self.lastComponent(of: user)
+        var found: [DiscoveredConfig] = []
+        for appData in children(of: user, named: "appdata") {
+            for local in children(of: appData, named: "local") {
+                for company in directories(in: local) {
+                    for application in directories(in: company) where Self.isDotNetApplicationFolder(Self.lastComponent(of: application)) {
+                        for versionFolder in directories(in: application) {
+                            let version = Self.lastComponent(of: versionFolder)
+                            for file in files(in: versionFolder, named: "user.config") {
+                                found.append(
+                                    DiscoveredConfig(
+                                        user: name, path: file, layout: .dotNet, company: Self.lastComponent(of: company),
+                                        application: Self.lastComponent(of: application), version: Self.isVersion(version) ? version : nil))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// `<App>_Url_<hash>` or `<App>_StrongName_<hash>`, in any case.
+    static func isDotNetApplicationFolder(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        for marker in ["_url_", "_strongname_"] {
+            if let range = lower.firstRange(of: marker), range.lowerBound > lower.startIndex, range.upperBound < lower.endIndex { return true }
+        }
+        return false
+    }
+
+    /// Up to four dot-separated numbers, as .NET names the version folder.
+    static func isVersion(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...4).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 9 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    // MARK: - Directory entries
+
+    enum EntryKind { case directory, file, other }
+
+    /// Subdirectories whose name matches `lowercaseName` in any case.
+    mutating func children(of directory: String, named lowercaseName: String) -> [String] {
+        entries(of: directory).filter { $0.name.lowercased() == lowercaseName && $0.kind == .directory }.map(\.path)
+    }
+
+    mutating func directories(in directory: String) -> [String] {
+        entries(of: directory).filter { $0.kind == .directory }.map(\.path)
+    }
+
+    mutating func files(in directory: String, named lowercaseName: String) -> [String] {
+        entries(of: directory).filter { $0.name.lowercased() == lowercaseName && $0.kind == .file }.map(\.path)
+    }
+
+    /// The entries of a directory, sorted by name; links that leave the root, names that are
+    /// not UTF-8 and unreadable directories are recorded as skipped.
+    private mutating func entries(of directory: String) -> [(name: String, path: String, kind: EntryKind)] {
+        guard let handle = opendir(directory) else {
+            skipped.append(SkippedPath(path: directory, reason: "cannot be read (errno \(errno)); check its permissions"))
+            return []
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name: String? = withUnsafePointer(to: entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
+            }
+            guard let name else {
+                skipped.append(SkippedPath(path: directory, reason: "holds a name that is not UTF-8; not searched under that name"))
+                continue
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted().compactMap { name in
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            guard let kind = kind(of: path) else { return nil }
+            return (name, path, kind)
+        }
+    }
+
+    /// A link counts as what it points to if that lies inside the root; otherwise it is skipped.
+    private mutating func kind(of path: String) -> EntryKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        if info.st_mode & S_IFMT == S_IFLNK {
+            guard let target = Self.resolved(path), target == resolvedRoot || target.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/") else {
+                skipped.append(SkippedPath(path: path, reason: "a symbolic link that leads out of the root; not followed"))
+                return nil
+            }
+            guard stat(path, &info) == 0 else { return nil }
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .file
+        default: return .other
+        }
+    }
+
+    private static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+
+    static func lastComponent(of path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

@@ -1,0 +1,97 @@
+import CTICore
+import ClientConfig
+import Foundation
+import Testing
+
+@Suite struct ConfigDiscoveryTests {
+    /// A copied system drive with both layouts, Windows names in other cases, a version folder
+    /// that is no version, links inside and outside the root, and profiles without a config.
+    @Test func findsEveryUsersConfigInBothLayouts() throws {
+        try withTemporaryTree { root, outside in
+            try write(root, "Users/anna/AppData/Roaming/DatevConnector/user.config")
+            try write(root, "Users/Bernd/appdata/ROAMING/datevconnector/User.Config")
+            try write(root, "Users/carla/AppData/Local/STARFACE/DatevConnector.exe_Url_k3jd0ss1xq2gz0kfmdl5vw0c1gt0sgkf/2.4.4.1/user.config")
+            try write(root, "Users/carla/AppData/Local/STARFACE/DatevConnector.exe_Url_k3jd0ss1xq2gz0kfmdl5vw0c1gt0sgkf/2.6.1.0/user.config")
+            try write(root, "Users/dora/AppData/Local/Vendor/Tool.exe_StrongName_abc/current/user.config")
+            try write(root, "Users/dora/AppData/Local/Vendor/NotDotNet/1.0/user.config")
+            try write(root, "Users/dora/AppData/Roaming/DatevConnector/user.config.bak")
+            try write(root, "Users/Public/Desktop/readme.txt")
+            try write(root, "shared/DatevConnector/user.config")
+            try write(outside, "DatevConnector/user.config")
+            try makeDirectory(root + "/Users/emil/AppData/Roaming")
+            try FileManager.default.createSymbolicLink(atPath: root + "/Users/emil/AppData/Roaming/DatevConnector", withDestinationPath: root + "/shared/DatevConnector")
+            try makeDirectory(root + "/Users/fritz/AppData/Roaming")
+            try FileManager.default.createSymbolicLink(atPath: root + "/Users/fritz/AppData/Roaming/DatevConnector", withDestinationPath: outside + "/DatevConnector")
+
+            let found = try ConfigDiscovery(root: root)
+            let rows = found.configs.map { [$0.user, String($0.path.dropFirst(root.count)), $0.layout.rawValue, $0.company ?? "-", $0.application ?? "-", $0.version ?? "-"] }
+            let app = "DatevConnector.exe_Url_k3jd0ss1xq2gz0kfmdl5vw0c1gt0sgkf"
+            #expect(rows == [
+                ["Bernd", "/Users/Bernd/appdata/ROAMING/datevconnector/User.Config", "roaming", "-", "-", "-"],
+                ["anna", "/Users/anna/AppData/Roaming/DatevConnector/user.config", "roaming", "-", "-", "-"],
+                ["carla", "/Users/carla/AppData/Local/STARFACE/\(app)/2.4.4.1/user.config", "dotNet", "STARFACE", app, "2.4.4.1"],
+                ["carla", "/Users/carla/AppData/Local/STARFACE/\(app)/2.6.1.0/user.config", "dotNet", "STARFACE", app, "2.6.1.0"],
+                ["dora", "/Users/dora/AppData/Local/Vendor/Tool.exe_StrongName_abc/current/user.config", "dotNet", "Vendor", "Tool.exe_StrongName_abc", "-"],
+                ["emil", "/Users/emil/AppData/Roaming/DatevConnector/user.config", "roaming", "-", "-", "-"],
+            ])
+            #expect(found.skipped.map { String($0.path.dropFirst(root.count)) } == ["/Users/fritz/AppData/Roaming/DatevConnector"])
+            #expect(found.skipped.first?.reason.contains("out of the root") == true)
+
+            // The Users folder itself as the root finds the same files, but for the link to
+            // root/shared, which now leads out of the root.
+            let fromUsers = try ConfigDiscovery(root: root + "/Users/")
+            #expect(fromUsers.configs.map(\.path) == found.configs.filter { $0.user != "emil" }.map(\.path))
+            #expect(fromUsers.skipped.map { String($0.path.dropFirst(root.count)) } == [
+                "/Users/emil/AppData/Roaming/DatevConnector", "/Users/fritz/AppData/Roaming/DatevConnector",
+            ])
+            // Deterministic: a second run gives the same answer.
+            #expect(try ConfigDiscovery(root: root).configs == found.configs)
+        }
+    }
+
+    @Test func refusesARootThatIsNoDirectory() throws {
+        do {
+            _ = try ConfigDiscovery(root: "/nonexistent/ctictl-root")
+            Issue.record("a missing root was searched")
+        } catch {
+            #expect(error.code == "file.not-found")
+            #expect(error.message.contains("/nonexistent/ctictl-root"))
+        }
+        try withTemporaryTree { root, _ in
+            try write(root, "file")
+            do throws(CTIFailure) {
+                _ = try ConfigDiscovery(root: root + "/file")
+                Issue.record("a file was searched as a root")
+            } catch {
+                #expect(error.errorCode == .configRootNotDirectory)
+                #expect(error.kind.exitStatus == 64)
+            }
+        }
+    }
+
+    @Test func anEmptyTreeFindsNothing() throws {
+        try withTemporaryTree { root, _ in
+            let found = try ConfigDiscovery(root: root)
+            #expect(found.configs.isEmpty)
+            #expect(found.skipped.isEmpty)
+        }
+    }
+
+    private func withTemporaryTree(_ body: (String, String) throws -> Void) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-discovery-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try makeDirectory(base + "/root")
+        try makeDirectory(base + "/outside")
+        try body(base + "/root", base + "/outside")
+    }
+
+    private func write(_ root: String, _ relative: String) throws {
+        let path = root + "/" + relative
+        try makeDirectory(String(path[..<path.lastIndex(of: "/")!]))
+        try Data("<configuration/>".utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+}
