@@ -4,6 +4,7 @@ import PackageDescription
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
 //                                   ──> Signing
+//   JSONSchema ──> CTICore (no Foundation: the client checks its config with it)
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
@@ -44,6 +45,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // JSON Schema 2020-12 (a declared keyword set) without Foundation: docs/json-schema.md.
+        .target(name: "JSONSchema", dependencies: ["CTICore"]),
         .executableTarget(
             name: "ctictl",
             dependencies: [
@@ -63,6 +66,7 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(
             name: "ReleaseCatalogTests",
             dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]

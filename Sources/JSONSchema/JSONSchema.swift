@@ -1,0 +1,37 @@
+import CTICore
+
+/// A JSON Schema (draft 2020-12, the keyword set of docs/json-schema.md), compiled once at load:
+/// a schema using anything else is refused with a `schema.*` error naming the keyword and its
+/// place. Validation reports every error and collects annotations.
+///
+///     let schema = try JSONSchema(bytes, source: "2.6.schema.json")
+///     let result = schema.validate(instance)
+public struct JSONSchema: Sendable {
+    public let source: String
+    private let nodes: [SchemaNode]
+
+    /// Parses and compiles a schema file. Never crashes on any input: bad JSON, unsupported
+    /// keywords, invalid patterns, unresolvable or looping `$ref`s all throw a `CTIFailure`.
+    public init(_ bytes: some Collection<UInt8>, source: String) throws(CTIFailure) {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw CTIFailure(.schemaNotJSON, "\(source): the schema is not valid JSON (\(error))")
+        }
+        try self.init(document: document, source: source)
+    }
+
+    /// Compiles an already parsed schema document.
+    public init(document: JSONValue, source: String) throws(CTIFailure) {
+        var compiler = SchemaCompiler(source: source)
+        self.nodes = try compiler.compileDocument(document)
+        self.source = source
+    }
+
+    public func validate(_ instance: JSONValue) -> ValidationResult {
+        var validator = Validator(nodes: nodes)
+        _ = validator.evaluate(0, instance)
+        return ValidationResult(errors: validator.errors, annotations: validator.annotations)
+    }
+}
