@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Licensing", targets: ["Licensing"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ReleaseCatalog", targets: ["ReleaseCatalog"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),

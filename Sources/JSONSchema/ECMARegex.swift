@@ -48,8 +48,10 @@ struct ECMARegexTranslator {
     private var output = ""
     private var groupCount = 0
     private var groupNames: Set<String> = []
-    private var numberedReferences: [Int] = []
-    private var namedReferences: [String] = []
+    /// Groups that have ended: ECMA lets a backreference to a later (or the enclosing) group
+    /// match the empty string, Swift's engine does not, so only these may be referred to.
+    private var endedGroups: Set<Int> = []
+    private var endedNames: Set<String> = []
     private var depth = 0
 
     init(_ pattern: String) {
@@ -59,12 +61,6 @@ struct ECMARegexTranslator {
     mutating func translate() throws(ECMARegex.SyntaxError) -> String {
         try disjunction()
         if index < scalars.count { throw fail("unmatched ')'") }
-        if let reference = numberedReferences.first(where: { $0 > groupCount }) {
-            throw ECMARegex.SyntaxError(reason: "backreference \\\(reference) to a group that does not exist")
-        }
-        if let name = namedReferences.first(where: { !groupNames.contains($0) }) {
-            throw ECMARegex.SyntaxError(reason: "backreference \\k<\(name)> to a group that does not exist")
-        }
         return output
     }
 
@@ -123,6 +119,8 @@ struct ECMARegexTranslator {
         defer { depth -= 1 }
         index += 1
         var quantifiable = true
+        var name: String?
+        var number: Int?
         if current == "?" {
             switch (peek(1), peek(2)) {
             case (":", _): output += "(?:"; index += 2
@@ -131,20 +129,25 @@ struct ECMARegexTranslator {
             case ("<", "="), ("<", "!"): throw fail("lookbehind is not supported")
             case ("<", _):
                 index += 2
-                let name = try groupName()
-                guard groupNames.insert(name).inserted else { throw fail("duplicate group name '\(name)'") }
+                let groupName = try groupName()
+                guard groupNames.insert(groupName).inserted else { throw fail("duplicate group name '\(groupName)'") }
                 groupCount += 1
-                output += "(?<\(name)>"
+                name = groupName
+                number = groupCount
+                output += "(?<\(groupName)>"
             default: throw fail("invalid group")
             }
         } else {
             groupCount += 1
+            number = groupCount
             output += "("
         }
         try disjunction()
         guard current == ")" else { throw fail("missing ')'") }
         index += 1
         output += ")"
+        if let number { endedGroups.insert(number) }
+        if let name { endedNames.insert(name) }
         return quantifiable
     }
 
@@ -230,14 +233,14 @@ struct ECMARegexTranslator {
                 number = min(number * 10 + Int(digit.value - 48), 100_000)
                 index += 1
             }
-            numberedReferences.append(number)
+            guard endedGroups.contains(number) else { throw fail("backreference \\\(number) to a group that does not end before it") }
             output += #"\g{\#(number)}"#
         case "k":
             index += 1
             guard current == "<" else { throw fail("invalid named backreference") }
             index += 1
             let name = try groupName()
-            namedReferences.append(name)
+            guard endedNames.contains(name) else { throw fail("backreference \\k<\(name)> to a group that does not end before it") }
             output += #"\k<\#(name)>"#
         default:
             output += Self.literal(try characterEscape(inClass: false))
@@ -342,7 +345,7 @@ struct ECMARegexTranslator {
         }
     }
 
-    /// One member of a class: a code point, or a class escape's members (nil code point).
+    /// One member of a class: a code point (may bound a range), or a class escape's members.
     private enum ClassAtom {
         case scalar(Unicode.Scalar)
         case set(String)
