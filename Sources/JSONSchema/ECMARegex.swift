@@ -23,6 +23,8 @@ struct ECMARegex: @unchecked Sendable {  // Regex is an immutable value; matchin
         } catch {
             throw SyntaxError(reason: "not supported by the regex engine (\(error))")
         }
+        // The engine compiles its program at the first match: done here, once, at load.
+        _ = "".contains(regex)
     }
 
     /// Whether the pattern matches anywhere in `text` (JSON Schema patterns are not anchored).

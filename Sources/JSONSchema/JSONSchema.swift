@@ -32,6 +32,10 @@ public struct JSONSchema: Sendable {
     public func validate(_ instance: JSONValue) -> ValidationResult {
         var validator = Validator(nodes: nodes)
         _ = validator.evaluate(0, instance)
+        guard !validator.exhausted else {
+            let message = "validation stopped after \(Validator.maxSteps) steps: the schema applies too many subschemas to this value (\(ErrorCode.schemaTooComplex))"
+            return ValidationResult(errors: [ValidationError(instanceLocation: "", keywordLocation: "", message: message)], annotations: [])
+        }
         return ValidationResult(errors: validator.errors, annotations: validator.annotations)
     }
 }

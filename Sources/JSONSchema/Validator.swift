@@ -7,11 +7,18 @@ import CTICore
 struct Validator {
     /// Instances nested deeper than this are reported, not walked (parsed JSON stops at 64).
     static let maxInstanceDepth = 256
+    /// Subschema evaluations one validation may take. The load-time check bounds the work per
+    /// instance value; a schema that multiplies it at every level of the instance (a property
+    /// whose schema refers back to many copies of its parent) is stopped here instead.
+    static let maxSteps = 2_000_000
 
     let nodes: [SchemaNode]
     private(set) var errors: [ValidationError] = []
     private(set) var annotations: [Annotation] = []
     private var path: [String] = []
+    private var steps = 0
+    /// Set when `maxSteps` ran out: the run is abandoned, its errors are not the answer.
+    private(set) var exhausted = false
 
     init(nodes: [SchemaNode]) {
         self.nodes = nodes
@@ -19,6 +26,9 @@ struct Validator {
 
     /// Whether `instance` (at the current path) is valid against node `index`.
     mutating func evaluate(_ index: Int, _ instance: JSONValue) -> Bool {
+        steps += 1
+        if steps > Self.maxSteps { exhausted = true }
+        if exhausted { return false }
         let node = nodes[index]
         if let boolean = node.boolean {
             if !boolean { fail(node.location, "no value is allowed here (the schema is false)") }

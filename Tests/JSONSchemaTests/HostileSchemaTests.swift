@@ -35,6 +35,18 @@ import Testing
         #expect(error.errorCode == .schemaTooComplex)
     }
 
+    @Test func fanOutAcrossInstanceLevelsIsStopped() throws {
+        // Each level of the instance checks 50 copies of the next level's schema: 50^depth.
+        let copies = Array(repeating: ##"{"$ref": "#/$defs/level"}"##, count: 50).joined(separator: ",")
+        let text = ##"{"$ref": "#/$defs/node", "$defs": {"node": {"allOf": [\##(copies)]}, "level": {"properties": {"x": {"$ref": "#/$defs/node"}}}}}"##
+        let schema = try load(text).get()
+        var value = JSONValue.number(1)
+        for _ in 0..<8 { value = .object(["x": value]) }
+        let result = schema.validate(value)
+        #expect(result.errors.map(\.message) == ["validation stopped after 2000000 steps: the schema applies too many subschemas to this value (schema.too-complex)"])
+        #expect(schema.validate(.object(["x": .number(1)])).isValid)
+    }
+
     @Test func hugeNumbersLoadAndCompare() throws {
         let schema = try load(#"{"maxLength": 1e300, "minimum": -1.7e308, "maximum": 1.7e308, "enum": [1e308, "a"]}"#).get()
         #expect(schema.validate(.string("a")).isValid)
