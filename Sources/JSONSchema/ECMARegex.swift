@@ -1,8 +1,9 @@
 /// An ECMA-262 regular expression (the dialect of JSON Schema's `pattern`), run by Swift's
 /// `Regex` engine (the standard library's, no Foundation). The ECMA pattern is parsed here and
-/// rewritten into Swift's syntax so the two agree: `.`, `^`, `$`, `\d`, `\w`, `\s`, `\b` mean
+/// rewritten into Swift's syntax so the two agree: `.`, `^`, `$`, `\d`, `\w`, `\s` mean
 /// what ECMA-262 says (with the `u` flag: code points, not grapheme clusters), and ECMA syntax
-/// errors and features Swift cannot run (lookbehind) are refused instead of guessed.
+/// errors and features Swift cannot run as ECMA does (lookbehind, `\b`) are refused instead of
+/// guessed.
 struct ECMARegex: @unchecked Sendable {  // Regex is an immutable value; matching does not mutate it
     let source: String
     private let regex: Regex<AnyRegexOutput>
@@ -16,10 +17,7 @@ struct ECMARegex: @unchecked Sendable {  // Regex is an immutable value; matchin
         var translator = ECMARegexTranslator(source)
         let swiftPattern = try translator.translate()
         do {
-            regex = try Regex(swiftPattern)
-                .matchingSemantics(.unicodeScalar)
-                .asciiOnlyWordCharacters()
-                .wordBoundaryKind(.simple)
+            regex = try Regex(swiftPattern).matchingSemantics(.unicodeScalar)
         } catch {
             throw SyntaxError(reason: "not supported by the regex engine (\(error))")
         }
@@ -98,9 +96,9 @@ struct ECMARegexTranslator {
         case "^": index += 1; output += #"\A"#; quantifiable = false
         case "$": index += 1; output += #"\z"#; quantifiable = false
         case "\\" where peek(1) == "b" || peek(1) == "B":
-            output += peek(1) == "b" ? #"\b"# : #"\B"#
-            index += 2
-            quantifiable = false
+            // Swift's engine, matching code points, does not count digits as word characters
+            // at a boundary ("2 " has none for it), and ECMA's rule needs lookbehind.
+            throw fail("word boundaries (\\b, \\B) are not supported")
         case "(": quantifiable = try group()
         case "[": try characterClass()
         case ".": index += 1; output += "[^\(Self.lineTerminators)]"
@@ -375,7 +373,7 @@ struct ECMARegexTranslator {
         guard current == "]" else { throw fail("missing ']'") }
         index += 1
         switch (members.isEmpty, negated) {
-        case (true, false): output += "(?!)"  // `[]` matches nothing
+        case (true, false): output += #"[^\u{0}-\u{10FFFF}]"#  // `[]` matches nothing (and may be repeated)
         case (true, true): output += #"[\u{0}-\u{10FFFF}]"#  // `[^]` matches any code point
         default: output += "[" + (negated ? "^" : "") + members + "]"
         }
