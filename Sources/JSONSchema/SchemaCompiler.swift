@@ -74,13 +74,13 @@ struct SchemaCompiler {
         }
         node.checks = try compileChecks(members, at: tokens, reader: reader, node: index)
         nodes[index] = node
-        nodeByLocation[location] = index
         return index
     }
 
+    /// A node's index, registered under its location for `$ref`.
     private mutating func add(_ node: SchemaNode) -> Int {
         nodes.append(node)
-        if node.boolean != nil { nodeByLocation[node.location] = nodes.count - 1 }
+        nodeByLocation[node.location] = nodes.count - 1
         return nodes.count - 1
     }
 
