@@ -9,6 +9,7 @@ import CTICore
 public struct JSONSchema: Sendable {
     public let source: String
     private let nodes: [SchemaNode]
+    private let nodeByLocation: [String: Int]
 
     /// Parses and compiles a schema file. Never crashes on any input: bad JSON, unsupported
     /// keywords, invalid patterns, unresolvable or looping `$ref`s all throw a `CTIFailure`.
@@ -26,6 +27,7 @@ public struct JSONSchema: Sendable {
     public init(document: JSONValue, source: String) throws(CTIFailure) {
         var compiler = SchemaCompiler(source: source)
         self.nodes = try compiler.compileDocument(document)
+        self.nodeByLocation = compiler.nodeByLocation
         self.source = source
     }
 
@@ -37,5 +39,33 @@ public struct JSONSchema: Sendable {
             return ValidationResult(errors: [ValidationError(instanceLocation: "", keywordLocation: "", message: message)], annotations: [])
         }
         return ValidationResult(errors: validator.errors, annotations: validator.annotations)
+    }
+
+    /// The annotations written for the schema at `schemaLocation` (`/properties/XmppPort`) and
+    /// the schemas it always applies too (`$ref`, `allOf`; not the conditional `anyOf`,
+    /// `oneOf`, `if`), for values that are absent from an instance — validation annotates only
+    /// what is there, but a migration needs the `default` of a missing setting. Instance
+    /// locations are `""` (the value the schema is for). Nil when no schema is at that place.
+    public func declaredAnnotations(at schemaLocation: String) -> [Annotation]? {
+        guard let start = nodeByLocation[schemaLocation] else { return nil }
+        var result: [Annotation] = []
+        var pending = [start]
+        var seen: Set<Int> = [start]
+        while let index = pending.popLast() {
+            let node = nodes[index]
+            for (keyword, value) in node.annotations {
+                result.append(Annotation(instanceLocation: "", keywordLocation: node.location + "/" + JSONPointer.escape(keyword), keyword: keyword, value: value))
+            }
+            for check in node.checks.reversed() {
+                let applied: [Int]
+                switch check.rule {
+                case let .ref(target): applied = [target]
+                case let .allOf(children): applied = children.reversed()
+                default: applied = []
+                }
+                for child in applied where seen.insert(child).inserted { pending.append(child) }
+            }
+        }
+        return result
     }
 }

@@ -13,7 +13,8 @@ struct SchemaCompiler {
 
     let source: String
     private(set) var nodes: [SchemaNode] = []
-    private var nodeByLocation: [String: Int] = [:]
+    /// Every (sub)schema by its JSON pointer: `$ref` targets.
+    private(set) var nodeByLocation: [String: Int] = [:]
     private var pendingRefs: [(node: Int, check: Int, reference: String)] = []
     private var rootID: String?
 

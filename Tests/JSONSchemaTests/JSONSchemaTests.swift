@@ -1,4 +1,5 @@
 import CTICore
+import Foundation
 @testable import JSONSchema
 import Testing
 
@@ -62,6 +63,16 @@ import Testing
         #expect(result.annotation("x-removed", at: "/UseTapiLine") == .string("2.6"))
     }
 
+    @Test func declaredAnnotationsOfAbsentValues() throws {
+        let declared = try #require(try schema().declaredAnnotations(at: "/properties/XmppPort"))
+        #expect(declared.map(\.keyword) == ["default", "x-since"])
+        #expect(declared.first?.value == .number(5222))
+        #expect(declared.map(\.keywordLocation) == ["/properties/XmppPort/default", "/$defs/port/x-since"])
+        #expect(try schema().declaredAnnotations(at: "/properties/Nothing") == nil)
+        let conditional = try schema(#"{"anyOf": [{"title": "maybe"}], "allOf": [{"title": "always"}]}"#)
+        #expect(conditional.declaredAnnotations(at: "")?.map(\.value) == [.string("always")])
+    }
+
     @Test func failingSchemasDropTheirAnnotations() throws {
         let result = try schema().validate(instance(#"{"PbxHost": "pbx", "UseTapiLine": true}"#))
         #expect(result.errors.map(\.description) == [#"/UseTapiLine: must be false, is true (schema /properties/UseTapiLine/const)"#])
@@ -80,6 +91,7 @@ import Testing
             "(root): 5 is less than the minimum 10 (schema /anyOf/1/minimum)",
             "(root): must match at least one of the 2 schemas of anyOf (schema /anyOf)",
         ])
+        #expect(try schema("false").validate(.null).errors.map(\.description) == ["(root): no value is allowed here (the schema is false) (schema #)"])
         let not = try schema(#"{"not": {"type": "null"}}"#)
         #expect(not.validate(.null).errors.map(\.message) == ["must not match the schema of not"])
         let dependent = try schema(#"{"dependentRequired": {"Auto": ["Refine"]}}"#)
@@ -172,5 +184,20 @@ import Testing
         #expect(try matches("\\/\\.\\*", "/.*"))
         #expect(try matches("^[\\u2000-\\u200A]+$", "\u{2000}\u{2005}\u{200A}"))  // bounds Swift would refuse
         #expect(try !matches("^[\\u2000-\\u200A]+$", "\u{2002}\u{1FFF}"))
+    }
+
+    /// The client checks its config with this module at startup, where Foundation must not load.
+    @Test func noFoundationOnTheClientPath() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for module in ["JSONSchema", "CTICore"] {
+            let directory = packageRoot.appendingPathComponent("Sources/\(module)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }
+            #expect(!files.isEmpty)
+            for file in files {
+                let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") && $0.contains("Foundation") }
+                #expect(imports.isEmpty, "Sources/\(module)/\(file): \(imports)")
+            }
+        }
     }
 }
