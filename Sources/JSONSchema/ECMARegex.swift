@@ -46,12 +46,7 @@ struct ECMARegexTranslator {
     private let scalars: [Unicode.Scalar]
     private var index = 0
     private var output = ""
-    private var groupCount = 0
     private var groupNames: Set<String> = []
-    /// Groups that have ended: ECMA lets a backreference to a later (or the enclosing) group
-    /// match the empty string, Swift's engine does not, so only these may be referred to.
-    private var endedGroups: Set<Int> = []
-    private var endedNames: Set<String> = []
     private var depth = 0
 
     init(_ pattern: String) {
@@ -119,8 +114,6 @@ struct ECMARegexTranslator {
         defer { depth -= 1 }
         index += 1
         var quantifiable = true
-        var name: String?
-        var number: Int?
         if current == "?" {
             switch (peek(1), peek(2)) {
             case (":", _): output += "(?:"; index += 2
@@ -129,25 +122,18 @@ struct ECMARegexTranslator {
             case ("<", "="), ("<", "!"): throw fail("lookbehind is not supported")
             case ("<", _):
                 index += 2
-                let groupName = try groupName()
-                guard groupNames.insert(groupName).inserted else { throw fail("duplicate group name '\(groupName)'") }
-                groupCount += 1
-                name = groupName
-                number = groupCount
-                output += "(?<\(groupName)>"
+                let name = try groupName()
+                guard groupNames.insert(name).inserted else { throw fail("duplicate group name '\(name)'") }
+                output += "(?<\(name)>"
             default: throw fail("invalid group")
             }
         } else {
-            groupCount += 1
-            number = groupCount
             output += "("
         }
         try disjunction()
         guard current == ")" else { throw fail("missing ')'") }
         index += 1
         output += ")"
-        if let number { endedGroups.insert(number) }
-        if let name { endedNames.insert(name) }
         return quantifiable
     }
 
@@ -227,21 +213,10 @@ struct ECMARegexTranslator {
         case "s": index += 1; output += "[\(Self.whitespaceMembers)]"
         case "S": index += 1; output += "[^\(Self.whitespaceMembers)]"
         case "p", "P": output += try propertyEscape()
-        case "1"..."9":
-            var number = 0
-            while let digit = current, ("0"..."9").contains(digit) {
-                number = min(number * 10 + Int(digit.value - 48), 100_000)
-                index += 1
-            }
-            guard endedGroups.contains(number) else { throw fail("backreference \\\(number) to a group that does not end before it") }
-            output += #"\g{\#(number)}"#
-        case "k":
-            index += 1
-            guard current == "<" else { throw fail("invalid named backreference") }
-            index += 1
-            let name = try groupName()
-            guard endedNames.contains(name) else { throw fail("backreference \\k<\(name)> to a group that does not end before it") }
-            output += #"\k<\#(name)>"#
+        case "1"..."9", "k":
+            // ECMA gives a group that holds nothing (not reached, or cleared by a repetition)
+            // the empty string; Swift's engine fails there or keeps an older capture.
+            throw fail("backreferences are not supported")
         default:
             output += Self.literal(try characterEscape(inClass: false))
         }
