@@ -84,4 +84,29 @@ import Testing
             }
         }
     }
+
+    /// A real schema with a few bytes changed: mostly still JSON, so the compiler's own checks
+    /// (not only the parser's) meet broken keywords, pointers and patterns.
+    @Test func mutatedSchemasAreRefusedCleanly() throws {
+        let original = Array(JSONSchemaTests.connection.utf8)
+        let replacements = Array(#"{}[]":,0-1e$#/~%\ ^*+?()|x"#.utf8)
+        var generator = SystemRandomNumberGenerator()
+        let instance = try JSONParser.parse(Array(#"{"PbxHost": "pbx", "XmppPort": 5222, "Mode": "auto"}"#.utf8))
+        var loaded = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let position = Int.random(in: 0..<bytes.count, using: &generator)
+                bytes[position] = replacements.randomElement(using: &generator) ?? 0
+            }
+            do {
+                _ = try JSONSchema(bytes, source: "mutated.json").validate(instance)
+                loaded += 1
+            } catch {
+                #expect(error.kind == .malformedInput && error.code.hasPrefix("schema."), "\(error.message)")
+                #expect(error.message.hasPrefix("mutated.json: ") && !error.message.contains("\n"))
+            }
+        }
+        print("mutated schemas: \(loaded) of 3000 loaded, the others refused with a schema.* code")
+    }
 }
