@@ -4,6 +4,7 @@ import PackageDescription
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
 //                                   ──> Signing
+//   JSONSchema ──> CTICore (no Foundation: the client checks its config with it)
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
@@ -13,6 +14,7 @@ let package = Package(
         .library(name: "Licensing", targets: ["Licensing"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ReleaseCatalog", targets: ["ReleaseCatalog"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -45,6 +47,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // JSON Schema 2020-12 (a declared keyword set) without Foundation: docs/json-schema.md.
+        .target(name: "JSONSchema", dependencies: ["CTICore"]),
         .executableTarget(
             name: "ctictl",
             dependencies: [
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(
             name: "ClientConfigTests",
             dependencies: ["ClientConfig", "CTICore", .product(name: "PropertyBased", package: "swift-property-based")],
