@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Installs what ctictl needs on a fresh Debian machine, and nothing that is already there:
-# the system packages libssl-dev and libsqlite3-dev, openssl, and Python's `cryptography`
-# (used only by the interoperability tests). Safe to run again.
+# the system packages libssl-dev and libsqlite3-dev, openssl, and for the tests
+# (`--with-python`) nodejs and Python's `cryptography` and `jsonschema`. Safe to run again.
 set -euo pipefail
 
 need_apt=()
-for package in libssl-dev libsqlite3-dev openssl; do
+packages=(libssl-dev libsqlite3-dev openssl)
+# For the tests only: nodejs checks the JSON Schema validator's regex dialect against
+# JavaScript's own.
+[[ ${1:-} == "--with-python" ]] && packages+=(nodejs)
+for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")
 done
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}"
   sudo_cmd=""
   [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
+  # (the sandbox user cannot run gpgv on some images; root can)
+  $sudo_cmd apt-get -o APT::Sandbox::User=root update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
