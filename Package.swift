@@ -4,7 +4,7 @@ import PackageDescription
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
 //                                   ──> Signing
-//   JSONSchema ──> CTICore (no Foundation: the client checks its config with it)
+//   JSONSchema ──> CTICore, ClientConfig ──> CTICore (no Foundation: the client checks its config with them)
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
