@@ -42,10 +42,10 @@ enum ConfigSchemaCheck {
     func theCheckerRefusesBrokenData() throws {
         try #require(ConfigSchemaCheck.pythonWithJSONSchema, "python3 with `jsonschema` is missing: run scripts/setup.sh --with-python")
         let breakages: [(file: String, from: String, to: String, expected: String)] = [
-            ("datev-connector/2.6.schema.json", #""maxLength": 253"#, #""maxLength": 253, "format": "hostname""#, "breaks settings.schema.json"),
-            ("datev-connector/examples/findings.json", #""findings": ["error config.host-missing StarfaceHost"]"#, #""findings": []"#, "gives ['error config.host-missing StarfaceHost'], expected []"),
-            ("crm-groupware/0.schema.json", #""not": { "$ref": "#/$defs/true" }"#, #""$ref": "#/$defs/boolean""#, "not rejected at"),
-            ("datev-connector/rules.json", #""releases": "[2.4.4.1,2.6)""#, #""releases": ">=2.4.4.1""#, "overlapping releases"),
+            ("datev-connector/2.6.schema.json", ##""maxLength": 253"##, ##""maxLength": 253, "format": "hostname""##, "breaks settings.schema.json"),
+            ("datev-connector/examples/findings.json", ##""findings": ["error config.host-missing StarfaceHost"]"##, ##""findings": []"##, "gives ['error config.host-missing StarfaceHost'], expected []"),
+            ("crm-groupware/0.schema.json", ##""not": { "$ref": "#/$defs/true" }"##, ##""$ref": "#/$defs/boolean""##, "not rejected at"),
+            ("datev-connector/rules.json", ##""releases": "[2.4.4.1,2.6)""##, ##""releases": ">=2.4.4.1""##, "overlapping releases"),
         ]
         for breakage in breakages {
             let tmp = try TemporaryDirectory()
