@@ -35,7 +35,12 @@ let package = Package(
         ),
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ClientConfig", dependencies: ["CTICore"]),
+        .target(name: "ClientConfig", dependencies: ["CTICore", "ReleaseCatalog"]),
+        // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
+        .target(
+            name: "ConfigHistory",
+            dependencies: ["CTICore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "Ledger",
             dependencies: [
@@ -66,9 +71,10 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "ClientConfigTests",
-            dependencies: ["ClientConfig", "CTICore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["ClientConfig", "CTICore", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ConfigHistoryTests", dependencies: ["ConfigHistory", "CTICore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReleaseCatalogTests",
             dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]
