@@ -177,8 +177,9 @@ struct MigrationRun {
         model.settings[target] = state
         origin[target] = origin[key] ?? key
         noteAdded(target)
+        // The setting's story goes with it: a change names every step on the way.
         touched[key, default: []].append(label)
-        touched[target, default: []].append(label)
+        for step in touched[key, default: []] where !touched[target, default: []].contains(step) { touched[target, default: []].append(step) }
     }
 
     private func requireSection(_ section: String, for name: String, label: String) throws(CTIFailure) {

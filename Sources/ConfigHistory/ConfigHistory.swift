@@ -91,7 +91,9 @@ public final class ConfigHistory: Sendable {
 
     /// Every file the history has versions of, sorted.
     public func paths() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT path FROM config_versions ORDER BY path") }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT path FROM config_versions ORDER BY path").compactMap { String.fromDatabaseValue($0[0] as DatabaseValue) }
+        }
     }
 
     // MARK: - Writing files
@@ -116,8 +118,8 @@ public final class ConfigHistory: Sendable {
             guard let record = try HistoryRows.fetchOne(
                 db, sql: "SELECT * FROM config_versions WHERE path = ? AND version = ?", arguments: [file, version])
             else {
-                let versions = try Int64.fetchAll(db, sql: "SELECT version FROM config_versions WHERE path = ? ORDER BY version", arguments: [file])
-                let known = versions.isEmpty ? "the history has no versions of this file" : "its versions are \(versions.first!)–\(versions.last!)"
+                let versions = try HistoryRows.fetchAll(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(\.version)
+                let known = versions.first.map { "its versions are \($0)–\(versions.last ?? $0)" } ?? "the history has no versions of this file"
                 throw CTIFailure(.historyVersionUnknown, "\(file): no version \(version) in the history \(self.path); \(known) (see `ctictl config history`)")
             }
             let entry = Entry(record)
@@ -137,7 +139,7 @@ public final class ConfigHistory: Sendable {
             let current = try SafeFile.read(file, limit: Self.contentLimit)
             let newest = try HistoryRows.fetchOne(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
             if newest?.sha256 != Self.sha256(current) {
-                try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
+                _ = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
             }
         }
         // Recorded first, written second, committed last: a write that fails rolls the record
@@ -149,7 +151,11 @@ public final class ConfigHistory: Sendable {
     }
 
     private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, now: Int64) throws -> Entry {
-        let last = try Int64.fetchOne(db, sql: "SELECT max(version) FROM config_versions WHERE path = ?", arguments: [path]) ?? 0
+        // Read as a stored value: a version edited into text must be an error, not a trap.
+        let stored = try DatabaseValue.fetchOne(db, sql: "SELECT max(version) FROM config_versions WHERE path = ?", arguments: [path]) ?? .null
+        guard let last = stored.isNull ? 0 : Int64.fromDatabaseValue(stored) else {
+            throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) is not a number; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
+        }
         var record = ConfigVersionRecord(
             id: nil, path: path, version: last + 1, recordedAt: now, command: command, reason: reason, sha256: sha256(bytes), content: Data(bytes))
         try record.insert(db)

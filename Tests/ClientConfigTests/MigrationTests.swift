@@ -188,7 +188,7 @@ func expectFailure(_ code: ErrorCode, containing parts: [String] = [], sourceLoc
             """.utf8), source: "mode.config")
         let first = try migration("1", "2", #"{"name": "b-to-c", "kind": "set", "setting": "Mode", "value": "c", "ifEquals": "b"}"#)
         let second = try migration("2", "3", #"{"name": "a-to-b", "kind": "set", "setting": "Mode", "value": "b", "ifEquals": "a"}"#)
-        expectFailure(.configMigrationNotIdempotent, containing: ["mode.config", "Mode", "2 → 3: a-to-b"]) { _ = try migrate(file, [first, second]) }
+        expectFailure(.configMigrationNotIdempotent, containing: ["mode.config", "1 → 3", "Mode", "1 → 2: b-to-c"]) { _ = try migrate(file, [first, second]) }
     }
 }
 
