@@ -50,7 +50,7 @@ public struct Migration: Sendable {
         do {
             let root = try JSONObjectReader(try JSONRead.value(jsonBytes))
             var reader = MigrationReader(source: source)
-            try reader.allowOnly(["from", "to", "section", "note", "steps"], in: root, what: "a migration")
+            try reader.allowOnly(["$schema", "from", "to", "section", "note", "steps"], in: root, what: "a migration")
             from = try reader.version(root, "from")
             to = try reader.version(root, "to")
             guard from < to else { throw reader.fail("to", "must be a later release than from (\(from)); migrations go forward") }
