@@ -42,6 +42,14 @@ public struct MigrationSet: Sendable {
         return try MigrationSet(migrations)
     }
 
+    /// The migrations of `product` in a catalog directory (`DIR/<product>/migrations/`); a
+    /// product without that folder has none (its releases changed no setting ctictl knows).
+    public static func load(product: String, from catalogDirectory: String) throws(CTIFailure) -> MigrationSet {
+        let directory = catalogDirectory + "/" + product + "/migrations"
+        guard SafeFile.exists(directory) else { return try MigrationSet([]) }
+        return try load(directory: directory)
+    }
+
     private static func jsonFiles(in directory: String) throws(CTIFailure) -> [String] {
         guard let handle = opendir(directory) else {
             let code = errno
@@ -54,6 +62,11 @@ public struct MigrationSet: Sendable {
             if name.hasSuffix(".json") && !name.hasPrefix(".") { names.append(name) }
         }
         return names.sorted()
+    }
+
+    /// `plan(from:to:releases:)` with the catalog's releases.
+    public func plan(from: Version, to: Version, catalog: ReleaseCatalog) throws(CTIFailure) -> MigrationPlan {
+        try plan(from: from, to: to, releases: catalog.versionedReleases.compactMap(\.version))
     }
 
     /// The steps that take a config written by release `from` to release `to`: every migration

@@ -249,9 +249,21 @@ func expectFailure(_ code: ErrorCode, containing parts: [String] = [], sourceLoc
     let section = Fixture.section
 
     func plan(_ from: String, _ to: String) throws -> MigrationPlan {
-        let set = try MigrationSet.load(directory: Self.schemas + "/datev-connector/migrations")
+        let set = try MigrationSet.load(product: "datev-connector", from: Self.schemas)
         let catalog = try ReleaseCatalog.load(product: "datev-connector", from: Self.schemas)
-        return try set.plan(from: version(from), to: version(to), releases: catalog.versionedReleases.compactMap(\.version))
+        return try set.plan(from: version(from), to: version(to), catalog: catalog)
+    }
+
+    @Test func aProductWithoutMigrationsHasEmptyPlans() throws {
+        let set = try MigrationSet.load(product: "crm-groupware", from: Self.schemas)
+        #expect(set.migrations.isEmpty)
+        let plan = try set.plan(from: version("1.0"), to: version("2.0"), releases: try ["1.0", "2.0"].map(version))
+        #expect(plan.isEmpty)
+        let file = try Fixture.file(Fixture.crlfWithBOM)
+        #expect(try plan.apply(to: file).bytes == file.bytes)
+        // Its catalog lists no release yet: nothing can be planned.
+        let catalog = try ReleaseCatalog.load(product: "crm-groupware", from: Self.schemas)
+        expectFailure(.configReleaseUnknown, containing: ["no releases"]) { _ = try set.plan(from: version("1.0"), to: version("1.0"), catalog: catalog) }
     }
 
     @Test func theUseTapiLineHistory() throws {
