@@ -39,6 +39,10 @@ public final class ConfigHistory: Sendable {
         if SafeFile.exists(path) { try HistoryIdentity.check(path) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
+        // The history holds every file's content (password fields too): a new one is readable
+        // by its owner only, and SQLite gives its -wal and -shm files the same mode.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(30)

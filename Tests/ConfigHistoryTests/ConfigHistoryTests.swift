@@ -59,6 +59,9 @@ import Testing
         #expect(try history.history(path: directory + "/link/user.config") == entries)
         #expect(try history.history(path: directory + "/other.config").isEmpty)
         #expect(try history.paths() == [entries[0].path])
+        // Only its owner may read it, the WAL included.
+        #expect(try SafeFile.mode(of: store) == 0o600)
+        #expect(try SafeFile.mode(of: store + "-wal") == 0o600)
         // Reopened, the history is still there (WAL, committed).
         #expect(try ConfigHistory(path: store).history(path: config).count == 2)
     }
