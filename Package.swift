@@ -37,7 +37,12 @@ let package = Package(
         ),
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ClientConfig", dependencies: ["CTICore"]),
+        .target(name: "ClientConfig", dependencies: ["CTICore", "ReleaseCatalog"]),
+        // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
+        .target(
+            name: "ConfigHistory",
+            dependencies: ["CTICore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "Ledger",
             dependencies: [
@@ -71,9 +76,10 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(
             name: "ClientConfigTests",
-            dependencies: ["ClientConfig", "CTICore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["ClientConfig", "CTICore", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ConfigHistoryTests", dependencies: ["ConfigHistory", "CTICore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReleaseCatalogTests",
             dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]

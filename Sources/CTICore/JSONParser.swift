@@ -86,7 +86,7 @@ public enum JSONParser {
                 skipWhitespace()
                 let value = try value(depth: depth + 1)
                 guard members.updateValue(value, forKey: name) == nil else {
-                    throw Failure(offset: nameOffset, reason: "duplicate member \"\(name)\"")
+                    throw Failure(offset: nameOffset, reason: "duplicate member \(JSONWriter.quoted(name))")
                 }
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("unexpected end of input") }

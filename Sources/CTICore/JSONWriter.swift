@@ -86,6 +86,14 @@ public enum JSONWriter {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
+    /// A string as JSON writes it, quotes and escapes included: for naming a value from an
+    /// input inside a one-line message.
+    public static func quoted(_ text: String) -> String {
+        var output: [UInt8] = []
+        writeString(text, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {

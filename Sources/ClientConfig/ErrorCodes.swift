@@ -28,3 +28,21 @@ extension ErrorCode {
     /// The discovery root is not a directory.
     public static let configRootNotDirectory = ErrorCode("config.root-not-a-directory", .usage)
 }
+
+// MARK: - Migrations (Migration*.swift)
+
+extension ErrorCode {
+    /// A migration file that does not read: bad JSON, an unknown step kind or member, a bad version.
+    public static let configMigrationMalformed = ErrorCode("config.migration-malformed", .malformedInput)
+    /// Migration files that do not form a chain: overlapping, misnamed, or naming a release the catalog lacks.
+    public static let configMigrationChainBroken = ErrorCode("config.migration-chain-broken", .malformedInput)
+    /// A file the steps cannot migrate as it is: a rename or move onto a setting with another
+    /// value, a setting to add to a section the file lacks.
+    public static let configMigrationConflict = ErrorCode("config.migration-conflict", .invalid)
+    /// The migrations run on their own result would change it again: the files contradict each other.
+    public static let configMigrationNotIdempotent = ErrorCode("config.migration-not-idempotent", .malformedInput)
+    /// A config written by a release newer than every known one: never rewritten.
+    public static let configVersionTooNew = ErrorCode("config.version-too-new", .invalid)
+    /// A release to migrate from or to that is not known, or a migration backwards.
+    public static let configReleaseUnknown = ErrorCode("config.release-unknown", .usage)
+}

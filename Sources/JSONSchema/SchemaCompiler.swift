@@ -218,7 +218,8 @@ struct SchemaRefusal {
     let source: String
 
     func failure(_ code: ErrorCode, _ location: String, _ message: String) -> CTIFailure {
-        CTIFailure(code, "\(source): \(message) at \(location.isEmpty ? "the root" : location) (see docs/json-schema.md)")
+        // One line whatever the schema's names hold (a key may contain a line feed).
+        CTIFailure(code, TerminalText.line("\(source): \(message) at \(location.isEmpty ? "the root" : location) (see docs/json-schema.md)"))
     }
 }
 

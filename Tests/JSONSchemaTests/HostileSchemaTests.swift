@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func randomInputIsRefusedCleanly() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = RegexDifferentialTests.Seeded(state: 2026_11_26)  // the same cases on every run
         let documentAlphabet = Array(#"{}[]":,tfn0123-e.$#/~%\ abrefpattern"#.utf8)
         let patternAlphabet = Array(#"()[]{}^$\\.*+?|-:=!<>,0129abcdkpuxDSWbB"#.unicodeScalars)
         for round in 0..<3000 {
@@ -90,7 +90,7 @@ import Testing
     @Test func mutatedSchemasAreRefusedCleanly() throws {
         let original = Array(JSONSchemaTests.connection.utf8)
         let replacements = Array(#"{}[]":,0-1e$#/~%\ ^*+?()|x"#.utf8)
-        var generator = SystemRandomNumberGenerator()
+        var generator = RegexDifferentialTests.Seeded(state: 2026_11_26)  // the same cases on every run
         let instance = try JSONParser.parse(Array(#"{"PbxHost": "pbx", "XmppPort": 5222, "Mode": "auto"}"#.utf8))
         var loaded = 0
         for _ in 0..<3000 {
@@ -104,9 +104,10 @@ import Testing
                 loaded += 1
             } catch {
                 #expect(error.kind == .malformedInput && error.code.hasPrefix("schema."), "\(error.message)")
-                #expect(error.message.hasPrefix("mutated.json: ") && !error.message.contains("\n"))
+                #expect(error.message.hasPrefix("mutated.json: ") && !error.message.contains("\n"), "\(error.message.debugDescription)")
             }
         }
         print("mutated schemas: \(loaded) of 3000 loaded, the others refused with a schema.* code")
     }
 }
+

@@ -1,0 +1,268 @@
+import CTICore
+import Crypto
+import Foundation
+import GRDB
+
+/// Every version of every config file ctictl writes, in SQLite (WAL mode): when, which
+/// command, why, the file's path, the content's SHA-256 and the content. A file's versions
+/// are numbered from 1; a rollback restores one (after checking it against its hash) and is
+/// itself recorded as the next version, so nothing is ever lost.
+public final class ConfigHistory: Sendable {
+    /// One recorded version of a file.
+    public struct Entry: Sendable, Equatable {
+        /// The file's absolute path, links resolved: how the history names a file.
+        public let path: String
+        /// 1 for the first version of this file, then counting up.
+        public let version: Int64
+        /// Seconds since 1970, UTC.
+        public let recordedAt: Int64
+        public let command: String
+        public let reason: String
+        /// Lowercase hex SHA-256 of `content`, as recorded.
+        public let sha256: String
+        public let content: [UInt8]
+
+        /// Whether the content still hashes to the recorded SHA-256 (false: edited outside ctictl).
+        public var isIntact: Bool { ConfigHistory.sha256(content) == sha256 }
+    }
+
+    public let path: String
+    let database: DatabaseQueue
+
+    /// The largest file the history reads before rewriting it (a settings file is at most 4 MiB).
+    public static let contentLimit: Int64 = 16 << 20
+
+    /// Opens the history at `path`, creating it (and its directory) when it does not exist.
+    /// A file that exists but is not a config history is refused, never turned into one.
+    public init(path: String) throws {
+        self.path = path
+        if SafeFile.exists(path) { try HistoryIdentity.check(path) }
+        let directory = SafeFile.parentDirectory(of: path)
+        if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
+        // The history holds every file's content (password fields too): a new one is readable
+        // by its owner only, and SQLite gives its -wal and -shm files the same mode.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(30)
+        configuration.label = "ctictl.config-history"
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch let error as DatabaseError {
+            throw CTIFailure(.historyUnusable, "\(path): cannot open the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
+        }
+    }
+
+    /// Schema migrations, in order; each runs once per database.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(HistoryIdentity.firstMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE config_versions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    command TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    content BLOB NOT NULL,
+                    UNIQUE (path, version)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: - Recording and reading
+
+    /// Records `bytes` as the next version of the file at `path` (written by `command`, for `reason`).
+    @discardableResult
+    public func record(path: String, bytes: [UInt8], command: String, reason: String, now: Int64) throws -> Entry {
+        let file = try Self.canonical(path)
+        return try write { db in try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, now: now) }
+    }
+
+    /// Every recorded version of the file at `path`, oldest first (empty when there is none).
+    public func history(path: String) throws -> [Entry] {
+        let file = try Self.canonical(path)
+        return try read { db in
+            try HistoryRows.fetchAll(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(Entry.init)
+        }
+    }
+
+    /// Every file the history has versions of, sorted.
+    public func paths() throws -> [String] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT path FROM config_versions ORDER BY path").compactMap { String.fromDatabaseValue($0[0] as DatabaseValue) }
+        }
+    }
+
+    // MARK: - Writing files
+
+    /// Writes `bytes` to the file at `path` and records it, in one transaction: atomically,
+    /// after a verified backup of the current content (`path.bak`, SafeFile). When the file's
+    /// current content is not the newest recorded version (a first write, or an edit outside
+    /// ctictl), that content is recorded first, so the history can always go back to it.
+    @discardableResult
+    public func write(_ bytes: [UInt8], to path: String, command: String, reason: String, now: Int64) throws -> Entry {
+        let file = try Self.canonical(path)
+        return try write { db in try self.write(bytes, to: file, command: command, reason: reason, now: now, in: db) }
+    }
+
+    /// Restores version `version` of the file at `path`: checks the stored content against its
+    /// SHA-256 (a mismatch is `history.tampered`, nothing is written), writes it like `write`
+    /// and records the restored content as a new version.
+    @discardableResult
+    public func rollback(path: String, to version: Int64, command: String = "config rollback", now: Int64) throws -> Entry {
+        let file = try Self.canonical(path)
+        return try write { db in
+            guard let record = try HistoryRows.fetchOne(
+                db, sql: "SELECT * FROM config_versions WHERE path = ? AND version = ?", arguments: [file, version])
+            else {
+                let versions = try HistoryRows.fetchAll(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(\.version)
+                let known = versions.first.map { "its versions are \($0)–\(versions.last ?? $0)" } ?? "the history has no versions of this file"
+                throw CTIFailure(.historyVersionUnknown, "\(file): no version \(version) in the history \(self.path); \(known) (see `ctictl config history`)")
+            }
+            let entry = Entry(record)
+            guard entry.isIntact else {
+                throw CTIFailure(
+                    .historyTampered,
+                    "\(file): version \(version) in the history \(self.path) does not match its recorded SHA-256 (recorded \(entry.sha256), content hashes to \(Self.sha256(entry.content))); it was changed outside ctictl and is not restored, nothing was written. Restore the history from a backup")
+            }
+            return try self.write(
+                entry.content, to: file, command: command,
+                reason: "rollback to version \(version) (recorded \(UTCTimestamp.format(entry.recordedAt)) by \(entry.command))", now: now, in: db)
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, now: Int64, in db: Database) throws -> Entry {
+        if SafeFile.exists(file) {
+            let current = try SafeFile.read(file, limit: Self.contentLimit)
+            let newest = try HistoryRows.fetchOne(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
+            if newest?.sha256 != Self.sha256(current) {
+                _ = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
+            }
+        }
+        // Recorded first, written second, committed last: a write that fails rolls the record
+        // back; only a failed commit after the write could leave an unrecorded file.
+        let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, now: now)
+        let mode = (try? SafeFile.mode(of: file)) ?? 0o644
+        try SafeFile.write(bytes, to: file, mode: mode, backup: true)
+        return entry
+    }
+
+    private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, now: Int64) throws -> Entry {
+        // Read as a stored value: a version edited into text must be an error, not a trap.
+        let stored = try DatabaseValue.fetchOne(db, sql: "SELECT max(version) FROM config_versions WHERE path = ?", arguments: [path]) ?? .null
+        guard let last = stored.isNull ? 0 : Int64.fromDatabaseValue(stored) else {
+            throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) is not a number; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
+        }
+        var record = ConfigVersionRecord(
+            id: nil, path: path, version: last + 1, recordedAt: now, command: command, reason: reason, sha256: sha256(bytes), content: Data(bytes))
+        try record.insert(db)
+        record.id = db.lastInsertedRowID
+        return Entry(record)
+    }
+
+    // MARK: - Helpers
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The name the history keys a file by: absolute, with links (of the file and of its
+    /// directories) resolved, so `./user.config` and its full path are one file.
+    static func canonical(_ path: String) throws -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let target = try SafeFile.resolvingLinks(absolute)
+        let directory = SafeFile.parentDirectory(of: target)
+        guard let resolved = realpath(directory, nil) else { return target }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        return (real == "/" ? "" : real) + "/" + SafeFile.fileName(of: target)
+    }
+
+    /// Runs `body` in an IMMEDIATE write transaction (concurrent writers queue for the lock).
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw CTIFailure(.historyWriteFailed, "\(path): the transaction returned nothing") }
+                return result
+            }
+        } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
+            throw error.naming(path)
+        } catch let error as DatabaseError {
+            throw CTIFailure(Self.code(of: error, otherwise: .historyWriteFailed), "\(path): could not write the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
+            throw error.naming(path)
+        } catch let error as DatabaseError {
+            throw CTIFailure(Self.code(of: error, otherwise: .historyUnusable), "\(path): could not read the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
+        }
+    }
+
+    /// A damaged file is the input's fault (65); anything else is the tool's or the disk's.
+    private static func code(of error: DatabaseError, otherwise code: ErrorCode) -> ErrorCode {
+        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .historyUnusable : code
+    }
+}
+
+extension ConfigHistory.Entry {
+    init(_ record: ConfigVersionRecord) {
+        self.init(
+            path: record.path, version: record.version, recordedAt: record.recordedAt, command: record.command, reason: record.reason,
+            sha256: record.sha256, content: [UInt8](record.content))
+    }
+}
+
+/// Tells a config history from any other file before SQLite is let loose on it (opening in
+/// WAL mode and migrating writes to it).
+enum HistoryIdentity {
+    static let firstMigration = "v1-config-versions"
+
+    static func check(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw notAHistory(path, "is a directory") }
+        if info.st_size == 0 { throw notAHistory(path, "is an empty file") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let identifiers: [String]
+        do {
+            let probe = try DatabaseQueue(path: path, configuration: configuration)
+            identifiers = try probe.read { db in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            }
+            try probe.close()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw notAHistory(path, "is not an SQLite database")
+        } catch let error as DatabaseError {
+            throw CTIFailure(.historyUnusable, "\(path): cannot read the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
+        }
+        guard identifiers.contains(firstMigration) else {
+            throw notAHistory(path, "is an SQLite database but not a ctictl config history")
+        }
+    }
+
+    private static func notAHistory(_ path: String, _ what: String) -> CTIFailure {
+        CTIFailure(.historyNotAHistory, "\(path): \(what), not a ctictl config history; point --history or $CTICTL_CONFIG_HISTORY at the history, or move the file away")
+    }
+}
