@@ -116,7 +116,10 @@ import Testing
 }
 
 @Suite struct SafeFileTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("safefile-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
+
+    init() throws { tmp = try TemporaryDirectory("safefile") }
 
     @Test func writesAtomicallyWithModeAndBackup() throws {
         try SafeFile.makeDirectory(directory)

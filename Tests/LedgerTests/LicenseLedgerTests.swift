@@ -6,9 +6,12 @@ import Testing
 @testable import Ledger
 
 @Suite struct LicenseLedgerTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
     let now: Int64 = 1_790_000_000
+
+    init() throws { tmp = try TemporaryDirectory("ledger") }
 
     func request(order: String? = nil, seats: Int = 5) -> LicenseRequest {
         LicenseRequest(customerID: "K-1", product: "datev-connector", seats: seats, orderID: order)
@@ -130,9 +133,12 @@ import Testing
 }
 
 @Suite struct LedgerListTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("list-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
     let now: Int64 = 1_790_000_000
+
+    init() throws { tmp = try TemporaryDirectory("list") }
 
     @Test func filtersByCustomerProductExpiryAndStatus() throws {
         let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)
