@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ReleaseCatalog", targets: ["ReleaseCatalog"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "ClientConfig", targets: ["ClientConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),

@@ -15,7 +15,17 @@ public enum CSVField {
         var cell = value
         if let first = cell.unicodeScalars.first, formulaLeads.contains(first) { cell = "'" + cell }
         guard cell.unicodeScalars.contains(where: needsQuotes.contains) else { return cell }
-        return "\"" + cell.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        // Every quote scalar is doubled, also one that a combining mark after it makes part of
+        // a larger Character (which splitting on the Character `"` would miss, leaving a quote
+        // that ends the cell early in a spreadsheet).
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in cell.unicodeScalars {
+            if scalar == "\"" { quoted.append(scalar) }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// A cell holding a number ctictl itself wrote (seats): the plain number, so the

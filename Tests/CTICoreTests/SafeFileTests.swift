@@ -4,9 +4,10 @@ import Testing
 @testable import CTICore
 
 @Suite struct SafeFileNewFileTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("safefile-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
 
-    init() throws { try SafeFile.makeDirectory(directory) }
+    init() throws { tmp = try TemporaryDirectory("safefile") }
 
     func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: directory).sorted() }
 

@@ -2,6 +2,11 @@ import Testing
 @testable import CTICore
 
 @Suite struct TerminalTextTests {
+    /// What a terminal acts on, written out here so the checks do not trust the code they
+    /// check (`TerminalText.isControl`): C0 but tab, DEL, C1.
+    static func actsOnATerminal(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+    }
     @Test func plainTextPassesUnchanged() {
         let text = "Kanzlei Müller & Söhne — 10 seats\tüber „alles“ 😀\nnext line"
         #expect(TerminalText.lines(text) == text)
@@ -13,8 +18,13 @@ import Testing
             let scalar = Unicode.Scalar(UInt32(value))!
             let escaped = TerminalText.lines("a\(Character(scalar))b")
             #expect(escaped == "a\\u{\(String(value, radix: 16, uppercase: true))}b")
-            #expect(!escaped.unicodeScalars.contains(where: TerminalText.isControl))
+            #expect(!escaped.unicodeScalars.contains(where: Self.actsOnATerminal))
         }
+    }
+
+    @Test func isControlIsExactlyWhatATerminalActsOn() {
+        let wrong = (UInt32(0)...0x10FFFF).compactMap(Unicode.Scalar.init).filter { TerminalText.isControl($0) != Self.actsOnATerminal($0) }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5).map { String($0.value, radix: 16) })")
     }
 
     @Test func oneLineEscapesLineFeedsToo() {
@@ -37,7 +47,7 @@ import Testing
         let bytes = CanonicalJSON.compact(["name": value])
         let safe = TerminalText.json(bytes)
         #expect(String(decoding: safe, as: UTF8.self) == #"{"name":"a\u007fb\u009bc\u0085d é 😀"}"#)
-        #expect(!String(decoding: safe, as: UTF8.self).unicodeScalars.contains(where: TerminalText.isControl))
+        #expect(!String(decoding: safe, as: UTF8.self).unicodeScalars.contains(where: Self.actsOnATerminal))
         // The same JSON value: a JSON parser reads the escapes back to the original text.
         guard case .object(let members) = try JSONParser.parse(safe), case .string(let parsed)? = members["name"] else {
             Issue.record("not an object with a string")

@@ -31,10 +31,20 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/ctictl").path
     }()
 
-    /// A HOME for the commands the tests run, so they never touch the real one.
+    /// A HOME for the commands the tests run, so they never touch the real one. One per test
+    /// process, removed when it exits; the homes of runs that were killed first go at the
+    /// next run.
     static let scratchHome: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-test-home-\(ProcessInfo.processInfo.processIdentifier)").path
+        let prefix = "ctictl-test-home-"
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+            if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
+        let path = temporary.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier)).path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: CLI.scratchHome) }
         return path
     }()
 
@@ -100,18 +110,4 @@ private final class OutputCollector: @unchecked Sendable {
         defer { lock.unlock() }
         if isOut { out = data } else { err = data }
     }
-}
-
-/// A fresh temporary directory per test, removed afterwards.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -8,8 +8,11 @@ import Testing
 
 /// `ledger verify` names an edited, inserted or deleted row.
 @Suite struct AuditTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
+
+    init() throws { tmp = try TemporaryDirectory("audit") }
 
     func ledgerWithHistory() throws -> (LicenseLedger, String) {
         let path = directory + "/l.sqlite"
@@ -104,7 +107,9 @@ import Testing
 
 @Suite struct KeyEventTests {
     @Test func keyEventsJoinTheAuditChain() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)/l.sqlite").path
+        let tmp = try TemporaryDirectory("keys")
+        defer { withExtendedLifetime(tmp) {} }  // removed when the test ends, not after its last use
+        let path = tmp.path + "/l.sqlite"
         let ledger = try LicenseLedger(path: path, mode: .createIfMissing)
         let key = JWK(kid: "vendor-2026", key: PrivateSigningKey.generate(.eddsa).publicKey)
         try ledger.record(.generated(key), now: 1)

@@ -9,9 +9,12 @@ import Testing
 /// The batch pipeline: signing streamed to the inserting thread in order, files written in
 /// the background after each commit, the stored claims being exactly what was signed.
 @Suite struct BatchPipelineTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
     let now: Int64 = 1_790_000_000
+
+    init() throws { tmp = try TemporaryDirectory("pipeline") }
 
     @Test(arguments: [0, 1, 31, 32, 33, 500, 1001], [0, 1, 3])
     func streamingMapDeliversEveryResultInOrder(count: Int, helpers: Int) throws {

@@ -38,6 +38,17 @@ import Licensing
         #expect(CSVField.text("\r\n=1") == "\"'\r\n=1\"")
     }
 
+    /// A quote followed by a combining mark is one Character to Swift but still a quote to a
+    /// spreadsheet: it is doubled too, so it cannot end the cell early and let the rest start
+    /// a formula cell. (Found by the csv-field fuzz target, scripts/fuzz.sh.)
+    @Test func aQuoteWithACombiningMarkIsDoubled() throws {
+        let value = "Kanzlei\"\u{0301},=HYPERLINK(\"http://evil\")"
+        let written = CSVField.text(value)
+        #expect(written == "\"Kanzlei\"\"\u{0301},=HYPERLINK(\"\"http://evil\"\")\"")
+        #expect(written.unicodeScalars.filter { $0 == "\"" }.count == 2 + 2 * 3)
+        #expect(try CSV.rows("a," + written + ",b\n") == [["a", value, "b"]])
+    }
+
     @Test func harmlessTextAndNumbersStayAsTheyAre() {
         #expect(CSVField.text("CTI-00000001") == "CTI-00000001")
         #expect(CSVField.text("Kanzlei Muster") == "Kanzlei Muster")

@@ -305,7 +305,12 @@ import Testing
         let ledger = try ledgerWithHistory()
         let (text, _) = try ledger.checkpoint(key: issuer.key, kid: "k", now: now + 100)
         let stranger = Keyring(keys: [JWK(kid: "k", key: PrivateSigningKey.generate(.eddsa).publicKey)])
-        #expect(throws: (any Error).self) { try LedgerCheckpointVerifier(keyring: stranger).verify(Array(text.utf8), source: "c.ckpt") }
+        #expect { try LedgerCheckpointVerifier(keyring: stranger).verify(Array(text.utf8), source: "c.ckpt") } throws: {
+            ($0 as? CTIFailure)?.code == "jws.signature-invalid"
+        }
+        #expect { try LedgerCheckpointVerifier(keyring: Keyring()).verify(Array(text.utf8), source: "c.ckpt") } throws: {
+            ($0 as? CTIFailure)?.code == "jws.unknown-key"
+        }
     }
 
     @Test func aLedgerThatDoesNotVerifyGetsNoCheckpoint() throws {
@@ -403,9 +408,15 @@ import Testing
         var copies: [LedgerBackupSummary] = []
         for index in 0..<5 { copies.append(try ledger.backup(to: directory + "/during-\(index).sqlite")) }
         try await issuing.value
+        #expect(try ledger.entries().count == 204)
         for copy in copies {
             #expect(copy.problems.isEmpty, "\(copy.path): \(copy.problems)")
-            #expect(copy.auditRows >= 6)
+            // Each copy, opened on its own, is a ledger as it was at one instant: every license
+            // it holds is audited, whatever the writer was doing.
+            let restored = try LicenseLedger(path: copy.path, mode: .existing)
+            #expect(try restored.verify().isEmpty, "\(copy.path)")
+            #expect((4...204).contains(try restored.entries().count))
+            #expect(Int64(try restored.entries().count) == copy.licenses)
         }
     }
 }

@@ -6,9 +6,12 @@ import Testing
 @testable import Ledger
 
 @Suite struct LifecycleTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString)").path
+    let tmp: TemporaryDirectory
+    var directory: String { tmp.path }
     let issuer = LicenseIssuer(key: .generate(.eddsa), kid: "k")
     let now: Int64 = 1_790_000_000
+
+    init() throws { tmp = try TemporaryDirectory("lifecycle") }
 
     func ledger() throws -> LicenseLedger {
         let ledger = try LicenseLedger(path: directory + "/l.sqlite", mode: .createIfMissing)

@@ -15,20 +15,21 @@ import Testing
         let original = Array(compact.utf8)
         #expect(try verifier.verify(original, in: context).status == .valid)
         var accepted: [String] = []
-        var flips = 0
+        var signatureFailures = 0
         for index in original.indices {
             for bit in 0..<8 {
                 var bytes = original
                 bytes[index] ^= UInt8(1 << bit)
-                flips += 1
                 // Rejected either as unreadable (throws) or as invalid; never valid.
-                if let result = try? verifier.verify(bytes, in: context), result.status != .invalid {
-                    accepted.append("byte \(index) bit \(bit)")
-                }
+                guard let result = try? verifier.verify(bytes, in: context) else { continue }
+                if result.status != .invalid { accepted.append("byte \(index) bit \(bit)") }
+                if result.codes == ["jws.signature-invalid"] { signatureFailures += 1 }
             }
         }
-        #expect(flips == original.count * 8)
         #expect(accepted.isEmpty, "accepted after a bit flip: \(accepted.prefix(10))")
+        // It is the signature check that refuses them, not only the parser: about half of all
+        // flips leave readable base64url and reach it (a third is the floor).
+        #expect(signatureFailures * 3 >= original.count * 8, "only \(signatureFailures) of \(original.count * 8) flips reached the signature check")
     }
 
     @Test func aChangedClaimWithAValidLookIsASignatureFailure() throws {

@@ -248,8 +248,10 @@ enum Catalogs {
         do {
             _ = try ReleaseCatalog(jsonBytes: Array(json.utf8), source: "r.json")
             return nil
+        } catch let error as CTIError {
+            return error.message
         } catch {
-            return (error as? CTIError)?.message
+            return "not a CTIError: \(error)"
         }
     }
 

@@ -73,10 +73,9 @@ import Testing
     }
 
     @Test func rewritingKeepsAVerifiedBackup() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ring-\(UUID().uuidString)").path
-        try SafeFile.makeDirectory(dir)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/k.jwks"
+        let tmp = try TemporaryDirectory("ring")
+        defer { withExtendedLifetime(tmp) {} }  // removed when the test ends, not after its last use
+        let path = tmp.path + "/k.jwks"
         var ring = Keyring()
         try ring.add(JWK(kid: "one", key: PrivateSigningKey.generate(.eddsa).publicKey))
         try ring.write(to: path)
@@ -89,11 +88,10 @@ import Testing
 }
 
 @Suite struct PrivateKeyFileTests {
-    let dir: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path
-        try? SafeFile.makeDirectory(dir)
-        return dir
-    }()
+    let tmp: TemporaryDirectory
+    var dir: String { tmp.path }
+
+    init() throws { tmp = try TemporaryDirectory("keys") }
 
     @Test(arguments: SigningAlgorithm.allCases)
     func writesMode0600AndReadsBack(_ algorithm: SigningAlgorithm) throws {

@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
-// A libFuzzer harness for everything ctictl reads from outside: license files, keyrings,
-// revocation lists, JSON, CSV order sheets. Built and run by scripts/fuzz.sh, outside the
-// main package (it has no main() until -sanitize=fuzzer supplies one).
+// A libFuzzer harness for everything ctictl reads from outside, one reader per run
+// (FUZZ_TARGET): license files, keyrings, revocation lists, endorsements, ledger checkpoints,
+// catalogs, JSON, CSV, PEM, versions, times, and the terminal escaping of text. Built and run
+// by scripts/fuzz.sh, outside the main package (it has no main() until -sanitize=fuzzer
+// supplies one).
 import Foundation
 import PackageDescription
 
@@ -16,9 +18,12 @@ let package = Package(
         .executableTarget(
             name: "fuzz-inputs",
             dependencies: [
+                .product(name: "Ledger", package: root.lastPathComponent),
                 .product(name: "Licensing", package: root.lastPathComponent),
                 .product(name: "Signing", package: root.lastPathComponent),
                 .product(name: "ReleaseCatalog", package: root.lastPathComponent),
+                .product(name: "JSONSchema", package: root.lastPathComponent),
+                .product(name: "ClientConfig", package: root.lastPathComponent),
             ]
         )
     ]
