@@ -45,6 +45,30 @@ struct LicenseRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     }
 }
 
+/// A record whose INTEGER columns must hold integers (SQLite stores whatever it is given).
+protocol IntegerColumns {
+    static var integerColumns: [String] { get }
+}
+
+extension DatabaseValue.Storage {
+    var isInteger: Bool {
+        if case .int64 = self { return true }
+        return false
+    }
+}
+
+extension LicenseRecord: IntegerColumns {
+    static let integerColumns = ["id", "seats", "issued_at", "expires_at"]
+}
+
+extension AuditRecord: IntegerColumns {
+    static let integerColumns = ["id", "at"]
+}
+
+extension RevocationRecord: IntegerColumns {
+    static let integerColumns = ["revoked_at"]
+}
+
 /// A row of `audit` (see `AuditLog`).
 struct AuditRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "audit"
@@ -99,20 +123,28 @@ enum LedgerRows {
     }
 
     static func decode<Record: FetchableRecord & TableRecord>(_ type: Record.Type, _ row: Row) throws -> Record {
+        // GRDB reads a REAL as an integer by truncating it (2.5 seats become 2): integer
+        // columns must hold integers.
+        if let typed = Record.self as? any IntegerColumns.Type {
+            for column in typed.integerColumns {
+                if let stored = value(row, column), !stored.isNull, !stored.storage.isInteger {
+                    throw undecodable(table: Record.databaseTableName, row: row, column: column)
+                }
+            }
+        }
         do {
             // A copy decodes each value by its stored type; a row still on its statement would
             // let SQLite convert (the text "abc" read as the integer 0).
             return try Record(row: row.copy())
         } catch let error as RowDecodingError {
-            throw undecodable(table: Record.databaseTableName, row: row, error: error)
+            throw undecodable(table: Record.databaseTableName, row: row, column: columnName(in: error, row: row))
         }
     }
 
 
     /// The error for a row that did not decode, naming what the row is and which column.
     /// (`LicenseLedger.read`/`write` put the ledger's path in front.)
-    static func undecodable(table: String, row: Row, error: RowDecodingError) -> CTIFailure {
-        let column = columnName(in: error, row: row)
+    static func undecodable(table: String, row: Row, column: String?) -> CTIFailure {
         var place = "table \(table)"
         if let id = value(row, "id") { place += ", row \(Int64.fromDatabaseValue(id).map(String.init) ?? describe(id))" }
         if let serial = value(row, "serial").flatMap(String.fromDatabaseValue) { place += " (\(serial))" }

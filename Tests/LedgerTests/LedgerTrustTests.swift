@@ -133,6 +133,7 @@ import Testing
 
     static let wrongTypes: [(sql: String, table: String, column: String)] = [
         ("UPDATE licenses SET seats = 'many' WHERE serial = 'CTI-00000001'", "licenses", "seats"),
+        ("UPDATE licenses SET seats = 2.5 WHERE serial = 'CTI-00000001'", "licenses", "seats"),
         ("UPDATE licenses SET issued_at = 'yesterday' WHERE serial = 'CTI-00000001'", "licenses", "issued_at"),
         ("UPDATE licenses SET expires_at = 'soon' WHERE serial = 'CTI-00000001'", "licenses", "expires_at"),
         ("UPDATE licenses SET status = 'paused' WHERE serial = 'CTI-00000001'", "licenses", "status"),
