@@ -42,12 +42,15 @@ let package = Package(
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",
-            dependencies: ["CTICore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CTICore", "SQLiteStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The rules every SQLite store of ctictl follows (strict rows, identity, lock, location).
+        .target(name: "SQLiteStore", dependencies: ["CTICore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Ledger",
             dependencies: [
                 "Licensing",
+                "SQLiteStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

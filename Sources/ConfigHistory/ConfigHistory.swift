@@ -2,6 +2,7 @@ import CTICore
 import Crypto
 import Foundation
 import GRDB
+import SQLiteStore
 
 /// Every version of every config file ctictl writes, in SQLite (WAL mode): when, which
 /// command, why, the file's path, the content's SHA-256 and the content. A file's versions
@@ -36,13 +37,21 @@ public final class ConfigHistory: Sendable {
     /// A file that exists but is not a config history is refused, never turned into one.
     public init(path: String) throws {
         self.path = path
-        if SafeFile.exists(path) { try HistoryIdentity.check(path) }
+        // A file no ctictl has opened yet is refused before anything is created beside it.
+        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try StoreIdentity.check(path, kind: .configHistory) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
-        // The history holds every file's content (password fields too): a new one is readable
-        // by its owner only, and SQLite gives its -wal and -shm files the same mode.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 { close(fd) }
+        // Under the lock, two processes opening a new history do not both create and migrate it.
+        let lock = try StoreLock(path: path + ".lock", kind: .configHistory)
+        defer { lock.release() }
+        if SafeFile.exists(path) {
+            try StoreIdentity.check(path, kind: .configHistory)
+        } else {
+            // The history holds every file's content (password fields too): a new one is
+            // readable by its owner only, and SQLite gives its -wal and -shm files the same mode.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+        }
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(30)
@@ -58,7 +67,7 @@ public final class ConfigHistory: Sendable {
     /// Schema migrations, in order; each runs once per database.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration(HistoryIdentity.firstMigration) { db in
+        migrator.registerMigration(StoreKind.configHistory.firstMigration) { db in
             try db.execute(sql: """
                 CREATE TABLE config_versions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,7 +98,7 @@ public final class ConfigHistory: Sendable {
     public func history(path: String) throws -> [Entry] {
         let file = try Self.canonical(path)
         return try read { db in
-            try HistoryRows.fetchAll(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(Entry.init)
+            try historyRows.fetchAll(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(Entry.init)
         }
     }
 
@@ -119,10 +128,10 @@ public final class ConfigHistory: Sendable {
     public func rollback(path: String, to version: Int64, command: String = "config rollback", now: Int64) throws -> Entry {
         let file = try Self.canonical(path)
         return try write { db in
-            guard let record = try HistoryRows.fetchOne(
-                db, sql: "SELECT * FROM config_versions WHERE path = ? AND version = ?", arguments: [file, version])
+            guard let record = try historyRows.fetchOne(
+                ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? AND version = ?", arguments: [file, version])
             else {
-                let versions = try HistoryRows.fetchAll(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(\.version)
+                let versions = try historyRows.fetchAll(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(\.version)
                 let known = versions.first.map { "its versions are \($0)–\(versions.last ?? $0)" } ?? "the history has no versions of this file"
                 throw CTIFailure(.historyVersionUnknown, "\(file): no version \(version) in the history \(self.path); \(known) (see `ctictl config history`)")
             }
@@ -141,7 +150,7 @@ public final class ConfigHistory: Sendable {
     private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, now: Int64, in db: Database) throws -> Entry {
         if SafeFile.exists(file) {
             let current = try SafeFile.read(file, limit: Self.contentLimit)
-            let newest = try HistoryRows.fetchOne(db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
+            let newest = try historyRows.fetchOne(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
             if newest?.sha256 != Self.sha256(current) {
                 _ = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
             }
@@ -228,41 +237,5 @@ extension ConfigHistory.Entry {
         self.init(
             path: record.path, version: record.version, recordedAt: record.recordedAt, command: record.command, reason: record.reason,
             sha256: record.sha256, content: [UInt8](record.content))
-    }
-}
-
-/// Tells a config history from any other file before SQLite is let loose on it (opening in
-/// WAL mode and migrating writes to it).
-enum HistoryIdentity {
-    static let firstMigration = "v1-config-versions"
-
-    static func check(_ path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw notAHistory(path, "is a directory") }
-        if info.st_size == 0 { throw notAHistory(path, "is an empty file") }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(30)
-        let identifiers: [String]
-        do {
-            let probe = try DatabaseQueue(path: path, configuration: configuration)
-            identifiers = try probe.read { db in
-                guard try db.tableExists("grdb_migrations") else { return [] }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            }
-            try probe.close()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw notAHistory(path, "is not an SQLite database")
-        } catch let error as DatabaseError {
-            throw CTIFailure(.historyUnusable, "\(path): cannot read the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
-        }
-        guard identifiers.contains(firstMigration) else {
-            throw notAHistory(path, "is an SQLite database but not a ctictl config history")
-        }
-    }
-
-    private static func notAHistory(_ path: String, _ what: String) -> CTIFailure {
-        CTIFailure(.historyNotAHistory, "\(path): \(what), not a ctictl config history; point --history or $CTICTL_CONFIG_HISTORY at the history, or move the file away")
     }
 }

@@ -3,6 +3,7 @@ import CTICore
 /// The error codes this module throws (stable: scripts and support match on them; docs/config.md).
 extension ErrorCode {
     /// The file at the history's path is not a ctictl config history (empty, not SQLite, another database).
+    public static let historyLockFailed = ErrorCode("history.lock-failed", .internal)
     public static let historyNotAHistory = ErrorCode("history.not-a-history", .malformedInput)
     /// SQLite could not open or read the history (or found it damaged).
     public static let historyUnusable = ErrorCode("history.unusable", .malformedInput)

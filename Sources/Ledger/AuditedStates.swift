@@ -27,7 +27,7 @@ struct AuditedStates {
                 sql += " AND serial IN (\(Self.placeholders(group.count)))"
                 arguments += StatementArguments(group)
             }
-            for record in try LedgerRows.fetchAll(AuditRecord.self, db, sql: sql + " ORDER BY id", arguments: arguments) {
+            for record in try ledgerRows.fetchAll(AuditRecord.self, db, sql: sql + " ORDER BY id", arguments: arguments) {
                 add(record)
             }
             var rowSQL = "SELECT * FROM revocations"
@@ -36,7 +36,7 @@ struct AuditedStates {
                 rowSQL += " WHERE serial IN (\(Self.placeholders(group.count)))"
                 rowArguments = StatementArguments(group)
             }
-            for row in try LedgerRows.fetchAll(RevocationRecord.self, db, sql: rowSQL, arguments: rowArguments) {
+            for row in try ledgerRows.fetchAll(RevocationRecord.self, db, sql: rowSQL, arguments: rowArguments) {
                 add(row)
             }
         }

@@ -33,7 +33,7 @@ extension LicenseLedger {
     /// Key events, oldest first, as the audit log holds them.
     public func keyEvents() throws -> [(at: Int64, event: String, details: String)] {
         try read { db in
-            try LedgerRows.fetchAll(AuditRecord.self, db, sql: "SELECT * FROM audit WHERE event LIKE 'key.%' ORDER BY id").map { ($0.at, $0.event, $0.details) }
+            try ledgerRows.fetchAll(AuditRecord.self, db, sql: "SELECT * FROM audit WHERE event LIKE 'key.%' ORDER BY id").map { ($0.at, $0.event, $0.details) }
         }
     }
 

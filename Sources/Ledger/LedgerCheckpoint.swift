@@ -84,7 +84,7 @@ extension LicenseLedger {
             throw CTIFailure(.checkpointLedgerNotIntact, "\(path): the ledger does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"), first: \(first.message)); a checkpoint would vouch for it. Run `ctictl ledger verify` and restore it from a backup")
         }
         return try write { db in
-            guard let head = try LedgerRows.fetchOne(AuditRecord.self, db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT 1") else {
+            guard let head = try ledgerRows.fetchOne(AuditRecord.self, db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT 1") else {
                 throw CTIFailure(.checkpointLedgerEmpty, "\(self.path): the ledger has recorded nothing yet; there is no head to sign")
             }
             let licenses = try Int64.fetchOne(db, sql: "SELECT count(*) FROM licenses") ?? 0

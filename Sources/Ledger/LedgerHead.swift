@@ -17,7 +17,7 @@ struct LedgerHead: Equatable {
 
     /// The head of the ledger as it is inside `db`'s transaction.
     static func current(_ db: Database) throws -> LedgerHead? {
-        guard let newest = try LedgerRows.fetchOne(AuditRecord.self, db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT 1") else { return nil }
+        guard let newest = try ledgerRows.fetchOne(AuditRecord.self, db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT 1") else { return nil }
         return LedgerHead(auditRows: newest.id, hash: newest.hash, serialNumber: try serialSequence(db), at: newest.at)
     }
 

@@ -1,6 +1,7 @@
 import CTICore
 import Foundation
 import GRDB
+import SQLiteStore
 
 /// What `ledger restore` did.
 public struct LedgerRestoreSummary: Sendable, Encodable {
@@ -73,7 +74,7 @@ extension LicenseLedger {
     /// Under the ledger's lock: moves the old ledger aside and links a copy of `source` in
     /// its place (released before the restored ledger is opened, which takes the lock again).
     private static func replace(_ path: String, with source: LicenseLedger, now: Int64) throws -> String? {
-        let lock = try MigrationLock(path: path + ".lock")
+        let lock = try StoreLock(path: path + ".lock", kind: .ledger)
         defer { lock.release() }
         let previous = SafeFile.exists(path) ? try moveAside(path, now: now) : nil
         let directory = SafeFile.parentDirectory(of: path)

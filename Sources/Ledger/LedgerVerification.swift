@@ -1,5 +1,6 @@
 import CTICore
 import GRDB
+import SQLiteStore
 import Licensing
 import Signing
 
@@ -66,12 +67,12 @@ struct LedgerVerification {
         while let row = try cursor.next() {
             let record: AuditRecord
             do {
-                record = try LedgerRows.decode(AuditRecord.self, row)
+                record = try ledgerRows.decode(AuditRecord.self, row)
             } catch let error as CTIFailure {
                 report(error.code, error.message)
                 // Keep the chain going from what the row still says, so one bad row is one finding.
-                if let id = LedgerRows.value(row, "id").flatMap(Int64.fromDatabaseValue) { expectedID = id + 1 }
-                if let hash = LedgerRows.value(row, "hash").flatMap(String.fromDatabaseValue) { previous = hash }
+                if let id = StrictRows.value(row, "id").flatMap(Int64.fromDatabaseValue) { expectedID = id + 1 }
+                if let hash = StrictRows.value(row, "hash").flatMap(String.fromDatabaseValue) { previous = hash }
                 continue
             }
             let label = "audit row \(record.id) (\(record.event)\(record.serial.map { " \($0)" } ?? ""))"
@@ -111,10 +112,10 @@ struct LedgerVerification {
         while let row = try cursor.next() {
             let record: LicenseRecord
             do {
-                record = try LedgerRows.decode(LicenseRecord.self, row)
+                record = try ledgerRows.decode(LicenseRecord.self, row)
             } catch let error as CTIFailure {
                 report(error.code, error.message)
-                if let serial = LedgerRows.value(row, "serial").flatMap(String.fromDatabaseValue) { seenSerials.insert(serial) }
+                if let serial = StrictRows.value(row, "serial").flatMap(String.fromDatabaseValue) { seenSerials.insert(serial) }
                 continue
             }
             seenSerials.insert(record.serial)
@@ -182,7 +183,7 @@ struct LedgerVerification {
     private func revocationRecords(_ db: Database) throws -> [String: RevocationRecord] {
         var records: [String: RevocationRecord] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM revocations") {
-            if let record = try? LedgerRows.decode(RevocationRecord.self, row) { records[record.serial] = record }
+            if let record = try? ledgerRows.decode(RevocationRecord.self, row) { records[record.serial] = record }
         }
         return records
     }
@@ -191,7 +192,7 @@ struct LedgerVerification {
         var rows: [String: RevocationRecord] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM revocations ORDER BY serial") {
             do {
-                let record = try LedgerRows.decode(RevocationRecord.self, row)
+                let record = try ledgerRows.decode(RevocationRecord.self, row)
                 rows[record.serial] = record
             } catch let error as CTIFailure {
                 report(error.code, error.message)
@@ -225,7 +226,7 @@ struct LedgerVerification {
                     + " (deleted, or this is an older backup)")
             return
         }
-        let record = try? LedgerRows.decode(AuditRecord.self, row)
+        let record = try? ledgerRows.decode(AuditRecord.self, row)
         if record?.hash != claims.head {
             report(
                 "ledger.checkpoint-mismatch",

@@ -1,6 +1,7 @@
 import CTICore
 import Foundation
 import GRDB
+import SQLiteStore
 import Licensing
 import Logging
 
@@ -35,7 +36,7 @@ public final class LicenseLedger: Sendable {
         // A file no ctictl has opened yet (no lock file beside it) is refused before anything
         // is created beside it; otherwise the check waits for the lock (another process may
         // be creating the ledger right now).
-        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try LedgerIdentity.check(path) }
+        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try StoreIdentity.check(path, kind: .ledger) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
         var configuration = Configuration()
@@ -47,11 +48,11 @@ public final class LicenseLedger: Sendable {
         // Two processes opening a new ledger at once would both run the migrations; an
         // exclusive lock on a sidecar file makes the second wait for the first. (Not the
         // database file itself: closing any descriptor of it would drop SQLite's own locks.)
-        let lock = try MigrationLock(path: path + ".lock")
+        let lock = try StoreLock(path: path + ".lock", kind: .ledger)
         defer { lock.release() }
         // Decided under the lock: the first of two new processes creates, the second opens.
         let existed = SafeFile.exists(path)
-        if existed { try LedgerIdentity.check(path) }
+        if existed { try StoreIdentity.check(path, kind: .ledger) }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
@@ -110,7 +111,7 @@ public final class LicenseLedger: Sendable {
                 );
                 """)
             // Licenses issued before the audit log existed enter it now, in issue order.
-            for license in try LedgerRows.fetchAll(LicenseRecord.self, db, sql: "SELECT * FROM licenses ORDER BY id") {
+            for license in try ledgerRows.fetchAll(LicenseRecord.self, db, sql: "SELECT * FROM licenses ORDER BY id") {
                 try AuditLog.append(
                     db, at: license.issuedAt, event: .issued, serial: license.serial,
                     details: AuditLog.issueDetails(orderID: license.orderID, token: license.token))
@@ -211,7 +212,7 @@ public final class LicenseLedger: Sendable {
         let unique = Array(Set(orderIDs))
         for start in stride(from: 0, to: unique.count, by: 500) {
             let group = Array(unique[start..<min(start + 500, unique.count)])
-            let records = try LedgerRows.fetchAll(
+            let records = try ledgerRows.fetchAll(
                 LicenseRecord.self, db, sql: "SELECT * FROM licenses WHERE order_id IN (\(AuditedStates.placeholders(group.count)))",
                 arguments: StatementArguments(group))
             for entry in try Self.entries(records, in: db) {
@@ -305,7 +306,7 @@ public final class LicenseLedger: Sendable {
     }
 
     static func entry(serial: String, in db: Database) throws -> LedgerEntry? {
-        guard let record = try LedgerRows.fetchOne(LicenseRecord.self, db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
+        guard let record = try ledgerRows.fetchOne(LicenseRecord.self, db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
             return nil
         }
         return try entries([record], in: db).first
@@ -338,7 +339,7 @@ public final class LicenseLedger: Sendable {
         if let before = filter.expiringBefore { conditions.append("expires_at IS NOT NULL AND expires_at <= ?"); arguments.append(before) }
         let sql = "SELECT * FROM licenses" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id"
         let entries = try read { db in
-            try Self.entries(try LedgerRows.fetchAll(LicenseRecord.self, db, sql: sql, arguments: StatementArguments(arguments)), in: db)
+            try Self.entries(try ledgerRows.fetchAll(LicenseRecord.self, db, sql: sql, arguments: StatementArguments(arguments)), in: db)
         }
         guard let status = filter.status else { return entries }
         return entries.filter { $0.status == status }
@@ -428,23 +429,5 @@ enum RequestDifference {
         compare("grace days", old.graceDays ?? 0, new.graceDays ?? 0)
         compare("issuer", old.issuer, new.issuer)
         return changes.isEmpty ? ["signing details"] : changes
-    }
-}
-
-/// An exclusive advisory lock (flock) held while a ledger is opened and migrated.
-struct MigrationLock {
-    private let fd: Int32
-
-    init(path: String) throws {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw CTIFailure(.ledgerLockFailed, "\(path): cannot create the ledger's lock file (\(String(cString: strerror(errno))))")
-        }
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-    }
-
-    func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }

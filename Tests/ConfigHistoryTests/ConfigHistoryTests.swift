@@ -1,5 +1,6 @@
 import CTICore
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 
@@ -15,6 +16,22 @@ import Testing
 
     var store: String { directory + "/state/config-history.sqlite" }
     var config: String { directory + "/user.config" }
+
+    /// Four connections opening one new history at once: the lock beside it makes one create
+    /// and migrate it, the others open what it made (none sees a half-made file).
+    @Test func aNewHistoryOpenedFromFourConnectionsAtOnce() throws {
+        let failures = Mutex<[String]>([])
+        let (store, config) = (self.store, self.config)
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            do {
+                let history = try ConfigHistory(path: store)
+                _ = try history.history(path: config + "-\(index)")
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+    }
 
     func tamper(_ sql: String) throws {
         let queue = try DatabaseQueue(path: store)
