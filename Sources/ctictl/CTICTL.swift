@@ -12,7 +12,7 @@ struct CTICTL: ParsableCommand {
             Exit status: 0 ok, 1 invalid or failing, 2 passed with warnings, 64 bad usage,
             65 unreadable or malformed input, 70 internal error. See docs/cli.md.
             """,
-        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self]
+        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self, ConfigCommand.self]
     )
 
     @Flag(help: "Show the version, the build (commit) and the release catalogs in use.") var version = false
