@@ -183,8 +183,8 @@ extension ConfigFinding: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(finding.code, forKey: .code)
         try container.encode(finding.severity, forKey: .severity)
-        try container.encode(setting, forKey: .setting)
+        try container.encodeIfPresent(setting, forKey: .setting)
         try container.encode(finding.message, forKey: .message)
-        try container.encode(finding.fix, forKey: .fix)
+        try container.encodeIfPresent(finding.fix, forKey: .fix)
     }
 }
