@@ -83,7 +83,12 @@ public struct ConfigCheck: Sendable {
                 fixDE: "\(name) auf einen Wert setzen, den der Client liest\(schema.properties[name]?.defaultValue.map { ", z. B. den Standardwert \"\($0)\"" } ?? ""), oder entfernen"),
                 setting: name))
         }
-        return found
+        // The validator's order is not the file's: list by the settings' order, schema rules last.
+        let position = Dictionary(settings.enumerated().map { ($1.name, $0) }) { first, _ in first }
+        return found.enumerated().sorted { a, b in
+            let (x, y) = (a.element.setting.flatMap { position[$0] } ?? Int.max, b.element.setting.flatMap { position[$0] } ?? Int.max)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// `/XmppPort` → `XmppPort` (JSON Pointer escapes undone).
