@@ -20,7 +20,9 @@ public struct ConfigRules: Sendable {
             try reader.allowOnly(["$schema", "product", "source", "notes", "rules"], in: root, what: "a rules file")
             _ = try root.optionalStringArray("notes")
             _ = try root.optionalString("source")
-            return (try root.string("product"), try root.objectArray("rules").map { (rule) throws -> ConfigRule in try reader.rule(rule) })
+            let rules = try root.objectArray("rules").map { (rule) throws -> ConfigRule in try reader.rule(rule) }
+            try reader.checkRepeatedCodes(rules)
+            return (try root.string("product"), rules)
         }
     }
 
@@ -128,6 +130,34 @@ private struct RulesReader {
         }
         return ConfigRule(code: code, severity: severity, releases: releases, subjects: subjects,
                           message: try text(object, "message"), fix: try text(object, "fix"))
+    }
+
+    /// A code may repeat only for another subject or on releases that do not overlap, so a
+    /// release gets at most one finding per code and subject.
+    func checkRepeatedCodes(_ rules: [ConfigRule]) throws(CTIFailure) {
+        func subject(_ rule: ConfigRule) -> String {
+            switch rule.subjects {
+            case let .when(_, setting): return setting ?? "(the file)"
+            case .undeclared: return "(each undeclared setting)"
+            case .removed: return "(each removed setting)"
+            }
+        }
+        for (index, rule) in rules.enumerated() {
+            for earlier in rules[..<index] where earlier.code == rule.code && subject(earlier) == subject(rule) {
+                guard let a = earlier.releases, let b = rule.releases,
+                      !a.intervals.contains(where: { x in b.intervals.contains { y in Self.overlap(x, y) } }) else {
+                    throw fail("rules[\(index)]", "repeats \(rule.code) for \(subject(rule)) on releases that overlap an earlier rule's; give it another code, subject or releases")
+                }
+            }
+        }
+    }
+
+    static func overlap(_ a: VersionRange.Interval, _ b: VersionRange.Interval) -> Bool {
+        func before(_ x: VersionRange.Interval, _ y: VersionRange.Interval) -> Bool {
+            guard let upper = x.upper, let lower = y.lower else { return false }
+            return upper.version < lower.version || (upper.version == lower.version && !(upper.inclusive && lower.inclusive))
+        }
+        return !before(a, b) && !before(b, a)
     }
 
     func text(_ object: JSONObjectReader, _ member: String) throws -> LocalizedText {

@@ -159,5 +159,14 @@ import Testing
         refused(#"{"product": "p", "rules": [{"code": "config.a", "severity": "error", "releases": "*", "when": {"all": [{"setting": "A", "equal": "x"}]}, \#(text)}]}"#, ["rules[0].when.all[0]"])
         refused(#"{"product": "p", "rules": [{"code": "config.a", "severity": "error", "releases": "*", "when": {"setting": "A", "equals": "x", "is": "true"}, \#(text)}]}"#, ["rules[0].when", "exactly one of equals"])
         refused(#"{"product": "p", "rules": [{"code": "config.a", "severity": "error", "releases": "*", "when": {"present": "A"}, "message": {"de": "d"}, "fix": {"de": "d", "en": "e"}}]}"#, ["rules[0].message.en", "missing"])
+        // A code repeats only for another subject or on releases that do not overlap.
+        func rule(_ code: String, _ releases: String, _ setting: String) -> String {
+            #"{"code": "\#(code)", "severity": "warning", "releases": "\#(releases)", "setting": "\#(setting)", "when": {"present": "A"}, \#(text)}"#
+        }
+        refused(#"{"product": "p", "rules": [\#(rule("config.a", ">=2.6", "A")), \#(rule("config.a", "[2.4,2.6]", "A"))]}"#, ["rules[1]", "repeats config.a for A"])
+        refused(#"{"product": "p", "rules": [\#(rule("config.a", "*", "A")), \#(rule("config.a", "<1", "A"))]}"#, ["rules[1]", "overlap"])
+        for fine in [[rule("config.a", ">=2.6", "A"), rule("config.a", "[2.4,2.6)", "A")], [rule("config.a", "*", "A"), rule("config.a", "*", "B")]] {
+            #expect(throws: Never.self) { try ConfigRules(jsonBytes: Array(#"{"product": "p", "rules": [\#(fine.joined(separator: ", "))]}"#.utf8), source: "rules.json") }
+        }
     }
 }
