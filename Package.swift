@@ -4,7 +4,7 @@ import PackageDescription
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
 //                                   ──> Signing
-//   JSONSchema ──> CTICore, ClientConfig ──> CTICore (no Foundation: the client checks its config with them)
+//   JSONSchema ──> CTICore, ClientConfig ──> JSONSchema, CTICore (no Foundation: the client checks its config with them)
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ClientConfig", dependencies: ["CTICore", "ReleaseCatalog"]),
+        .target(name: "ClientConfig", dependencies: ["CTICore", "ReleaseCatalog", "JSONSchema"]),
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",
@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

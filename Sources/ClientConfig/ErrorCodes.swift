@@ -46,3 +46,14 @@ extension ErrorCode {
     /// A release to migrate from or to that is not known, or a migration backwards.
     public static let configReleaseUnknown = ErrorCode("config.release-unknown", .usage)
 }
+
+// MARK: - Rules and checks (ConfigRules*.swift, ConfigCheck*.swift)
+
+extension ErrorCode {
+    /// A rules.json that does not read: bad JSON, an unknown member, a bad range, condition or regex.
+    public static let configRulesMalformed = ErrorCode("config.rules-malformed", .malformedInput)
+    /// A settings schema or releases.json of config-schemas that is missing or does not read.
+    public static let configSchemaUnusable = ErrorCode("config.schema-unusable", .malformedInput)
+    /// The release of a file cannot be told: pass `--version`.
+    public static let configReleaseUndetermined = ErrorCode("config.release-undetermined", .usage)
+}

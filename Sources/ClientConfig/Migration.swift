@@ -47,40 +47,27 @@ public struct Migration: Sendable {
     /// Reads a migration; every error names `source`, the JSON path and what is wrong.
     public init(jsonBytes: [UInt8], source: String) throws(CTIFailure) {
         self.source = source
-        do {
+        (from, to, note, steps) = try DataFileReading.decode(.configMigrationMalformed, source: source, what: "the migration") {
             let root = try JSONObjectReader(try JSONRead.value(jsonBytes))
             var reader = MigrationReader(source: source)
             try reader.allowOnly(["$schema", "from", "to", "section", "note", "steps"], in: root, what: "a migration")
-            from = try reader.version(root, "from")
-            to = try reader.version(root, "to")
+            let from = try reader.version(root, "from")
+            let to = try reader.version(root, "to")
             guard from < to else { throw reader.fail("to", "must be a later release than from (\(from)); migrations go forward") }
-            note = try root.optionalString("note")
+            let note = try root.optionalString("note")
             let section = try root.optionalString("section")
             if let section { try reader.checkSection(section, at: "section") }
-            steps = try root.objectArray("steps").map { (step) throws -> MigrationStep in
+            let steps = try root.objectArray("steps").map { (step) throws -> MigrationStep in
                 try reader.step(step, defaultSection: section)
             }
             guard !steps.isEmpty else { throw reader.fail("steps", "is empty; a migration without steps is not needed (delete the file)") }
-        } catch let failure as JSONReadFailure {
-            throw CTIFailure.quoting(.configMigrationMalformed, "\(source): the migration \(failure.description)")
-        } catch let error as JSONObjectReader.Failure {
-            throw CTIFailure.quoting(.configMigrationMalformed, "\(source): \(error.path) \(error.reason)")
-        } catch let error as CTIFailure {
-            throw error
-        } catch {
-            throw CTIFailure(.configMigrationMalformed, "\(source): \(error)")
+            return (from, to, note, steps)
         }
     }
 
     /// Reads `path`, refusing a file larger than `fileLimit`.
     public init(contentsOf path: String) throws(CTIFailure) {
-        let bytes: [UInt8]
-        do {
-            bytes = try SafeFile.read(path, limit: Self.fileLimit)
-        } catch {
-            throw CTIFailure(error)
-        }
-        try self.init(jsonBytes: bytes, source: path)
+        try self.init(jsonBytes: try DataFileReading.bytes(path, limit: Self.fileLimit), source: path)
     }
 }
 

@@ -9,17 +9,15 @@ struct CTICTL: ParsableCommand {
         commandName: "ctictl",
         abstract: "Offline licensing and configuration service for the CTI products for STARFACE.",
         discussion: """
-            Exit status: 0 ok, 1 invalid or failing, 2 passed with warnings, 64 bad usage,
-            65 unreadable or malformed input, 70 internal error. See docs/cli.md.
+            `ctictl --version` shows the version, the build (commit) and the release catalogs
+            in use. Exit status: 0 ok, 1 invalid or failing, 2 passed with warnings, 64 bad
+            usage, 65 unreadable or malformed input, 70 internal error. See docs/cli.md.
             """,
-        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self]
+        subcommands: [KeyCommand.self, LicenseCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self, ConfigCommand.self]
     )
 
-    @Flag(help: "Show the version, the build (commit) and the release catalogs in use.") var version = false
-
     func run() throws {
-        guard version else { throw CleanExit.helpRequest(self) }
-        Output.print(BuildInfo.report())
+        throw CleanExit.helpRequest(self)
     }
 }
 
@@ -27,6 +25,12 @@ struct CTICTL: ParsableCommand {
 enum Main {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Only alone: a root flag would take `--version` from every subcommand
+        // (`config check --version 2.6`).
+        if arguments == ["--version"] {
+            Output.print(BuildInfo.report())
+            return
+        }
         do {
             if let fast = FastPath.verify(arguments) {
                 try fast.run()

@@ -1,0 +1,192 @@
+import CTICore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ReleaseCatalog
+
+/// A finding of a rule or of the schema, with the setting it is about (nil: the file).
+public struct ConfigFinding: Sendable, Equatable {
+    public let finding: Finding
+    public let setting: String?
+
+    public init(_ finding: Finding, setting: String?) {
+        self.finding = finding
+        self.setting = setting
+    }
+
+    /// `error config.tapi-line-enabled UseTapiLine`, as examples/findings.json lists findings.
+    public var summary: String { [finding.severity.rawValue, finding.code, setting].compactMap { $0 }.joined(separator: " ") }
+}
+
+extension ConfigRules {
+    /// Every finding of the rules for `settings` (name → value, in file order) on `release`
+    /// (nil: not known), in rule order. Absent settings take the schema's default.
+    public func findings(settings: [(name: String, value: String)], schema: SettingsSchema, release: Version?) -> [ConfigFinding] {
+        let values = RuleValues(settings: settings, schema: schema)
+        var found: [ConfigFinding] = []
+        for rule in rules where rule.applies(to: release) {
+            let subjects: [String?]
+            switch rule.subjects {
+            case let .when(condition, setting):
+                subjects = values.holds(condition) ? [setting] : []
+            case .undeclared:
+                subjects = settings.map(\.name).filter { schema.properties[$0] == nil }
+            case .removed:
+                subjects = settings.map(\.name).filter { schema.properties[$0]?.removed != nil }
+            }
+            for subject in subjects {
+                let message = LocalizedText(en: values.fill(rule.message.en, release: release, subject: subject, german: false),
+                                            de: values.fill(rule.message.de, release: release, subject: subject, german: true))
+                let fix = LocalizedText(en: values.fill(rule.fix.en, release: release, subject: subject, german: false),
+                                        de: values.fill(rule.fix.de, release: release, subject: subject, german: true))
+                found.append(ConfigFinding(Finding(code: rule.code, severity: rule.severity, message: message, fix: fix), setting: subject))
+            }
+        }
+        return found
+    }
+}
+
+/// The settings of one file as the rules see them: the value in the file, else the default.
+struct RuleValues {
+    let present: [String: String]
+    let schema: SettingsSchema
+
+    init(settings: [(name: String, value: String)], schema: SettingsSchema) {
+        var present: [String: String] = [:]
+        for setting in settings where present[setting.name] == nil { present[setting.name] = setting.value }
+        self.present = present
+        self.schema = schema
+    }
+
+    func effective(_ name: String) -> String? { present[name] ?? schema.properties[name]?.defaultValue }
+
+    func holds(_ condition: ConfigCondition) -> Bool {
+        switch condition {
+        case let .all(conditions): return conditions.allSatisfy(holds)
+        case let .any(conditions): return conditions.contains(where: holds)
+        case let .not(inner): return !holds(inner)
+        case let .present(name): return present[name] != nil
+        case let .absent(name): return present[name] == nil
+        case let .equals(setting, text): return effective(setting).map { $0 == text } ?? false
+        case let .notEquals(setting, text): return effective(setting).map { $0 != text } ?? false
+        case let .matches(setting, _, regex): return effective(setting).map { regex.validate(.string($0)).isValid } ?? false
+        case let .test(setting, test):
+            guard let value = effective(setting) else { return false }
+            switch test {
+            case .isTrue: return DotNetBoolean.parse(value) == true
+            case .isFalse: return DotNetBoolean.parse(value) == false
+            case .empty: return DotNetBoolean.trimmed(value).isEmpty
+            case .publicIP: return PublicAddress.isPublic(value)
+            }
+        }
+    }
+
+    /// Fills `{release}`, `{setting}`, `{label}`, `{value}` (never a secret's) and `{removed}`;
+    /// any other `{word}` stays as written.
+    func fill(_ text: String, release: Version?, subject: String?, german: Bool) -> String {
+        let declared = subject.flatMap { schema.properties[$0] }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "}"),
+                  !after[..<close].isEmpty, after[..<close].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                result += "{"
+                rest = after
+                continue
+            }
+            let word = String(after[..<close])
+            let replacement: String?
+            switch word {
+            case "release": replacement = release?.description ?? ""
+            case "setting": replacement = subject
+            case "label": replacement = subject.map { (german ? declared?.labelDE : declared?.title) ?? $0 }
+            case "value": replacement = declared?.secret == true ? "(hidden)" : subject.map { effective($0) ?? "" }
+            case "removed": replacement = declared?.removed
+            default: replacement = nil
+            }
+            result += replacement ?? "{\(word)}"
+            rest = after[after.index(after: close)...]
+        }
+        return result + rest
+    }
+}
+
+/// .NET's `Boolean.Parse`: `True` or `False` in any case, white space around ignored.
+enum DotNetBoolean {
+    static func trimmed(_ text: String) -> Substring {
+        let white: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+        var slice = Substring(text)
+        while let first = slice.first, white.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, white.contains(last) { slice = slice.dropLast() }
+        return slice
+    }
+
+    static func parse(_ text: String) -> Bool? {
+        switch trimmed(text).lowercased() {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+}
+
+/// Whether a text is an IP address outside the non-public blocks of docs/config.md. A pure
+/// check of the text: nothing is resolved, a host name is never public.
+enum PublicAddress {
+    static func isPublic(_ text: String) -> Bool {
+        var address = String(DotNetBoolean.trimmed(text))
+        if address.hasPrefix("["), address.hasSuffix("]"), address.count >= 2 { address = String(address.dropFirst().dropLast()) }
+        if let v4 = ipv4(address) { return isPublicV4(v4) }
+        guard address.contains(":"), let v6 = ipv6(address) else { return false }
+        if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff { return isPublicV4(Array(v6[12..<16])) }
+        return isPublicV6(v6)
+    }
+
+    /// Four numbers 0–255 in dotted decimal, without leading zeros.
+    static func ipv4(_ text: String) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  part == "0" || part.first != "0", let number = UInt8(part) else { return nil }
+            bytes.append(number)
+        }
+        return bytes
+    }
+
+    static func ipv6(_ text: String) -> [UInt8]? {
+        var storage = in6_addr()
+        guard inet_pton(AF_INET6, text, &storage) == 1 else { return nil }
+        return withUnsafeBytes(of: &storage) { Array($0) }
+    }
+
+    private static func within(_ bytes: [UInt8], _ prefix: [UInt8], bits: Int) -> Bool {
+        for bit in 0..<bits {
+            let mask = UInt8(0x80) >> UInt8(bit % 8)
+            if bytes[bit / 8] & mask != prefix[bit / 8] & mask { return false }
+        }
+        return true
+    }
+
+    private static let nonPublicV4: [([UInt8], Int)] = [
+        ([0, 0, 0, 0], 8), ([10, 0, 0, 0], 8), ([100, 64, 0, 0], 10), ([127, 0, 0, 0], 8), ([169, 254, 0, 0], 16),
+        ([172, 16, 0, 0], 12), ([192, 168, 0, 0], 16), ([224, 0, 0, 0], 4), ([240, 0, 0, 0], 4),
+    ]
+
+    static func isPublicV4(_ bytes: [UInt8]) -> Bool { !nonPublicV4.contains { within(bytes, $0.0, bits: $0.1) } }
+
+    private static let nonPublicV6: [([UInt8], Int)] = [
+        ([UInt8](repeating: 0, count: 16), 128), ([UInt8](repeating: 0, count: 15) + [1], 128),
+        ([0xfc] + [UInt8](repeating: 0, count: 15), 7), ([0xfe, 0x80] + [UInt8](repeating: 0, count: 14), 10),
+        ([0xff] + [UInt8](repeating: 0, count: 15), 8),
+    ]
+
+    static func isPublicV6(_ bytes: [UInt8]) -> Bool { !nonPublicV6.contains { within(bytes, $0.0, bits: $0.1) } }
+}
