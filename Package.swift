@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

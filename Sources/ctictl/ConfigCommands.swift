@@ -1,12 +1,14 @@
 import ArgumentParser
 import ClientConfig
+import ConfigHistory
 import CTICore
+import Foundation
 import ReleaseCatalog
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Check the client's settings files (user.config) against their release.",
-        subcommands: [Check.self])
+        commandName: "config", abstract: "Check the client's settings files (user.config) against their release, migrate them, and undo a change.",
+        subcommands: [Check.self, Migrate.self, History.self, Rollback.self])
 }
 
 extension ConfigCommand {
@@ -71,6 +73,219 @@ extension ConfigCommand {
             let failed = entries.filter { $0.failure != nil }.count
             lines.append("\(entries.count) file(s): \(errors) error(s), \(warnings) warning(s), \(failed) not checked")
             return lines
+        }
+    }
+}
+
+/// `--history DB`: the config history (default: $CTICTL_CONFIG_HISTORY, XDG, ~/.local/share).
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "The config history database (default: $CTICTL_CONFIG_HISTORY, else $XDG_DATA_HOME/ctictl/config-history.sqlite, else ~/.local/share/ctictl/config-history.sqlite).")
+    var history: String?
+
+    func open() throws -> ConfigHistory {
+        try ConfigHistory(path: ConfigHistoryLocation.resolve(explicit: history, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
+extension ConfigCommand {
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Migrate settings files to a release: a backup, the new file atomically, both recorded in the history. Exit 0 all migrated or unchanged, 1 any refused.")
+
+        @Argument(help: "user.config files to migrate.") var files: [String] = []
+        @Option(help: "A copied or mounted profile tree: migrate every user's config below it.") var root: String?
+        @OptionGroup var catalog: CatalogOptions
+        @Option(help: "The release to migrate to.") var to: String
+        @Option(help: "The release the files are from (default: the .NET version folder, else the settings present).") var from: String?
+        @Flag(help: "Show each file's changes; write nothing.") var dryRun = false
+        @OptionGroup var history: HistoryOptions
+        @OptionGroup var output: OutputOptions
+
+        /// One file's outcome, for the text and the JSON output.
+        struct Entry: Encodable {
+            enum Outcome: String, Encodable { case migrated, wouldMigrate = "would-migrate", unchanged, failed }
+            let path: String
+            var user: String? = nil
+            var from: String? = nil
+            var fromSource: String? = nil
+            var to: String
+            var outcome: Outcome = .failed
+            var changes: [Change] = []
+            /// The history's version of the migrated file, after a real run.
+            var historyVersion: Int64? = nil
+            var failure: Failure? = nil
+
+            var exitStatus: Int32 { failure?.exitStatus ?? 0 }
+        }
+
+        struct Failure: Encodable {
+            let code: String, message: String, exitStatus: Int32
+        }
+
+        struct Change: Encodable {
+            let kind: String, section: String, setting: String
+            let previousSection: String?, previousName: String?, oldValue: String?, newValue: String?
+            let steps: [String]
+            let text: String
+
+            init(_ change: MigrationChange) {
+                kind = change.kind.rawValue
+                section = change.section
+                setting = change.name
+                previousSection = change.previousSection
+                previousName = change.previousName
+                oldValue = change.oldValue
+                newValue = change.newValue
+                steps = change.steps
+                text = change.description
+            }
+        }
+
+        func run() throws {
+            Output.format = output.format
+            guard files.isEmpty != (root == nil) else {
+                throw CTIFailure(.usageMissing, files.isEmpty ? "give the user.config files to migrate, or --root DIR" : "give either files or --root DIR, not both")
+            }
+            let directory = try catalog.directory()
+            let target = try parseVersion(to, option: "--to")
+            let from = try self.from.map { try parseVersion($0, option: "--from") }
+            let migration = ConfigMigration(
+                check: ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: directory)),
+                migrations: try MigrationSet.load(product: catalog.product, from: directory),
+                releases: try catalog.load().versionedReleases.compactMap(\.version), target: target)
+            let history = dryRun ? nil : try self.history.open()
+            var targets: [(path: String, user: String?, versionFolder: String?)]
+            if let root {
+                let discovery = try ConfigDiscovery(root: root)
+                targets = discovery.configs.filter(migration.check.product.owns).map { ($0.path, $0.user, $0.version) }
+                for skipped in discovery.skipped { Output.printError("ctictl: skipped \(skipped.path): \(skipped.reason)") }
+            } else {
+                targets = files.map { ($0, nil, nil) }
+            }
+            let progress = root == nil ? nil : ProgressLine(total: targets.count, label: "migrated")
+            var entries: [Entry] = []
+            for (index, target) in targets.enumerated() {
+                entries.append(migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history))
+                progress?.update(index + 1)
+            }
+            progress?.finish()
+            switch output.format {
+            case .json: Output.json(["files": entries], schema: "ctictl.config-migrate/1")
+            case .text: Output.print(text(entries).joined(separator: "\n"))
+            }
+            // As config check: a failure's own status (65 before 64), else 1 for a refusal.
+            let statuses = entries.map(\.exitStatus)
+            let status = statuses.filter { $0 > 2 }.max() ?? statuses.max() ?? 0
+            if status != 0 { throw ExitCode(status) }
+        }
+
+        /// One file: computed by the library, written (unless --dry-run) through the history.
+        func migrate(_ path: String, user: String?, versionFolder: String?, from: Version?, with migration: ConfigMigration, history: ConfigHistory?) -> Entry {
+            var entry = Entry(path: path, user: user, to: migration.target.description)
+            do {
+                let result = try migration.migrate(path: path, from: from, versionFolder: versionFolder)
+                entry.from = result.from.description
+                // The release given on the command line is this command's --from.
+                entry.fromSource = result.fromSource == .option ? "--from" : result.fromSource.rawValue
+                entry.changes = result.outcome.changes.map(Change.init)
+                guard result.outcome.changed else {
+                    entry.outcome = .unchanged
+                    return entry
+                }
+                guard let history else {
+                    entry.outcome = .wouldMigrate
+                    return entry
+                }
+                let steps = result.plan.migrations.map(\.label).joined(separator: ", ")
+                let written = try history.write(
+                    result.outcome.bytes, to: path, command: "config migrate",
+                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", now: SystemClock.now())
+                entry.historyVersion = written.version
+                entry.outcome = .migrated
+            } catch let error as CTIFailure {
+                entry.failure = .init(code: error.code, message: error.message, exitStatus: error.kind.exitStatus)
+            } catch {
+                let failure = CTIFailure(.historyWriteFailed, "\(path): \(error)")
+                entry.failure = .init(code: failure.code, message: failure.message, exitStatus: failure.kind.exitStatus)
+            }
+            return entry
+        }
+
+        func text(_ entries: [Entry]) -> [String] {
+            var lines: [String] = []
+            for entry in entries {
+                let who = entry.user.map { " (user \($0))" } ?? ""
+                let head = "\(entry.path)\(who)"
+                if let failure = entry.failure {
+                    lines.append("\(head): not migrated: \(failure.message) [\(failure.code)]")
+                    continue
+                }
+                let route = "\(entry.from ?? "?") (\(entry.fromSource ?? "")) → \(entry.to)"
+                switch entry.outcome {
+                case .unchanged: lines.append("\(head): unchanged, already at \(entry.to) (from \(route))")
+                case .wouldMigrate: lines.append("\(head): would migrate \(route), \(entry.changes.count) change(s); nothing written")
+                case .migrated: lines.append("\(head): migrated \(route), \(entry.changes.count) change(s); backup \(entry.path).bak, history version \(entry.historyVersion ?? 0)")
+                case .failed: break
+                }
+                if entry.outcome != .unchanged { lines += entry.changes.map { "  \($0.text)" } }
+            }
+            func count(_ outcome: Entry.Outcome) -> Int { entries.filter { $0.failure == nil && $0.outcome == outcome }.count }
+            let done = dryRun ? "\(count(.wouldMigrate)) to migrate" : "\(count(.migrated)) migrated"
+            lines.append("\(entries.count) file(s): \(done), \(count(.unchanged)) unchanged, \(entries.filter { $0.failure != nil }.count) not migrated")
+            return lines
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The versions of a settings file that ctictl recorded, oldest first.")
+
+        @Argument(help: "The settings file.") var file: String
+        @OptionGroup var history: HistoryOptions
+        @OptionGroup var output: OutputOptions
+
+        struct Row: Encodable {
+            let version: Int64, recordedAt: String, command: String, reason: String, sha256: String, intact: Bool
+        }
+
+        func run() throws {
+            Output.format = output.format
+            let entries = try history.open().history(path: file)
+            let versions = entries.map {
+                Row(version: $0.version, recordedAt: UTCTimestamp.format($0.recordedAt), command: $0.command, reason: $0.reason, sha256: $0.sha256, intact: $0.isIntact)
+            }
+            switch output.format {
+            case .json: Output.json(["versions": versions], schema: "ctictl.config-history/1")
+            case .text:
+                guard !versions.isEmpty else { return Output.print("\(file): no versions recorded") }
+                Output.print(TextTable.render(
+                    header: ["VERSION", "RECORDED", "COMMAND", "SHA-256", "REASON"],
+                    rows: versions.map { ["\($0.version)", $0.recordedAt, $0.command, String($0.sha256.prefix(12)) + ($0.intact ? "" : " TAMPERED"), $0.reason] }))
+            }
+        }
+    }
+
+    struct Rollback: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restore a recorded version of a settings file (verified by its hash; the restore is recorded too).")
+
+        @Argument(help: "The settings file.") var file: String
+        @Option(help: "The version to restore (default: the one before the newest).") var to: Int64?
+        @OptionGroup var history: HistoryOptions
+
+        func run() throws {
+            let history = try self.history.open()
+            let version: Int64
+            if let to {
+                version = to
+            } else {
+                let versions = try history.history(path: file).map(\.version)
+                guard versions.count >= 2 else {
+                    throw CTIFailure(.historyVersionUnknown, "\(file): the history \(history.path) has \(versions.count) version(s) of this file, none before the newest to go back to (see `ctictl config history`)")
+                }
+                version = versions[versions.count - 2]
+            }
+            let entry = try history.rollback(path: file, to: version, now: SystemClock.now())
+            Output.print("\(file): restored version \(version) (sha256 \(entry.sha256.prefix(12))); backup \(file).bak, recorded as version \(entry.version)")
         }
     }
 }

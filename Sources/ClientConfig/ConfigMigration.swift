@@ -1,0 +1,41 @@
+import CTICore
+import ReleaseCatalog
+
+/// What `config migrate` does to one file before anything is written: the release it is
+/// from (`--from`, else as `config check` tells it), the plan to the target release and its
+/// outcome. Writing the result (with a backup and the history) is the caller's job.
+public struct ConfigMigration: Sendable {
+    public let check: ConfigCheck
+    public let migrations: MigrationSet
+    /// The product's releases (its catalog).
+    public let releases: [Version]
+    public let target: Version
+
+    public init(check: ConfigCheck, migrations: MigrationSet, releases: [Version], target: Version) {
+        self.check = check
+        self.migrations = migrations
+        self.releases = releases
+        self.target = target
+    }
+
+    /// One file's migration, computed but not written.
+    public struct Result: Sendable {
+        public let from: Version
+        public let fromSource: ConfigCheck.ReleaseSource
+        public let plan: MigrationPlan
+        public let outcome: MigrationOutcome
+    }
+
+    /// Reads `path`, tells its release (`from`, else the version folder, else the settings
+    /// present) and applies the plan to `target`. A file from a release newer than every known
+    /// one is `config.version-too-new` (1): it is never rewritten.
+    public func migrate(path: String, from: Version?, versionFolder: String?) throws(CTIFailure) -> Result {
+        let file = try SettingsFile(contentsOf: path)
+        let told = try check.release(of: file, option: from, versionFolder: versionFolder)
+        guard let release = told.0 else {
+            throw CTIFailure(.configReleaseUnknown, "\(path): the product has no catalogued releases, so there is nothing to migrate between")
+        }
+        let plan = try migrations.plan(from: release, to: target, releases: releases)
+        return Result(from: release, fromSource: told.1, plan: plan, outcome: try plan.apply(to: file))
+    }
+}

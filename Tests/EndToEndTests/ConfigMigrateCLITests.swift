@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `ctictl config migrate`, `config history` and `config rollback` run as a user runs them,
+/// on user.config files and a config history written here.
+@Suite struct ConfigMigrateCLITests {
+    let tmp: TemporaryDirectory
+    let schemas = CLI.packageRoot.appendingPathComponent("config-schemas").path
+
+    init() throws { tmp = try TemporaryDirectory("config-migrate") }
+
+    var historyPath: String { tmp.path("history.sqlite") }
+
+    func write(_ relative: String, _ text: String) throws -> String {
+        let path = tmp.path(relative)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    func config(_ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["config"] + arguments)
+    }
+
+    func migrate(_ arguments: [String]) throws -> CLI.Result {
+        try config(["migrate", "--product", "datev-connector", "--catalog-dir", schemas, "--to", "2.6", "--history", historyPath] + arguments)
+    }
+
+    /// A 2.4.4.1-era file with the stale UseTapiLine=True of the FAQ.
+    static let old = ConfigCheckCLITests.userConfig(ConfigCheckCLITests.clean + [("UseTapiLine", "True")])
+    static let migrated = ConfigCheckCLITests.userConfig(ConfigCheckCLITests.clean)
+
+    @Test func theFAQCaseIsMigratedOnceWithABackupAndHistory() throws {
+        let file = try write("user.config", Self.old)
+        let original = try bytes(file)
+
+        let dry = try migrate([file, "--from", "2.4.4.1", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("would migrate 2.4.4.1 (--from) → 2.6, 1 change(s); nothing written"))
+        #expect(dry.stdout.contains("userSettings/DatevConnector.Properties.Settings: removed UseTapiLine (was \"True\") [2.4.4.1 → 2.6: remove-use-tapi-line]"))
+        #expect(try bytes(file) == original)
+        #expect(!FileManager.default.fileExists(atPath: file + ".bak"))
+        #expect(!FileManager.default.fileExists(atPath: historyPath))
+
+        let real = try migrate([file, "--from", "2.4.4.1"])
+        #expect(real.status == 0, "\(real.stdout)\(real.stderr)")
+        #expect(real.stdout.contains("migrated 2.4.4.1 (--from) → 2.6, 1 change(s); backup \(file).bak, history version 2"))
+        #expect(try bytes(file + ".bak") == original)
+        #expect(try bytes(file) == Data(Self.migrated.utf8))
+
+        let again = try migrate([file, "--from", "2.4.4.1", "--format", "json"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect(document?["schema"] as? String == "ctictl.config-migrate/1")
+        let entry = (document?["files"] as? [[String: Any]])?.first
+        #expect(entry?["outcome"] as? String == "unchanged")
+        #expect(try bytes(file) == Data(Self.migrated.utf8))
+
+        // The check of the migrated file on 2.6 has no TAPI finding any more.
+        let check = try config(["check", file, "--product", "datev-connector", "--catalog-dir", schemas, "--version", "2.6"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(!check.stdout.contains("tapi"))
+
+        let history = try config(["history", file, "--history", historyPath])
+        #expect(history.status == 0, "\(history.stdout)\(history.stderr)")
+        let rows = history.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 2, "\(history.stdout)")
+        #expect(rows.last?.contains("config migrate") == true && rows.last?.contains("migrate from 2.4.4.1 to 2.6") == true)
+
+        let rollback = try config(["rollback", file, "--history", historyPath])
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(rollback.stdout.contains("restored version 1"))
+        #expect(rollback.stdout.contains("recorded as version 3"))
+        #expect(try bytes(file) == original)
+        let after = try config(["history", file, "--history", historyPath, "--format", "json"])
+        let versions = (try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])?["versions"] as? [[String: Any]]
+        #expect(versions?.count == 3)
+        #expect(versions?.last?["command"] as? String == "config rollback")
+    }
+
+    @Test func aTooNewConfigIsRefusedAndLeftAsItIs() throws {
+        let file = try write("new/user.config", Self.old)
+        let original = try bytes(file)
+        let result = try migrate([file, "--from", "9.0"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("not migrated: the config is from release 9.0, newer than every known release"))
+        #expect(result.stdout.contains("[config.version-too-new]"))
+        #expect(try bytes(file) == original)
+        #expect(!FileManager.default.fileExists(atPath: file + ".bak"))
+    }
+
+    @Test func aRootTreeMigratesEveryUserAndReportsTheBadFile() throws {
+        let app = "Users/carla/AppData/Local/STARFACE/DatevConnector.exe_Url_k3jd0ss1xq2gz0kfmdl5vw0c1gt0sgkf"
+        let anna = try write("root/Users/anna/AppData/Roaming/DatevConnector/user.config", Self.old)
+        let bernd = try write("root/Users/bernd/AppData/Roaming/DatevConnector/user.config", "<configuration><userSettings>")
+        let carla = try write("root/\(app)/2.4.4.1/user.config", Self.old)
+        let dora = try write("root/Users/dora/AppData/Roaming/DatevConnector/user.config", Self.migrated)
+        let result = try migrate(["--root", tmp.path("root"), "--format", "json"])
+        #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
+        let entries = ((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["files"] as? [[String: Any]]) ?? []
+        let byUser = Dictionary(entries.map { ($0["user"] as? String ?? "", $0) }) { a, _ in a }
+        #expect(entries.count == 4)
+        #expect(byUser["anna"]?["outcome"] as? String == "migrated")
+        #expect(byUser["anna"]?["fromSource"] as? String == "settings present")
+        #expect(byUser["carla"]?["outcome"] as? String == "migrated")
+        #expect(byUser["carla"]?["from"] as? String == "2.4.4.1")
+        #expect((byUser["bernd"]?["failure"] as? [String: Any])?["code"] as? String == "config.malformed-xml")
+        // No release can be told for a file with only settings every release has.
+        #expect((byUser["dora"]?["failure"] as? [String: Any])?["code"] as? String == "config.release-undetermined")
+        #expect(try bytes(anna) == Data(Self.migrated.utf8))
+        #expect(try bytes(carla) == Data(Self.migrated.utf8))
+        #expect(try bytes(bernd) == Data("<configuration><userSettings>".utf8))
+        #expect(try bytes(dora) == Data(Self.migrated.utf8))
+
+        let text = try migrate(["--root", tmp.path("root"), "--from", "2.4.4.1"])
+        #expect(text.status == 65, "\(text.stdout)\(text.stderr)")
+        #expect(text.stdout.contains("4 file(s): 0 migrated, 3 unchanged, 1 not migrated"))
+    }
+
+    @Test func aTamperedHistoryRefusesTheRollback() throws {
+        let file = try write("tampered/user.config", Self.old)
+        #expect(try migrate([file, "--from", "2.4.4.1"]).status == 0)
+        let migratedBytes = try bytes(file)
+        let sqlite = try Process.runCapturing("/usr/bin/env", ["sqlite3", historyPath, "UPDATE config_versions SET content = X'3C782F3E' WHERE version = 1"])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let result = try config(["rollback", file, "--to", "1", "--history", historyPath])
+        #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("[history.tampered]"))
+        #expect(try bytes(file) == migratedBytes)
+        let history = try config(["history", file, "--history", historyPath])
+        #expect(history.stdout.contains("TAMPERED"))
+    }
+}
