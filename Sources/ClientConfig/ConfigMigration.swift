@@ -11,7 +11,12 @@ public struct ConfigMigration: Sendable {
     public let releases: [Version]
     public let target: Version
 
-    public init(check: ConfigCheck, migrations: MigrationSet, releases: [Version], target: Version) {
+    /// Refused once for the whole run, before any file: a target that is not a known release
+    /// (`config.release-unknown`, 64), or a migration naming a release the catalog lacks.
+    public init(check: ConfigCheck, migrations: MigrationSet, releases: [Version], target: Version) throws(CTIFailure) {
+        // A plan from the oldest known release checks the target and the chain as every file's would.
+        let oldest = (releases + migrations.migrations.map(\.from)).min().map { min($0, target) } ?? target
+        _ = try migrations.plan(from: oldest, to: target, releases: releases)
         self.check = check
         self.migrations = migrations
         self.releases = releases
@@ -31,7 +36,13 @@ public struct ConfigMigration: Sendable {
     /// one is `config.version-too-new` (1): it is never rewritten.
     public func migrate(path: String, from: Version?, versionFolder: String?) throws(CTIFailure) -> Result {
         let file = try SettingsFile(contentsOf: path)
-        let told = try check.release(of: file, option: from, versionFolder: versionFolder)
+        let told: (Version?, ConfigCheck.ReleaseSource)
+        do {
+            told = try check.release(of: file, option: from, versionFolder: versionFolder)
+        } catch where error.errorCode == .configReleaseUndetermined {
+            // The same detection as config check, but this command's option is --from.
+            throw CTIFailure(.configReleaseUndetermined, "\(path): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --from V")
+        }
         guard let release = told.0 else {
             throw CTIFailure(.configReleaseUnknown, "\(path): the product has no catalogued releases, so there is nothing to migrate between")
         }

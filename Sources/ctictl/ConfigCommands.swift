@@ -149,7 +149,7 @@ extension ConfigCommand {
             let directory = try catalog.directory()
             let target = try parseVersion(to, option: "--to")
             let from = try self.from.map { try parseVersion($0, option: "--from") }
-            let migration = ConfigMigration(
+            let migration = try ConfigMigration(
                 check: ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: directory)),
                 migrations: try MigrationSet.load(product: catalog.product, from: directory),
                 releases: try catalog.load().versionedReleases.compactMap(\.version), target: target)

@@ -108,7 +108,9 @@ import Testing
         #expect(byUser["carla"]?["from"] as? String == "2.4.4.1")
         #expect((byUser["bernd"]?["failure"] as? [String: Any])?["code"] as? String == "config.malformed-xml")
         // No release can be told for a file with only settings every release has.
-        #expect((byUser["dora"]?["failure"] as? [String: Any])?["code"] as? String == "config.release-undetermined")
+        let undetermined = byUser["dora"]?["failure"] as? [String: Any]
+        #expect(undetermined?["code"] as? String == "config.release-undetermined")
+        #expect((undetermined?["message"] as? String)?.hasSuffix("pass --from V") == true)
         #expect(try bytes(anna) == Data(Self.migrated.utf8))
         #expect(try bytes(carla) == Data(Self.migrated.utf8))
         #expect(try bytes(bernd) == Data("<configuration><userSettings>".utf8))
@@ -117,6 +119,15 @@ import Testing
         let text = try migrate(["--root", tmp.path("root"), "--from", "2.4.4.1"])
         #expect(text.status == 65, "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.contains("4 file(s): 0 migrated, 3 unchanged, 1 not migrated"))
+    }
+
+    @Test func anUnknownTargetIsAUsageErrorBeforeAnyFile() throws {
+        let file = try write("target/user.config", Self.old)
+        let result = try migrate([file, "--from", "2.4.4.1", "--to", "2.7"])
+        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("2.7 is not a known release to migrate to"))
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: historyPath))
     }
 
     @Test func aTamperedHistoryRefusesTheRollback() throws {
