@@ -9,6 +9,7 @@ public struct ConfigCheck: Sendable {
     public enum ReleaseSource: String, Sendable {
         case option = "--version"
         case versionFolder = "version folder"
+        case history = "config history"
         /// The least release that holds every setting present (`x-since`): "at least".
         case settings = "settings present"
         /// A product without catalogued releases: one schema holds for every release.
@@ -22,12 +23,14 @@ public struct ConfigCheck: Sendable {
     }
 
     /// The release to check `file` against: `option`, else the .NET version folder, else the
-    /// settings present. Nil for a product without releases. When it cannot be told:
+    /// release the config history says this exact content was written for (`recorded`), else
+    /// the settings present. Nil for a product without releases. When it cannot be told:
     /// `config.release-undetermined` (64).
-    public func release(of file: SettingsFile, option: Version?, versionFolder: String?) throws(CTIFailure) -> (Version?, ReleaseSource) {
+    public func release(of file: SettingsFile, option: Version?, versionFolder: String?, recorded: String? = nil) throws(CTIFailure) -> (Version?, ReleaseSource) {
         if let option { return (option, .option) }
         guard product.hasReleases else { return (nil, .anyRelease) }
         if let versionFolder, let version = try? Version(versionFolder) { return (version, .versionFolder) }
+        if let recorded, let version = try? Version(recorded) { return (version, .history) }
         if let least = product.leastRelease(holding: settings(of: file).map(\.name)) { return (least, .settings) }
         throw CTIFailure(.configReleaseUndetermined, "\(file.source): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --version V")
     }
@@ -167,10 +170,10 @@ public struct ConfigCheckEntry: Sendable, Encodable {
 extension ConfigCheck {
     /// Reads and checks one file; a file that does not read, or whose release cannot be told,
     /// becomes an entry with its failure, so the other files of a run are still checked.
-    public func entry(path: String, user: String? = nil, version: Version?, versionFolder: String?) -> ConfigCheckEntry {
+    public func entry(path: String, user: String? = nil, version: Version?, versionFolder: String?, recorded: String? = nil) -> ConfigCheckEntry {
         do {
             let file = try SettingsFile(contentsOf: path)
-            let (release, source) = try self.release(of: file, option: version, versionFolder: versionFolder)
+            let (release, source) = try self.release(of: file, option: version, versionFolder: versionFolder, recorded: recorded)
             let shown = release.map { source == .settings ? ">=\($0)" : $0.description }
             return ConfigCheckEntry(path: path, user: user, release: shown, releaseSource: source.rawValue,
                                     findings: findings(for: file, release: release), failure: nil)

@@ -34,11 +34,11 @@ public struct ConfigMigration: Sendable {
     /// Reads `path`, tells its release (`from`, else the version folder, else the settings
     /// present) and applies the plan to `target`. A file from a release newer than every known
     /// one is `config.version-too-new` (1): it is never rewritten.
-    public func migrate(path: String, from: Version?, versionFolder: String?) throws(CTIFailure) -> Result {
+    public func migrate(path: String, from: Version?, versionFolder: String?, recorded: String? = nil) throws(CTIFailure) -> Result {
         let file = try SettingsFile(contentsOf: path)
         let told: (Version?, ConfigCheck.ReleaseSource)
         do {
-            told = try check.release(of: file, option: from, versionFolder: versionFolder)
+            told = try check.release(of: file, option: from, versionFolder: versionFolder, recorded: recorded)
         } catch where error.errorCode == .configReleaseUndetermined {
             // The same detection as config check, but this command's option is --from.
             throw CTIFailure(.configReleaseUndetermined, "\(path): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --from V")

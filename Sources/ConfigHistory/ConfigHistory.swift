@@ -22,6 +22,8 @@ public final class ConfigHistory: Sendable {
         /// Lowercase hex SHA-256 of `content`, as recorded.
         public let sha256: String
         public let content: [UInt8]
+        /// The client release the content was written for, when the writer said (migrate does).
+        public let release: String?
 
         /// Whether the content still hashes to the recorded SHA-256 (false: edited outside ctictl).
         public var isIntact: Bool { ConfigHistory.sha256(content) == sha256 }
@@ -82,6 +84,9 @@ public final class ConfigHistory: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-release") { db in
+            try db.execute(sql: "ALTER TABLE config_versions ADD COLUMN release TEXT")
+        }
         return migrator
     }
 
@@ -116,9 +121,24 @@ public final class ConfigHistory: Sendable {
     /// current content is not the newest recorded version (a first write, or an edit outside
     /// ctictl), that content is recorded first, so the history can always go back to it.
     @discardableResult
-    public func write(_ bytes: [UInt8], to path: String, command: String, reason: String, now: Int64) throws -> Entry {
+    public func write(_ bytes: [UInt8], to path: String, command: String, reason: String, release: String? = nil, now: Int64) throws -> Entry {
         let file = try Self.canonical(path)
-        return try write { db in try self.write(bytes, to: file, command: command, reason: reason, now: now, in: db) }
+        return try write { db in try self.write(bytes, to: file, command: command, reason: reason, release: release, now: now, in: db) }
+    }
+
+    /// The release the file at `path` was last written for, if its content now is exactly a
+    /// version ctictl recorded with one (the hash proves it is that content, untouched since):
+    /// a migrated file needs no `--from` the next time.
+    public func recordedRelease(ofFileAt path: String) throws -> String? {
+        let file = try Self.canonical(path)
+        guard SafeFile.exists(file) else { return nil }
+        let digest = Self.sha256(try SafeFile.read(file, limit: Self.contentLimit))
+        return try read { db in
+            try historyRows.fetchOne(
+                ConfigVersionRecord.self, db,
+                sql: "SELECT * FROM config_versions WHERE path = ? AND sha256 = ? AND release IS NOT NULL ORDER BY version DESC LIMIT 1",
+                arguments: [file, digest])?.release
+        }
     }
 
     /// Restores version `version` of the file at `path`: checks the stored content against its
@@ -143,11 +163,12 @@ public final class ConfigHistory: Sendable {
             }
             return try self.write(
                 entry.content, to: file, command: command,
-                reason: "rollback to version \(version) (recorded \(UTCTimestamp.format(entry.recordedAt)) by \(entry.command))", now: now, in: db)
+                reason: "rollback to version \(version) (recorded \(UTCTimestamp.format(entry.recordedAt)) by \(entry.command))", release: entry.release,
+                now: now, in: db)
         }
     }
 
-    private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, now: Int64, in db: Database) throws -> Entry {
+    private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database) throws -> Entry {
         if SafeFile.exists(file) {
             let current = try SafeFile.read(file, limit: Self.contentLimit)
             let newest = try historyRows.fetchOne(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
@@ -157,20 +178,21 @@ public final class ConfigHistory: Sendable {
         }
         // Recorded first, written second, committed last: a write that fails rolls the record
         // back; only a failed commit after the write could leave an unrecorded file.
-        let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, now: now)
+        let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, release: release, now: now)
         let mode = (try? SafeFile.mode(of: file)) ?? 0o644
         try SafeFile.write(bytes, to: file, mode: mode, backup: true)
         return entry
     }
 
-    private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, now: Int64) throws -> Entry {
+    private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil, now: Int64) throws -> Entry {
         // Read as a stored value: a version edited into text must be an error, not a trap.
         let stored = try DatabaseValue.fetchOne(db, sql: "SELECT max(version) FROM config_versions WHERE path = ?", arguments: [path]) ?? .null
         guard let last = stored.isNull ? 0 : Int64.fromDatabaseValue(stored) else {
             throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) is not a number; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
         }
         var record = ConfigVersionRecord(
-            id: nil, path: path, version: last + 1, recordedAt: now, command: command, reason: reason, sha256: sha256(bytes), content: Data(bytes))
+            id: nil, path: path, version: last + 1, recordedAt: now, command: command, reason: reason, sha256: sha256(bytes), content: Data(bytes),
+            release: release)
         try record.insert(db)
         record.id = db.lastInsertedRowID
         return Entry(record)
@@ -236,6 +258,6 @@ extension ConfigHistory.Entry {
     init(_ record: ConfigVersionRecord) {
         self.init(
             path: record.path, version: record.version, recordedAt: record.recordedAt, command: record.command, reason: record.reason,
-            sha256: record.sha256, content: [UInt8](record.content))
+            sha256: record.sha256, content: [UInt8](record.content), release: record.release)
     }
 }

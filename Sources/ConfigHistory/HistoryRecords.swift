@@ -16,9 +16,11 @@ struct ConfigVersionRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     var reason: String
     var sha256: String
     var content: Data
+    /// The client release this content was written for (`config migrate`), when known.
+    var release: String?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, path, version, recordedAt = "recorded_at", command, reason, sha256, content
+        case id, path, version, recordedAt = "recorded_at", command, reason, sha256, content, release
     }
 }
 

@@ -22,6 +22,7 @@ extension ConfigCommand {
         // Not --version: the root command's --version flag is parsed first and would take it.
         @Option(name: [.customLong("version"), .customLong("release")], help: "The client release the files belong to (default: the .NET version folder, else the settings present).")
         var release: String?
+        @OptionGroup var history: HistoryOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -29,17 +30,20 @@ extension ConfigCommand {
             guard files.isEmpty != (root == nil) else {
                 throw CTIFailure(.usageMissing, files.isEmpty ? "give the user.config files to check, or --root DIR" : "give either files or --root DIR, not both")
             }
+            // A file `config migrate` wrote, unchanged since, is of the release it was written for.
+            let history = try self.history.openIfExists()
+            func recorded(_ path: String) -> String? { (try? history?.recordedRelease(ofFileAt: path)) ?? nil }
             let check = ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: try catalog.directory()))
             let release = try self.release.map { try parseVersion($0, option: "--version") }
             var entries: [ConfigCheckEntry]
             if let root {
                 let discovery = try ConfigDiscovery(root: root)
                 entries = discovery.configs.filter(check.product.owns).map {
-                    check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version)
+                    check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version, recorded: recorded($0.path))
                 }
                 for skipped in discovery.skipped { Output.printError("ctictl: skipped \(skipped.path): \(skipped.reason)") }
             } else {
-                entries = files.map { check.entry(path: $0, version: release, versionFolder: nil) }
+                entries = files.map { check.entry(path: $0, version: release, versionFolder: nil, recorded: recorded($0)) }
                 // A single file whose release cannot be told is a usage error of the command.
                 if entries.count == 1, let failure = entries[0].failure, failure.exitStatus == 64 {
                     throw CTIFailure(.configReleaseUndetermined, failure.message)
@@ -82,8 +86,15 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "The config history database (default: $CTICTL_CONFIG_HISTORY, else $XDG_DATA_HOME/ctictl/config-history.sqlite, else ~/.local/share/ctictl/config-history.sqlite).")
     var history: String?
 
+    var path: String { ConfigHistoryLocation.resolve(explicit: history, environment: ProcessInfo.processInfo.environment) }
+
     func open() throws -> ConfigHistory {
-        try ConfigHistory(path: ConfigHistoryLocation.resolve(explicit: history, environment: ProcessInfo.processInfo.environment))
+        try ConfigHistory(path: path)
+    }
+
+    /// The history if there is one, for commands that only look (nothing is created).
+    func openIfExists() throws -> ConfigHistory? {
+        SafeFile.exists(path) ? try open() : nil
     }
 }
 
@@ -153,7 +164,7 @@ extension ConfigCommand {
                 check: ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: directory)),
                 migrations: try MigrationSet.load(product: catalog.product, from: directory),
                 releases: try catalog.load().versionedReleases.compactMap(\.version), target: target)
-            let history = dryRun ? nil : try self.history.open()
+            let history = dryRun ? try self.history.openIfExists() : try self.history.open()
             var targets: [(path: String, user: String?, versionFolder: String?)]
             if let root {
                 let discovery = try ConfigDiscovery(root: root)
@@ -183,7 +194,9 @@ extension ConfigCommand {
         func migrate(_ path: String, user: String?, versionFolder: String?, from: Version?, with migration: ConfigMigration, history: ConfigHistory?) -> Entry {
             var entry = Entry(path: path, user: user, to: migration.target.description)
             do {
-                let result = try migration.migrate(path: path, from: from, versionFolder: versionFolder)
+                // A file this history wrote for a release needs no --from again.
+                let recorded = from == nil && versionFolder == nil ? try history?.recordedRelease(ofFileAt: path) : nil
+                let result = try migration.migrate(path: path, from: from, versionFolder: versionFolder, recorded: recorded)
                 entry.from = result.from.description
                 // The release given on the command line is this command's --from.
                 entry.fromSource = result.fromSource == .option ? "--from" : result.fromSource.rawValue
@@ -192,14 +205,14 @@ extension ConfigCommand {
                     entry.outcome = .unchanged
                     return entry
                 }
-                guard let history else {
+                guard let history, !dryRun else {
                     entry.outcome = .wouldMigrate
                     return entry
                 }
                 let steps = result.plan.migrations.map(\.label).joined(separator: ", ")
                 let written = try history.write(
                     result.outcome.bytes, to: path, command: "config migrate",
-                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", now: SystemClock.now())
+                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description, now: SystemClock.now())
                 entry.historyVersion = written.version
                 entry.outcome = .migrated
             } catch let error as CTIFailure {

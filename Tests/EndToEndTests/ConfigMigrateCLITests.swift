@@ -50,18 +50,28 @@ import Testing
         #expect(try bytes(file + ".bak") == original)
         #expect(try bytes(file) == Data(Self.migrated.utf8))
 
-        let again = try migrate([file, "--from", "2.4.4.1", "--format", "json"])
+        // Again, without --from: the migrated file says nothing of its release, but the history
+        // knows the release it wrote this very content for.
+        let again = try migrate([file, "--format", "json"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
         #expect(document?["schema"] as? String == "ctictl.config-migrate/1")
         let entry = (document?["files"] as? [[String: Any]])?.first
         #expect(entry?["outcome"] as? String == "unchanged")
+        #expect(entry?["fromSource"] as? String == "config history", "\(again.stdout)")
         #expect(try bytes(file) == Data(Self.migrated.utf8))
 
-        // The check of the migrated file on 2.6 has no TAPI finding any more.
-        let check = try config(["check", file, "--product", "datev-connector", "--catalog-dir", schemas, "--version", "2.6"])
+        // The check of the migrated file on 2.6 has no TAPI finding any more; the release comes
+        // from the history here too.
+        let check = try config(["check", file, "--product", "datev-connector", "--catalog-dir", schemas, "--history", historyPath])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("release 2.6 (config history)"), "\(check.stdout)")
         #expect(!check.stdout.contains("tapi"))
+        // Changed by hand since, the content is no longer the one the history wrote.
+        try Data((Self.migrated + "<!-- edited -->\n").utf8).write(to: URL(fileURLWithPath: file))
+        let edited = try config(["check", file, "--product", "datev-connector", "--catalog-dir", schemas, "--history", historyPath])
+        #expect(edited.status == 64, "\(edited.stdout)\(edited.stderr)")
+        try Data(Self.migrated.utf8).write(to: URL(fileURLWithPath: file))
 
         let history = try config(["history", file, "--history", historyPath])
         #expect(history.status == 0, "\(history.stdout)\(history.stderr)")
