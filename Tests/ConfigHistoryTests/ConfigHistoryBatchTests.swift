@@ -1,0 +1,29 @@
+import CTICore
+import Foundation
+import Testing
+
+@testable import ConfigHistory
+
+extension ConfigHistoryTests {
+    /// `writeAll`: one transaction and one batched write; a file that cannot be written keeps
+    /// no version, a path given twice is written once, the others are written and recorded.
+    @Test func writeAllRecordsAndWritesEachFileAndLeavesOutTheOnesThatFail() throws {
+        let history = try ConfigHistory(path: store)
+        let other = directory + "/other.config", missing = directory + "/no-such-directory/user.config"
+        try SafeFile.write(Array("original".utf8), to: config)
+        func pending(_ path: String, _ text: String) -> ConfigHistory.PendingWrite {
+            .init(path: path, bytes: Array(text.utf8), command: "config migrate", reason: "to 2.6", release: "2.6")
+        }
+        let results = try history.writeAll([pending(config, "migrated"), pending(missing, "lost"), pending(config, "twice"), pending(other, "new")], now: now)
+        #expect(try results[0].get().version == 2)
+        #expect((try? results[1].get()) == nil)
+        #expect("\(results[2])".contains("given more than once"))
+        #expect(try results[3].get().version == 1)
+        #expect(try SafeFile.read(config) == Array("migrated".utf8))
+        #expect(try SafeFile.read(config + ".bak") == Array("original".utf8))
+        #expect(try SafeFile.read(other) == Array("new".utf8))
+        #expect(try history.history(path: config).map { String(decoding: $0.content, as: UTF8.self) } == ["original", "migrated"])
+        #expect(try history.history(path: missing).isEmpty)
+        #expect(try history.recordedRelease(ofFileAt: config) == "2.6")
+    }
+}
