@@ -21,7 +21,7 @@ enum ConfigMigrateBenchmark {
     static func run(count: Int, ctictl: String, catalog: String, script: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctictl-config-migrate-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for tree in ["ctictl", "python"] { try generate(count: count, root: dir + "/" + tree) }
+        for tree in ["ctictl", "python", "files"] { try generate(count: count, root: dir + "/" + tree) }
         // Both trees on the disk before either run: neither pays for the other's writes.
         sync()
         let ours = try BatchBenchmark.seconds {
@@ -37,10 +37,22 @@ enum ConfigMigrateBenchmark {
             guard status == 0 else { throw CTIFailure(.bench, "\(script) exited \(status)") }
         }
         try expectMigrated(count: count, root: dir + "/python")
+        // What the files alone cost: the same batched writes (chunks of 500, backups, three
+        // syncs each) with no parsing, migration, discovery or history.
+        let migrated = userConfig([("StarfaceHost", "192.168.10.5"), ("TransferCallsAutomatically", "True")])
+        let files = try BatchBenchmark.seconds {
+            for start in stride(from: 0, to: count, by: 500) {
+                let chunk = (start..<min(start + 500, count)).map { SafeFile.Replacement(path: path(dir + "/files", user: $0), bytes: migrated) }
+                guard try SafeFile.replaceAll(chunk, backups: true).allSatisfy({ $0 == nil }) else { throw CTIFailure(.bench, "a file of the batch failed") }
+            }
+        }
+        try expectMigrated(count: count, root: dir + "/files")
         print("configs: \(count), one directory each, directory \(dir)")
         print(String(format: "ctictl config migrate --root (batched syncs):  %7.3f s  (%.0f µs per file)", ours, ours * 1e6 / Double(count)))
         print(String(format: "python3 ElementTree, fsync per file:           %7.3f s  (%.0f µs per file)", python, python * 1e6 / Double(count)))
+        print(String(format: "the files alone (SafeFile.replaceAll, in process): %7.3f s  (%.0f µs per file)", files, files * 1e6 / Double(count)))
         print(String(format: "ratio python / ctictl (target >= 10): %.2f", python / ours))
+        print(String(format: "ceiling set by the files alone (python / files alone): %.2f", python / files))
     }
 
     static func path(_ root: String, user: Int) -> String { "\(root)/Users/user\(user)/AppData/Roaming/DatevConnector/user.config" }
