@@ -40,14 +40,17 @@ public final class ConfigHistory: Sendable {
     public init(path: String) throws {
         self.path = path
         // A file no ctictl has opened yet is refused before anything is created beside it.
-        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try StoreIdentity.check(path, kind: .configHistory) }
+        let openedBefore = SafeFile.exists(path + ".lock")
+        if SafeFile.exists(path) && !openedBefore { try StoreIdentity.check(path, kind: .configHistory) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
         // Under the lock, two processes opening a new history do not both create and migrate it.
         let lock = try StoreLock(path: path + ".lock", kind: .configHistory)
         defer { lock.release() }
         if SafeFile.exists(path) {
-            try StoreIdentity.check(path, kind: .configHistory)
+            // A run killed while creating the history leaves an empty file (or a database
+            // with no tables) beside the lock: it holds nothing, so it is created anew.
+            if !(openedBefore && Self.holdsNothing(path)) { try StoreIdentity.check(path, kind: .configHistory) }
         } else {
             // The history holds every file's content (password fields too): a new one is
             // readable by its owner only, and SQLite gives its -wal and -shm files the same mode.
@@ -64,6 +67,17 @@ public final class ConfigHistory: Sendable {
         } catch let error as DatabaseError {
             throw CTIFailure(.historyUnusable, "\(path): cannot open the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
+    }
+
+    /// Whether the file at `path` is empty or an SQLite database without a single table.
+    static func holdsNothing(_ path: String) -> Bool {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return false }
+        if size == 0 { return true }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let probe = try? DatabaseQueue(path: path, configuration: configuration) else { return false }
+        defer { try? probe.close() }
+        return (try? probe.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) == 0
     }
 
     /// Schema migrations, in order; each runs once per database.
