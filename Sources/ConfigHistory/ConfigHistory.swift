@@ -47,10 +47,17 @@ public final class ConfigHistory: Sendable {
         // Under the lock, two processes opening a new history do not both create and migrate it.
         let lock = try StoreLock(path: path + ".lock", kind: .configHistory)
         defer { lock.release() }
+        var checkAfterOpening = false
         if SafeFile.exists(path) {
-            // A run killed while creating the history leaves an empty file (or a database
-            // with no tables) beside the lock: it holds nothing, so it is created anew.
-            if !(openedBefore && Self.holdsNothing(path)) { try StoreIdentity.check(path, kind: .configHistory) }
+            do {
+                try StoreIdentity.check(path, kind: .configHistory)
+            } catch let failure as CTIFailure where openedBefore && [.historyUnusable, .historyNotAHistory].contains(failure.errorCode) {
+                // A run killed while creating or writing the history can leave, beside the
+                // lock, what a read-only probe cannot take: an empty file, a database without
+                // tables, a write-ahead log to recover. A read-write connection (which
+                // recovers the log) checks it again below, before anything is migrated.
+                checkAfterOpening = true
+            }
         } else {
             // The history holds every file's content (password fields too): a new one is
             // readable by its owner only, and SQLite gives its -wal and -shm files the same mode.
@@ -63,21 +70,25 @@ public final class ConfigHistory: Sendable {
         configuration.label = "ctictl.config-history"
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            if checkAfterOpening { try Self.checkIdentity(database, path: path) }
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
             throw CTIFailure(.historyUnusable, "\(path): cannot open the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
     }
 
-    /// Whether the file at `path` is empty or an SQLite database without a single table.
-    static func holdsNothing(_ path: String) -> Bool {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return false }
-        if size == 0 { return true }
-        var configuration = Configuration()
-        configuration.readonly = true
-        guard let probe = try? DatabaseQueue(path: path, configuration: configuration) else { return false }
-        defer { try? probe.close() }
-        return (try? probe.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) == 0
+    /// A database with no tables at all (a killed run's new history) or a config history;
+    /// anything else is refused, never turned into one.
+    static func checkIdentity(_ database: DatabaseQueue, path: String) throws {
+        let holdsNothing = try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") } == 0
+        let isHistory = try database.read { db in
+            try db.tableExists("grdb_migrations")
+                && String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains(StoreKind.configHistory.firstMigration)
+        }
+        guard holdsNothing || isHistory else {
+            let kind = StoreKind.configHistory
+            throw CTIFailure(kind.notAStore, "\(path): is an SQLite database but not a ctictl \(kind.name); \(kind.wrongFileAdvice)")
+        }
     }
 
     /// Schema migrations, in order; each runs once per database.

@@ -1,5 +1,6 @@
 import CTICore
 import Foundation
+import GRDB
 import Testing
 
 @testable import ConfigHistory
@@ -39,5 +40,17 @@ extension ConfigHistoryTests {
         let history = try ConfigHistory(path: store)
         try history.record(path: config, bytes: Array("v1".utf8), command: "test", reason: "first", now: now)
         #expect(try history.history(path: config).count == 1)
+    }
+
+    /// Beside the lock, another database is still refused (checked read-write), never migrated.
+    @Test func anotherDatabaseBesideTheLockIsStillRefused() throws {
+        try SafeFile.makeDirectory(directory + "/state")
+        try SafeFile.write([], to: store + ".lock")
+        let other = try DatabaseQueue(path: store)
+        try other.write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        try other.close()
+        expectFailure(.historyNotAHistory, containing: ["not a ctictl config history"]) { _ = try ConfigHistory(path: store) }
+        let tables = try DatabaseQueue(path: store).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master") }
+        #expect(tables == ["t"])
     }
 }
