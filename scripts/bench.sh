@@ -2,7 +2,8 @@
 # Benchmarks with their baselines in the same run (figures go to docs/performance.md):
 #  1. in-process license verification vs raw swift-crypto Ed25519 verification;
 #  2. batch issuance of 10,000 orders vs raw swift-crypto Ed25519 signing, on disk and tmpfs;
-#  3. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`.
+#  3. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`;
+#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py.
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,5 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 echo "== 3. whole process"
 "$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"
+echo "== 4. config migrate, 10,000 configs, on the disk (TMPDIR=${TMPDIR:-/tmp})"
+"$bin/ctictl-bench" config-migrate --ctictl "$bin/ctictl" --count 10000

@@ -107,6 +107,145 @@ public enum SafeFile {
         try writeReplacing(bytes, to: try resolvingLinks(path), mode: mode, durable: false)
     }
 
+    /// One file of a `replaceAll` batch: its new content and mode.
+    public struct Replacement: Sendable {
+        public let path: String
+        public let bytes: [UInt8]
+        public let mode: UInt32
+
+        public init(path: String, bytes: [UInt8], mode: UInt32 = 0o644) {
+            self.path = path
+            self.bytes = bytes
+            self.mode = mode
+        }
+    }
+
+    /// Replaces many files durably with three file-system syncs in all, instead of two or
+    /// three fsyncs per file (`write`), keeping `write`'s promise for each file: after a crash
+    /// at any point it is either the original or the new content, never half of one, and once
+    /// it is the new content its backup (`path + ".bak"`, with `backups`) is the complete
+    /// original, durable under its name.
+    ///
+    /// 1. Every backup's and every new content's temporary file is written (`write`'s naming,
+    ///    `.NAME.ctictl-tmp-PID-XXXXXX`, so a killed run's leftovers are removed by the next
+    ///    write into that directory); one sync. A crash until here leaves only temporaries.
+    /// 2. Every backup is renamed into place; one sync: the backups are durable under their
+    ///    names before any file is replaced. Each is read back and compared with the original.
+    /// 3. Every new file is renamed over its original (rename is atomic); one sync.
+    ///
+    /// A file that fails (unreadable, a backup that does not verify, a rename refused) is
+    /// left as it was and its error is at its index in the result (nil: replaced); the others
+    /// go on. A failed sync throws: before step 3 nothing has been replaced; a failure of the
+    /// last sync means the files are replaced but perhaps not yet durable.
+    public static func replaceAll(_ files: [Replacement], backups: Bool) throws(FileError) -> [FileError?] {
+        var results = [FileError?](repeating: nil, count: files.count)
+        var staged: [StagedReplacement] = []
+        for (index, file) in files.enumerated() {
+            do throws(FileError) {
+                staged.append(try stage(file, index: index, backup: backups))
+            } catch {
+                results[index] = error
+            }
+        }
+        func discard(_ stage: StagedReplacement, _ failure: FileError?) {
+            stage.removeTemporaries()
+            if let failure { results[stage.index] = failure }
+        }
+        let syncPaths = oneDirectoryPerFileSystem(staged.map { parentDirectory(of: $0.target) })
+        func syncAll() throws(FileError) {
+            for path in syncPaths { try syncFilesystem(containing: path) }
+        }
+        do {
+            try syncAll()
+        } catch {
+            staged.forEach { discard($0, nil) }
+            throw error
+        }
+        // 2. The backups under their names, durable, verified.
+        staged = staged.filter { stage in
+            guard let backup = stage.backup else { return true }
+            guard rename(backup.temporary, stage.target + ".bak") == 0 else {
+                discard(stage, self.error(stage.target + ".bak", errno, isInput: false))
+                return false
+            }
+            return true
+        }
+        do {
+            try syncAll()
+        } catch {
+            staged.forEach { discard($0, nil) }
+            throw error
+        }
+        staged = staged.filter { stage in
+            guard let backup = stage.backup else { return true }
+            guard (try? read(stage.target + ".bak", limit: Int64.max)) == backup.original else {
+                discard(stage, FileError(path: stage.target + ".bak", reason: .io("backup could not be verified; nothing was changed"), isInput: false))
+                return false
+            }
+            return true
+        }
+        // 3. The new files over the originals.
+        for stage in staged where rename(stage.temporary, stage.target) != 0 {
+            discard(stage, error(stage.target, errno, isInput: false))
+        }
+        try syncAll()
+        return results
+    }
+
+    /// A file of a batch whose temporaries are written, not yet renamed.
+    private struct StagedReplacement {
+        let index: Int
+        let target: String
+        let temporary: String
+        let backup: (temporary: String, original: [UInt8])?
+
+        func removeTemporaries() {
+            unlink(temporary)
+            if let backup { unlink(backup.temporary) }
+        }
+    }
+
+    private static func stage(_ file: Replacement, index: Int, backup: Bool) throws(FileError) -> StagedReplacement {
+        let target = try resolvingLinks(file.path)
+        removeStaleTemporaries(in: parentDirectory(of: target))
+        var backupFile: (temporary: String, original: [UInt8])?
+        if backup && exists(target) {
+            let original = try read(target, limit: Int64.max)
+            backupFile = (try writeTemporary(original, beside: target + ".bak", mode: try mode(of: target)), original)
+        }
+        do {
+            return StagedReplacement(index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backupFile)
+        } catch {
+            if let backupFile { unlink(backupFile.temporary) }
+            throw error
+        }
+    }
+
+    /// Writes `bytes` into a new temporary file beside `path` (not synced); returns its path.
+    private static func writeTemporary(_ bytes: [UInt8], beside path: String, mode: UInt32) throws(FileError) -> String {
+        let (fd, temporary) = try createTemporary(beside: path)
+        defer { close(fd) }
+        do throws(FileError) {
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw error(path, errno, isInput: false) }
+            try writeAll(bytes, to: fd, path: path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    /// The first of `directories` on each file system: what one syncfs each must be given.
+    private static func oneDirectoryPerFileSystem(_ directories: [String]) -> [String] {
+        var devices = Set<UInt64>(), seen = Set<String>(), chosen: [String] = []
+        for directory in directories where seen.insert(directory).inserted {
+            var info = stat()
+            guard stat(directory, &info) == 0 else { continue }
+            if devices.insert(UInt64(info.st_dev)).inserted { chosen.append(directory) }
+        }
+        return chosen
+    }
+
     /// Where a write to `path` lands: symbolic links are followed (however many deep) to the
     /// file they point to, which need not exist yet. Replacing the link itself would quietly
     /// cut a keyring off from where the user keeps it.
@@ -209,12 +348,8 @@ public enum SafeFile {
         _ bytes: [UInt8], to path: String, mode: UInt32, exclusive: Bool = false, durable: Bool = true
     ) throws(FileError) {
         let directory = parentDirectory(of: path)
-        let name = fileName(of: path)
         removeStaleTemporaries(in: directory)
-        var template = Array("\(directory)/.\(name)\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw error(path, errno, isInput: false) }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let (fd, temporary) = try createTemporary(beside: path)
         var committed = false
         defer {
             if !committed { unlink(temporary) }
@@ -239,6 +374,15 @@ public enum SafeFile {
             _ = fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    /// Creates (mkstemp) an empty temporary file beside `path`, named as below; returns its
+    /// open descriptor and its path.
+    private static func createTemporary(beside path: String) throws(FileError) -> (fd: Int32, path: String) {
+        var template = Array("\(parentDirectory(of: path))/.\(fileName(of: path))\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw error(path, errno, isInput: false) }
+        return (fd, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     /// Temporary files are `.NAME.ctictl-tmp-PID-XXXXXX`: the process id says whose they are,

@@ -47,10 +47,17 @@ public final class ConfigHistory: Sendable {
         // Under the lock, two processes opening a new history do not both create and migrate it.
         let lock = try StoreLock(path: path + ".lock", kind: .configHistory)
         defer { lock.release() }
+        var checkAfterOpening = false
         if SafeFile.exists(path) {
-            // A run killed while creating the history leaves an empty file (or a database
-            // with no tables) beside the lock: it holds nothing, so it is created anew.
-            if !(openedBefore && Self.holdsNothing(path)) { try StoreIdentity.check(path, kind: .configHistory) }
+            do {
+                try StoreIdentity.check(path, kind: .configHistory)
+            } catch let failure as CTIFailure where openedBefore && [.historyUnusable, .historyNotAHistory].contains(failure.errorCode) {
+                // A run killed while creating or writing the history can leave, beside the
+                // lock, what a read-only probe cannot take: an empty file, a database without
+                // tables, a write-ahead log to recover. A read-write connection (which
+                // recovers the log) checks it again below, before anything is migrated.
+                checkAfterOpening = true
+            }
         } else {
             // The history holds every file's content (password fields too): a new one is
             // readable by its owner only, and SQLite gives its -wal and -shm files the same mode.
@@ -63,21 +70,25 @@ public final class ConfigHistory: Sendable {
         configuration.label = "ctictl.config-history"
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            if checkAfterOpening { try Self.checkIdentity(database, path: path) }
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
             throw CTIFailure(.historyUnusable, "\(path): cannot open the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
     }
 
-    /// Whether the file at `path` is empty or an SQLite database without a single table.
-    static func holdsNothing(_ path: String) -> Bool {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return false }
-        if size == 0 { return true }
-        var configuration = Configuration()
-        configuration.readonly = true
-        guard let probe = try? DatabaseQueue(path: path, configuration: configuration) else { return false }
-        defer { try? probe.close() }
-        return (try? probe.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) == 0
+    /// A database with no tables at all (a killed run's new history) or a config history;
+    /// anything else is refused, never turned into one.
+    static func checkIdentity(_ database: DatabaseQueue, path: String) throws {
+        let holdsNothing = try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") } == 0
+        let isHistory = try database.read { db in
+            try db.tableExists("grdb_migrations")
+                && String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains(StoreKind.configHistory.firstMigration)
+        }
+        guard holdsNothing || isHistory else {
+            let kind = StoreKind.configHistory
+            throw CTIFailure(kind.notAStore, "\(path): is an SQLite database but not a ctictl \(kind.name); \(kind.wrongFileAdvice)")
+        }
     }
 
     /// Schema migrations, in order; each runs once per database.
@@ -182,20 +193,81 @@ public final class ConfigHistory: Sendable {
         }
     }
 
+    /// One file for `writeAll`: what `write` takes.
+    public struct PendingWrite: Sendable {
+        public let path: String
+        public let bytes: [UInt8]
+        public let command: String
+        public let reason: String
+        public let release: String?
+
+        public init(path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil) {
+            self.path = path
+            self.bytes = bytes
+            self.command = command
+            self.reason = reason
+            self.release = release
+        }
+    }
+
+    /// Writes and records many files as `write` does each, in one transaction and with one
+    /// batched durable write (`SafeFile.replaceAll`: three file-system syncs in all, the same
+    /// crash guarantee, docs/config.md). Every version is recorded first, the files are written
+    /// second, the transaction is committed last; a file that fails (its error at its index)
+    /// has its versions taken out again and is left as it was, the others are written. A path
+    /// given twice in one batch is refused the second time. Throws only when the batch as a
+    /// whole fails (the history, or a file-system sync); then nothing is recorded.
+    public func writeAll(_ writes: [PendingWrite], now: Int64) throws -> [Result<Entry, any Error>] {
+        try write { db in
+            var results: [Result<Entry, any Error>] = writes.map { .failure(CTIFailure(.historyWriteFailed, "\($0.path): not written")) }
+            var recorded: [(index: Int, path: String, firstVersion: Int64)] = []
+            var replacements: [SafeFile.Replacement] = []
+            var seen = Set<String>()
+            for (index, pending) in writes.enumerated() {
+                do {
+                    let file = try Self.canonical(pending.path)
+                    guard seen.insert(file).inserted else {
+                        throw CTIFailure(.historyWriteFailed, "\(pending.path): given more than once; it is written once (its first entry)")
+                    }
+                    let (entry, firstVersion) = try record(pending.bytes, to: file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
+                    replacements.append(SafeFile.Replacement(path: file, bytes: pending.bytes, mode: (try? SafeFile.mode(of: file)) ?? 0o644))
+                    recorded.append((index, file, firstVersion))
+                    results[index] = .success(entry)
+                } catch {
+                    results[index] = .failure(error)
+                }
+            }
+            for (file, failure) in zip(recorded, try SafeFile.replaceAll(replacements, backups: true)) {
+                guard let failure else { continue }
+                try db.execute(sql: "DELETE FROM config_versions WHERE path = ? AND version >= ?", arguments: [file.path, file.firstVersion])
+                results[file.index] = .failure(failure)
+            }
+            return results
+        }
+    }
+
     private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database) throws -> Entry {
+        // Recorded first, written second, committed last: a write that fails rolls the record
+        // back; only a failed commit after the write could leave an unrecorded file.
+        let entry = try record(bytes, to: file, command: command, reason: reason, release: release, now: now, in: db).entry
+        let mode = (try? SafeFile.mode(of: file)) ?? 0o644
+        try SafeFile.write(bytes, to: file, mode: mode, backup: true)
+        return entry
+    }
+
+    /// Records `bytes` as the next version of `file`, after its current content when that is
+    /// not the newest version; returns the new entry and the first version this added.
+    private func record(_ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database) throws -> (entry: Entry, firstVersion: Int64) {
+        var asFound: Entry?
         if SafeFile.exists(file) {
             let current = try SafeFile.read(file, limit: Self.contentLimit)
             let newest = try historyRows.fetchOne(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
             if newest?.sha256 != Self.sha256(current) {
-                _ = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
+                asFound = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
             }
         }
-        // Recorded first, written second, committed last: a write that fails rolls the record
-        // back; only a failed commit after the write could leave an unrecorded file.
         let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, release: release, now: now)
-        let mode = (try? SafeFile.mode(of: file)) ?? 0o644
-        try SafeFile.write(bytes, to: file, mode: mode, backup: true)
-        return entry
+        return (entry, asFound?.version ?? entry.version)
     }
 
     private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil, now: Int64) throws -> Entry {

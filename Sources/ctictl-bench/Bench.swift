@@ -9,6 +9,8 @@ import Signing
 ///
 ///   ctictl-bench verify [--seconds S]                     in-process verification vs raw Ed25519
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
+///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
+///                                                         `ctictl config migrate --root` vs a Python script
 @main
 enum Bench {
     static func main() {
@@ -23,7 +25,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -41,6 +43,12 @@ enum Bench {
                 exit(64)
             }
             try ProcessBenchmark.run(ctictl: ctictl, runs: Int(option("--runs") ?? "200") ?? 200)
+        case "config-migrate":
+            // By default the ctictl built beside this benchmark.
+            let ctictl = option("--ctictl") ?? SafeFile.parentDirectory(of: CommandLine.arguments[0]) + "/ctictl"
+            try ConfigMigrateBenchmark.run(
+                count: Int(option("--count") ?? "10000") ?? 10000, ctictl: ctictl, catalog: option("--catalog-dir") ?? "config-schemas",
+                script: option("--script") ?? "scripts/bench/migrate_configs.py")
         default:
             print("unknown mode \(mode)")
             exit(64)

@@ -174,9 +174,18 @@ extension ConfigCommand {
                 targets = files.map { ($0, nil, nil) }
             }
             let progress = root == nil ? nil : ProgressLine(total: targets.count, label: "migrated")
+            // Every file's new content is computed first; the writes go in chunks, each one
+            // history transaction and one batched durable write (docs/config.md).
             var entries: [Entry] = []
+            var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
             for (index, target) in targets.enumerated() {
-                entries.append(migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history))
+                let (entry, change) = migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
+                entries.append(entry)
+                if let change { pending.append((entries.count - 1, change)) }
+                if pending.count >= Self.writeChunk || index == targets.count - 1, let history, !pending.isEmpty {
+                    write(pending, into: &entries, history: history)
+                    pending = []
+                }
                 progress?.update(index + 1)
             }
             progress?.finish()
@@ -190,8 +199,13 @@ extension ConfigCommand {
             if status != 0 { throw ExitCode(status) }
         }
 
-        /// One file: computed by the library, written (unless --dry-run) through the history.
-        func migrate(_ path: String, user: String?, versionFolder: String?, from: Version?, with migration: ConfigMigration, history: ConfigHistory?) -> Entry {
+        /// How many files one history transaction and one batched write take.
+        static let writeChunk = 500
+
+        /// One file, computed by the library: its entry, and what to write (unless --dry-run).
+        func migrate(
+            _ path: String, user: String?, versionFolder: String?, from: Version?, with migration: ConfigMigration, history: ConfigHistory?
+        ) -> (Entry, ConfigHistory.PendingWrite?) {
             var entry = Entry(path: path, user: user, to: migration.target.description)
             do {
                 // A file this history wrote for a release needs no --from again.
@@ -203,25 +217,45 @@ extension ConfigCommand {
                 entry.changes = result.outcome.changes.map(Change.init)
                 guard result.outcome.changed else {
                     entry.outcome = .unchanged
-                    return entry
+                    return (entry, nil)
                 }
-                guard let history, !dryRun else {
+                guard history != nil, !dryRun else {
                     entry.outcome = .wouldMigrate
-                    return entry
+                    return (entry, nil)
                 }
                 let steps = result.plan.migrations.map(\.label).joined(separator: ", ")
-                let written = try history.write(
-                    result.outcome.bytes, to: path, command: "config migrate",
-                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description, now: SystemClock.now())
-                entry.historyVersion = written.version
-                entry.outcome = .migrated
-            } catch let error as CTIFailure {
-                entry.failure = .init(code: error.code, message: error.message, exitStatus: error.kind.exitStatus)
+                return (entry, ConfigHistory.PendingWrite(
+                    path: path, bytes: result.outcome.bytes, command: "config migrate",
+                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description))
             } catch {
-                let failure = CTIFailure(.historyWriteFailed, "\(path): \(error)")
-                entry.failure = .init(code: failure.code, message: failure.message, exitStatus: failure.kind.exitStatus)
+                entry.failure = Self.failure(error, path: path)
+                return (entry, nil)
             }
-            return entry
+        }
+
+        /// Writes a chunk through the history; each file's outcome goes to its entry.
+        func write(_ pending: [(entry: Int, write: ConfigHistory.PendingWrite)], into entries: inout [Entry], history: ConfigHistory) {
+            let results: [Result<ConfigHistory.Entry, any Error>]
+            do {
+                results = try history.writeAll(pending.map(\.write), now: SystemClock.now())
+            } catch {
+                // The chunk as a whole failed (the history, a sync): none of it is recorded.
+                results = pending.map { _ in .failure(error) }
+            }
+            for (item, result) in zip(pending, results) {
+                switch result {
+                case .success(let written):
+                    entries[item.entry].historyVersion = written.version
+                    entries[item.entry].outcome = .migrated
+                case .failure(let error):
+                    entries[item.entry].failure = Self.failure(error, path: item.write.path)
+                }
+            }
+        }
+
+        static func failure(_ error: any Error, path: String) -> Failure {
+            let failure = error as? CTIFailure ?? CTIFailure(.historyWriteFailed, "\(path): \(error)")
+            return Failure(code: failure.code, message: failure.message, exitStatus: failure.kind.exitStatus)
         }
 
         func text(_ entries: [Entry]) -> [String] {

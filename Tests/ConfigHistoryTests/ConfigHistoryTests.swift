@@ -153,17 +153,3 @@ import Testing
         expectFailure(.historyNotAHistory, containing: ["not a ctictl config history"]) { _ = try ConfigHistory(path: store) }
     }
 }
-
-extension ConfigHistoryTests {
-    /// A run killed after creating the history file and before its tables leaves an empty
-    /// file beside the lock: the next run creates the history in it (an empty file that no
-    /// ctictl opened is still refused).
-    @Test func anEmptyHistoryLeftByAKilledRunIsCreatedAnew() throws {
-        try SafeFile.makeDirectory(directory + "/state")
-        try SafeFile.write([], to: store + ".lock")
-        try SafeFile.write([], to: store, mode: 0o600)
-        let history = try ConfigHistory(path: store)
-        try history.record(path: config, bytes: Array("v1".utf8), command: "test", reason: "first", now: now)
-        #expect(try history.history(path: config).count == 1)
-    }
-}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import CTICore
+
+/// `SafeFile.replaceAll`: many files replaced with their backups, a failing file reported at
+/// its index without stopping the others, no temporary file left.
+@Suite struct SafeFileBatchTests {
+    let tmp: TemporaryDirectory
+
+    init() throws { tmp = try TemporaryDirectory("safefile-batch") }
+
+    func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func replacesEveryFileAfterAVerifiedBackupAndReportsTheOneThatFails() throws {
+        let paths = (0..<3).map { tmp.path("c\($0).config") }
+        for (index, path) in paths.enumerated() {
+            try SafeFile.write(bytes("old \(index)"), to: path, mode: 0o600)
+        }
+        let missing = tmp.path("no-such-directory/c.config")
+        let results = try SafeFile.replaceAll(
+            [.init(path: paths[0], bytes: bytes("new 0"), mode: 0o600), .init(path: missing, bytes: bytes("lost")),
+             .init(path: paths[1], bytes: bytes("new 1"), mode: 0o640), .init(path: tmp.path("fresh.config"), bytes: bytes("fresh"))],
+            backups: true)
+        #expect(results.count == 4)
+        #expect(results[0] == nil && results[2] == nil && results[3] == nil)
+        #expect(results[1]?.path == missing)
+        #expect(try SafeFile.read(paths[0]) == bytes("new 0"))
+        #expect(try SafeFile.read(paths[0] + ".bak") == bytes("old 0"))
+        #expect(try SafeFile.mode(of: paths[0] + ".bak") == 0o600)
+        #expect(try SafeFile.read(paths[1]) == bytes("new 1"))
+        #expect(try SafeFile.mode(of: paths[1]) == 0o640)
+        #expect(try SafeFile.read(paths[1] + ".bak") == bytes("old 1"))
+        // Not in the batch: untouched, and a new file has nothing to back up.
+        #expect(try SafeFile.read(paths[2]) == bytes("old 2"))
+        #expect(!SafeFile.exists(paths[2] + ".bak"))
+        #expect(try SafeFile.read(tmp.path("fresh.config")) == bytes("fresh"))
+        #expect(!SafeFile.exists(tmp.path("fresh.config.bak")))
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
+    }
+
+    /// A link stays a link: the file it points to is replaced, its backup beside that file.
+    @Test func followsLinksAsWriteDoes() throws {
+        try SafeFile.write(bytes("old"), to: tmp.path("real.config"))
+        try FileManager.default.createSymbolicLink(atPath: tmp.path("link.config"), withDestinationPath: "real.config")
+        #expect(try SafeFile.replaceAll([.init(path: tmp.path("link.config"), bytes: bytes("new"))], backups: true).map { $0 == nil } == [true])
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: tmp.path("link.config")) == "real.config")
+        #expect(try SafeFile.read(tmp.path("real.config")) == bytes("new"))
+        #expect(try SafeFile.read(tmp.path("real.config.bak")) == bytes("old"))
+    }
+
+    @Test func anEmptyBatchDoesNothing() throws {
+        #expect(try SafeFile.replaceAll([], backups: true).isEmpty)
+    }
+}

@@ -1,0 +1,56 @@
+import CTICore
+import Foundation
+import GRDB
+import Testing
+
+@testable import ConfigHistory
+
+extension ConfigHistoryTests {
+    /// `writeAll`: one transaction and one batched write; a file that cannot be written keeps
+    /// no version, a path given twice is written once, the others are written and recorded.
+    @Test func writeAllRecordsAndWritesEachFileAndLeavesOutTheOnesThatFail() throws {
+        let history = try ConfigHistory(path: store)
+        let other = directory + "/other.config", missing = directory + "/no-such-directory/user.config"
+        try SafeFile.write(Array("original".utf8), to: config)
+        func pending(_ path: String, _ text: String) -> ConfigHistory.PendingWrite {
+            .init(path: path, bytes: Array(text.utf8), command: "config migrate", reason: "to 2.6", release: "2.6")
+        }
+        let results = try history.writeAll([pending(config, "migrated"), pending(missing, "lost"), pending(config, "twice"), pending(other, "new")], now: now)
+        #expect(try results[0].get().version == 2)
+        #expect((try? results[1].get()) == nil)
+        #expect("\(results[2])".contains("given more than once"))
+        #expect(try results[3].get().version == 1)
+        #expect(try SafeFile.read(config) == Array("migrated".utf8))
+        #expect(try SafeFile.read(config + ".bak") == Array("original".utf8))
+        #expect(try SafeFile.read(other) == Array("new".utf8))
+        #expect(try history.history(path: config).map { String(decoding: $0.content, as: UTF8.self) } == ["original", "migrated"])
+        #expect(try history.history(path: missing).isEmpty)
+        #expect(try history.recordedRelease(ofFileAt: config) == "2.6")
+    }
+}
+
+extension ConfigHistoryTests {
+    /// A run killed after creating the history file and before its tables leaves an empty
+    /// file beside the lock: the next run creates the history in it (an empty file that no
+    /// ctictl opened is still refused, otherFilesAreNotTakenForAHistory).
+    @Test func anEmptyHistoryLeftByAKilledRunIsCreatedAnew() throws {
+        try SafeFile.makeDirectory(directory + "/state")
+        try SafeFile.write([], to: store + ".lock")
+        try SafeFile.write([], to: store, mode: 0o600)
+        let history = try ConfigHistory(path: store)
+        try history.record(path: config, bytes: Array("v1".utf8), command: "test", reason: "first", now: now)
+        #expect(try history.history(path: config).count == 1)
+    }
+
+    /// Beside the lock, another database is still refused (checked read-write), never migrated.
+    @Test func anotherDatabaseBesideTheLockIsStillRefused() throws {
+        try SafeFile.makeDirectory(directory + "/state")
+        try SafeFile.write([], to: store + ".lock")
+        let other = try DatabaseQueue(path: store)
+        try other.write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        try other.close()
+        expectFailure(.historyNotAHistory, containing: ["not a ctictl config history"]) { _ = try ConfigHistory(path: store) }
+        let tables = try DatabaseQueue(path: store).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master") }
+        #expect(tables == ["t"])
+    }
+}
