@@ -36,7 +36,8 @@ public final class LicenseLedger: Sendable {
         // A file no ctictl has opened yet (no lock file beside it) is refused before anything
         // is created beside it; otherwise the check waits for the lock (another process may
         // be creating the ledger right now).
-        if SafeFile.exists(path) && !SafeFile.exists(path + ".lock") { try StoreIdentity.check(path, kind: .ledger) }
+        let lockExisted = SafeFile.exists(path + ".lock")
+        if SafeFile.exists(path) && !lockExisted { try StoreIdentity.check(path, kind: .ledger) }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
         var configuration = Configuration()
@@ -52,9 +53,11 @@ public final class LicenseLedger: Sendable {
         defer { lock.release() }
         // Decided under the lock: the first of two new processes creates, the second opens.
         let existed = SafeFile.exists(path)
-        if existed { try StoreIdentity.check(path, kind: .ledger) }
+        let verdict = existed ? try StoreIdentity.check(path, kind: .ledger, openedBefore: lockExisted) : .store
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            // A killed run's log is recovered by this connection; only then is it judged.
+            if case .recheckAfterOpening = verdict { try StoreIdentity.recheck(database, path: path, kind: .ledger) }
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
             throw CTIFailure(.ledgerUnusable, "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?")
