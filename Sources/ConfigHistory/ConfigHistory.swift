@@ -39,56 +39,12 @@ public final class ConfigHistory: Sendable {
     /// A file that exists but is not a config history is refused, never turned into one.
     public init(path: String) throws {
         self.path = path
-        // A file no ctictl has opened yet is refused before anything is created beside it.
-        let openedBefore = SafeFile.exists(path + ".lock")
-        if SafeFile.exists(path) && !openedBefore { try StoreIdentity.check(path, kind: .configHistory) }
-        let directory = SafeFile.parentDirectory(of: path)
-        if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
-        // Under the lock, two processes opening a new history do not both create and migrate it.
-        let lock = try StoreLock(path: path + ".lock", kind: .configHistory)
-        defer { lock.release() }
-        var checkAfterOpening = false
-        if SafeFile.exists(path) {
-            do {
-                try StoreIdentity.check(path, kind: .configHistory)
-            } catch let failure as CTIFailure where openedBefore && [.historyUnusable, .historyNotAHistory].contains(failure.errorCode) {
-                // A run killed while creating or writing the history can leave, beside the
-                // lock, what a read-only probe cannot take: an empty file, a database without
-                // tables, a write-ahead log to recover. A read-write connection (which
-                // recovers the log) checks it again below, before anything is migrated.
-                checkAfterOpening = true
-            }
-        } else {
-            // The history holds every file's content (password fields too): a new one is
-            // readable by its owner only, and SQLite gives its -wal and -shm files the same mode.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 { close(fd) }
-        }
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(30)
-        configuration.label = "ctictl.config-history"
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            if checkAfterOpening { try Self.checkIdentity(database, path: path) }
-            try Self.migrator.migrate(database)
-        } catch let error as DatabaseError {
-            throw CTIFailure(.historyUnusable, "\(path): cannot open the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
-        }
-    }
-
-    /// A database with no tables at all (a killed run's new history) or a config history;
-    /// anything else is refused, never turned into one.
-    static func checkIdentity(_ database: DatabaseQueue, path: String) throws {
-        let holdsNothing = try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") } == 0
-        let isHistory = try database.read { db in
-            try db.tableExists("grdb_migrations")
-                && String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains(StoreKind.configHistory.firstMigration)
-        }
-        guard holdsNothing || isHistory else {
-            let kind = StoreKind.configHistory
-            throw CTIFailure(kind.notAStore, "\(path): is an SQLite database but not a ctictl \(kind.name); \(kind.wrongFileAdvice)")
-        }
+        // The history holds every file's content (password fields too): a new one is readable
+        // by its owner only, and SQLite gives its -wal and -shm files the same mode. What a
+        // killed run left beside the lock (an empty file, no tables) can hold nothing: a new history.
+        (database, _) = try StoreFile.open(
+            path, kind: .configHistory, options: .init(label: "ctictl.config-history", newFileMode: 0o600, emptyLeftoverIsNew: true),
+            migrator: Self.migrator)
     }
 
     /// Schema migrations, in order; each runs once per database.

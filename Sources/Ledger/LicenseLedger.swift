@@ -33,36 +33,10 @@ public final class LicenseLedger: Sendable {
         if mode == .existing && !SafeFile.exists(path) {
             throw CTIFailure(.ledgerNotFound, "\(path): no ledger there; check --ledger or $CTICTL_LEDGER (a ledger is created by the first `ctictl license issue` or `ctictl key generate`)")
         }
-        // A file no ctictl has opened yet (no lock file beside it) is refused before anything
-        // is created beside it; otherwise the check waits for the lock (another process may
-        // be creating the ledger right now).
-        let lockExisted = SafeFile.exists(path + ".lock")
-        if SafeFile.exists(path) && !lockExisted { try StoreIdentity.check(path, kind: .ledger) }
-        let directory = SafeFile.parentDirectory(of: path)
-        if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        // Several issuing processes wait for each other instead of failing with SQLITE_BUSY;
-        // writes use IMMEDIATE transactions (see `write`).
-        configuration.busyMode = .timeout(30)
-        configuration.label = "ctictl.ledger"
-        // Two processes opening a new ledger at once would both run the migrations; an
-        // exclusive lock on a sidecar file makes the second wait for the first. (Not the
-        // database file itself: closing any descriptor of it would drop SQLite's own locks.)
-        let lock = try StoreLock(path: path + ".lock", kind: .ledger)
-        defer { lock.release() }
-        // Decided under the lock: the first of two new processes creates, the second opens.
-        let existed = SafeFile.exists(path)
-        let verdict = existed ? try StoreIdentity.check(path, kind: .ledger, openedBefore: lockExisted) : .store
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            // A killed run's log is recovered by this connection; only then is it judged.
-            if case .recheckAfterOpening = verdict { try StoreIdentity.recheck(database, path: path, kind: .ledger) }
-            try Self.migrator.migrate(database)
-        } catch let error as DatabaseError {
-            throw CTIFailure(.ledgerUnusable, "\(path): cannot open the ledger (\(error.message ?? "SQLite error \(error.resultCode)")); is it a ctictl ledger?")
-        }
-        wasCreated = !existed
+        // The rules every store follows (SQLiteStore.StoreFile): a file that is not a ledger is
+        // refused and never written to; two processes creating one wait for each other on
+        // the lock beside it. Writes then use IMMEDIATE transactions (see `write`).
+        (database, wasCreated) = try StoreFile.open(path, kind: .ledger, options: .init(label: "ctictl.ledger"), migrator: Self.migrator)
     }
 
     /// Schema migrations, in order; each runs once per database.
