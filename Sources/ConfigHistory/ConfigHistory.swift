@@ -91,7 +91,8 @@ public final class ConfigHistory: Sendable {
     /// Every file the history has versions of, sorted.
     public func paths() throws -> [String] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT DISTINCT path FROM config_versions ORDER BY path").compactMap { String.fromDatabaseValue($0[0] as DatabaseValue) }
+            // Stored values, converted one by one: a path edited into a number is left out, never a trap.
+            try DatabaseValue.fetchAll(db, sql: "SELECT DISTINCT path FROM config_versions ORDER BY path").compactMap(String.fromDatabaseValue)
         }
     }
 
@@ -275,6 +276,8 @@ public final class ConfigHistory: Sendable {
             }
         } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
             throw error.naming(path)
+        } catch let error as RowDecodingError {
+            throw historyRows.failure(for: error).naming(path)
         } catch let error as DatabaseError {
             throw CTIFailure(Self.code(of: error, otherwise: .historyWriteFailed), "\(path): could not write the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
@@ -285,6 +288,8 @@ public final class ConfigHistory: Sendable {
             return try database.read(body)
         } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
             throw error.naming(path)
+        } catch let error as RowDecodingError {
+            throw historyRows.failure(for: error).naming(path)
         } catch let error as DatabaseError {
             throw CTIFailure(Self.code(of: error, otherwise: .historyUnusable), "\(path): could not read the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }

@@ -353,6 +353,8 @@ public final class LicenseLedger: Sendable {
             }
         } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
             throw error.naming(path)
+        } catch let error as RowDecodingError {
+            throw ledgerRows.failure(for: error).naming(path)
         } catch let error as DatabaseError {
             throw CTIFailure(Self.code(of: error, otherwise: .ledgerWriteFailed), "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
@@ -371,6 +373,8 @@ public final class LicenseLedger: Sendable {
             return try database.read(body)
         } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
             throw error.naming(path)
+        } catch let error as RowDecodingError {
+            throw ledgerRows.failure(for: error).naming(path)
         } catch let error as DatabaseError {
             throw CTIFailure(Self.code(of: error, otherwise: .ledgerReadFailed), "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }

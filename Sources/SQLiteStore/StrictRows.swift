@@ -68,10 +68,21 @@ public struct StrictRows: Sendable {
         return CTIFailure(kind.rowUndecodable, "\(place): \(what); the \(kind.name) was edited outside ctictl. \(kind.repairAdvice)")
     }
 
-    /// A column's stored value, or nil when the row has no such column (GRDB's subscript
-    /// traps on a missing column, so it is never used without asking first).
+    /// A value GRDB could not convert in a query that reads no record (a count, an identifier):
+    /// the same kind of error as an undecodable row, never an "internal error".
+    public func failure(for error: RowDecodingError) -> CTIFailure {
+        let text = String(describing: error)
+        var column = "a column"
+        if let start = text.range(of: "column: \""), let end = text[start.upperBound...].firstIndex(of: "\"") {
+            column = "column " + text[start.upperBound..<end]
+        }
+        return CTIFailure(kind.rowUndecodable, "\(column) holds a value of the wrong type; the \(kind.name) was edited outside ctictl. \(kind.repairAdvice)")
+    }
+
+    /// A column's stored value, or nil when the row has no such column. Read by walking the
+    /// row's (name, value) pairs: GRDB's `row[column]` subscript traps on a missing column.
     public static func value(_ row: Row, _ column: String) -> DatabaseValue? {
-        row.hasColumn(column) ? row[column] as DatabaseValue : nil
+        row.first { name, _ in name.lowercased() == column.lowercased() }?.1
     }
 
     /// GRDB names the column in its error's text (its context is not public).

@@ -173,6 +173,18 @@ import Testing
         _ = ledger
     }
 
+    /// A value GRDB cannot convert in a query that reads no record (a count, an identifier)
+    /// is the same error as an undecodable row (65), not an internal one.
+    @Test func aWrongValueOutsideARecordIsMalformedInputToo() throws {
+        let ledger = try ledgerWithHistory()
+        #expect {
+            _ = try ledger.read { db in try String.fetchAll(db, sql: "SELECT NULL AS serial") }
+        } throws: { error in
+            let error = error as? CTIFailure
+            return error?.errorCode == .ledgerRowUndecodable && error?.kind == .malformedInput && error?.message.contains("column serial") == true
+        }
+    }
+
     // MARK: - Files that are not ledgers, and paths that do not exist
 
     @Test func aMissingLedgerIsNotCreatedByReaders() throws {
