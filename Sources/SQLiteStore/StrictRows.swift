@@ -10,7 +10,7 @@ public protocol IntegerColumns {
 /// Decodes rows read from a store. A row that does not decode (a value of the wrong type, an
 /// unknown enum case) was written outside ctictl: the error names the table, the row and the
 /// column and is "malformed input" (exit 65), because the file, not the tool, is wrong.
-/// Nothing read goes through `row[column]` with a Swift type: that traps.
+/// Nothing read goes through GRDB's non-throwing column subscript: it traps.
 public struct StrictRows: Sendable {
     public let kind: StoreKind
 
@@ -80,7 +80,7 @@ public struct StrictRows: Sendable {
     }
 
     /// A column's stored value, or nil when the row has no such column. Read by walking the
-    /// row's (name, value) pairs: GRDB's `row[column]` subscript traps on a missing column.
+    /// row's (name, value) pairs: GRDB's column subscript traps on a missing column.
     public static func value(_ row: Row, _ column: String) -> DatabaseValue? {
         row.first { name, _ in name.lowercased() == column.lowercased() }?.1
     }
