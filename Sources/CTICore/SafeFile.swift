@@ -155,12 +155,16 @@ public enum SafeFile {
         func syncAll() throws(FileError) {
             for path in syncPaths { try syncFilesystem(containing: path) }
         }
-        do {
-            try syncAll()
-        } catch {
-            staged.forEach { discard($0, nil) }
-            throw error
+        /// Before the new files are renamed, a failed sync leaves every original as it was.
+        func syncOrDiscardAll() throws(FileError) {
+            do {
+                try syncAll()
+            } catch {
+                staged.forEach { discard($0, nil) }
+                throw error
+            }
         }
+        try syncOrDiscardAll()
         // 2. The backups under their names, durable, verified.
         staged = staged.filter { stage in
             guard let backup = stage.backup else { return true }
@@ -170,12 +174,7 @@ public enum SafeFile {
             }
             return true
         }
-        do {
-            try syncAll()
-        } catch {
-            staged.forEach { discard($0, nil) }
-            throw error
-        }
+        try syncOrDiscardAll()
         staged = staged.filter { stage in
             guard let backup = stage.backup else { return true }
             guard (try? read(stage.target + ".bak", limit: Int64.max)) == backup.original else {

@@ -31,6 +31,18 @@ import Testing
         return ledger
     }
 
+    /// Removes the newest license (CTI-00000004, which superseded CTI-00000003) with every
+    /// audit row from its issue on, and hides every gap: the chain that is left is consistent.
+    func deleteTheNewestLicense() throws {
+        try tamper("""
+            DELETE FROM licenses WHERE serial = 'CTI-00000004';
+            UPDATE licenses SET status = 'active' WHERE serial = 'CTI-00000003';
+            DELETE FROM audit WHERE id >= (SELECT id FROM audit WHERE serial = 'CTI-00000004');
+            UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
+            UPDATE sqlite_sequence SET seq = 3 WHERE name = 'licenses';
+            """)
+    }
+
     func tamper(_ sql: String) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.write { try $0.execute(sql: sql) }
@@ -271,13 +283,7 @@ import Testing
         let signed = try checkpoint(ledger)
         // Remove the newest license and every audit row from its issue on, and hide the gap
         // in the sequence too: the chain that is left is perfectly consistent.
-        try tamper("""
-            DELETE FROM licenses WHERE serial = 'CTI-00000004';
-            UPDATE licenses SET status = 'active' WHERE serial = 'CTI-00000003';
-            DELETE FROM audit WHERE id >= (SELECT id FROM audit WHERE serial = 'CTI-00000004');
-            UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
-            UPDATE sqlite_sequence SET seq = 3 WHERE name = 'licenses';
-            """)
+        try deleteTheNewestLicense()
         try FileManager.default.removeItem(atPath: path + ".head")  // an attacker removes the guard too
         #expect(try ledger.verify().isEmpty)
         let problems = try ledger.verify(checkpoint: signed)
@@ -289,13 +295,7 @@ import Testing
     /// is issued: the next serial would be one a customer already holds.
     @Test func aLedgerBehindItsHeadIssuesNothing() throws {
         let ledger = try ledgerWithHistory()
-        try tamper("""
-            DELETE FROM licenses WHERE serial = 'CTI-00000004';
-            UPDATE licenses SET status = 'active' WHERE serial = 'CTI-00000003';
-            DELETE FROM audit WHERE id >= (SELECT id FROM audit WHERE serial = 'CTI-00000004');
-            UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM audit) WHERE name = 'audit';
-            UPDATE sqlite_sequence SET seq = 3 WHERE name = 'licenses';
-            """)
+        try deleteTheNewestLicense()
         let problems = try ledger.verify()
         #expect(problems.map(\.code) == ["ledger.behind-head"], "\(problems)")
         #expect {
