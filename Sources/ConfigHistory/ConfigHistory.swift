@@ -262,43 +262,12 @@ public final class ConfigHistory: Sendable {
         return (real == "/" ? "" : real) + "/" + SafeFile.fileName(of: target)
     }
 
-    /// Runs `body` in an IMMEDIATE write transaction (concurrent writers queue for the lock).
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw CTIFailure(.historyWriteFailed, "\(path): the transaction returned nothing") }
-                return result
-            }
-        } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
-            throw error.naming(path)
-        } catch let error as RowDecodingError {
-            throw historyRows.failure(for: error).naming(path)
-        } catch let error as DatabaseError {
-            throw CTIFailure(Self.code(of: error, otherwise: .historyWriteFailed), "\(path): could not write the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
-        }
-    }
+    /// Reads and writes with the store's error rules (SQLiteStore.StoreAccess).
+    private var access: StoreAccess { StoreAccess(database: database, path: path, kind: .configHistory) }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch let error as CTIFailure where error.errorCode == .historyRowUndecodable {
-            throw error.naming(path)
-        } catch let error as RowDecodingError {
-            throw historyRows.failure(for: error).naming(path)
-        } catch let error as DatabaseError {
-            throw CTIFailure(Self.code(of: error, otherwise: .historyUnusable), "\(path): could not read the config history (\(error.message ?? "SQLite error \(error.resultCode)"))")
-        }
-    }
+    private func write<T>(_ body: (Database) throws -> T) throws -> T { try access.write(body) }
 
-    /// A damaged file is the input's fault (65); anything else is the tool's or the disk's.
-    private static func code(of error: DatabaseError, otherwise code: ErrorCode) -> ErrorCode {
-        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .historyUnusable : code
-    }
+    private func read<T>(_ body: (Database) throws -> T) throws -> T { try access.read(body) }
 }
 
 extension ConfigHistory.Entry {

@@ -33,7 +33,8 @@ extension ConfigVersionRecord: IntegerColumns {
 extension StoreKind {
     static let configHistory = StoreKind(
         name: "config history", firstMigration: "v1-config-versions", rowUndecodable: .historyRowUndecodable,
-        notAStore: .historyNotAHistory, unreadable: .historyUnusable, lockFailed: .historyLockFailed,
+        notAStore: .historyNotAHistory, unreadable: .historyUnusable, lockFailed: .historyLockFailed, damaged: .historyUnusable,
+        readFailed: .historyUnusable, writeFailed: .historyWriteFailed,
         repairAdvice: "Restore it from a backup (docs/config.md)",
         wrongFileAdvice: "point --history or $CTICTL_CONFIG_HISTORY at the history, or move the file away")
 }

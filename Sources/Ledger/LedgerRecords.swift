@@ -92,7 +92,8 @@ struct RevocationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 extension StoreKind {
     static let ledger = StoreKind(
         name: "ledger", firstMigration: "v1-licenses", rowUndecodable: .ledgerRowUndecodable, notAStore: .ledgerNotALedger,
-        unreadable: .ledgerUnusable, lockFailed: .ledgerLockFailed,
+        unreadable: .ledgerUnusable, lockFailed: .ledgerLockFailed, damaged: .ledgerDamaged, readFailed: .ledgerReadFailed,
+        writeFailed: .ledgerWriteFailed,
         repairAdvice: "Restore it from a backup (docs/ledger.md) and run `ctictl ledger verify`",
         wrongFileAdvice: "ctictl never starts a new ledger in an existing file (serials would start again at CTI-00000001). Point --ledger at the real ledger, restore it from a backup, or remove the file if it really holds nothing")
 }

@@ -329,55 +329,29 @@ public final class LicenseLedger: Sendable {
         return records.map { LedgerEntry($0, states: states) }
     }
 
+    /// Reads and writes with the store's error rules (SQLiteStore.StoreAccess).
+    var access: StoreAccess { StoreAccess(database: database, path: path, kind: .ledger) }
+
     /// Runs `body` in a write transaction. Refused while the ledger is behind the head recorded
     /// beside it (`LedgerHead`); after the commit the new head is recorded.
     func write<T>(checkingHead: Bool = true, _ body: (Database) throws -> T) throws -> T {
         let recorded = checkingHead ? LedgerHead.recorded(beside: path) : nil
         var reached: LedgerHead?
-        let result: T
-        do {
-            // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of
-            // deadlocking on a lock upgrade.
-            result = try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    if let recorded, !(try recorded.isHeld(by: db)) {
-                        throw recorded.behindError(ledger: path, current: try LedgerHead.current(db))
-                    }
-                    result = try body(db)
-                    reached = try LedgerHead.current(db)
-                    return .commit
-                }
-                guard let result else { throw CTIFailure(.ledgerInternal, "\(path): the transaction returned nothing") }
-                return result
+        let result = try access.write { db in
+            if let recorded, !(try recorded.isHeld(by: db)) {
+                throw recorded.behindError(ledger: path, current: try LedgerHead.current(db))
             }
-        } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
-            throw error.naming(path)
-        } catch let error as RowDecodingError {
-            throw ledgerRows.failure(for: error).naming(path)
-        } catch let error as DatabaseError {
-            throw CTIFailure(Self.code(of: error, otherwise: .ledgerWriteFailed), "\(path): could not write the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
+            let result = try body(db)
+            reached = try LedgerHead.current(db)
+            return result
         }
         // Committed: a head file that cannot be written weakens only the guard, never the ledger.
         if let reached, reached != recorded { try? reached.write(beside: path) }
         return result
     }
 
-    /// A damaged file is the input's fault (65); anything else is the tool's or the disk's (70).
-    static func code(of error: DatabaseError, otherwise code: ErrorCode) -> ErrorCode {
-        [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) ? .ledgerDamaged : code
-    }
-
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch let error as CTIFailure where error.errorCode == .ledgerRowUndecodable {
-            throw error.naming(path)
-        } catch let error as RowDecodingError {
-            throw ledgerRows.failure(for: error).naming(path)
-        } catch let error as DatabaseError {
-            throw CTIFailure(Self.code(of: error, otherwise: .ledgerReadFailed), "\(path): could not read the ledger (\(error.message ?? "SQLite error \(error.resultCode)"))")
-        }
+        try access.read(body)
     }
 }
 

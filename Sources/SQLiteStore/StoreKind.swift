@@ -16,6 +16,11 @@ public struct StoreKind: Sendable {
     public let unreadable: ErrorCode
     /// The lock beside the store cannot be made (70).
     public let lockFailed: ErrorCode
+    /// SQLite finds the file damaged (65: the input's fault).
+    public let damaged: ErrorCode
+    /// Reading or writing failed for another reason (70: the tool's or the disk's).
+    public let readFailed: ErrorCode
+    public let writeFailed: ErrorCode
     /// What to do about a damaged row ("Restore it from a backup (docs/ledger.md) and run …").
     public let repairAdvice: String
     /// What to do about a file that is not the store ("Point --ledger at the real ledger, …").
@@ -23,7 +28,7 @@ public struct StoreKind: Sendable {
 
     public init(
         name: String, firstMigration: String, rowUndecodable: ErrorCode, notAStore: ErrorCode, unreadable: ErrorCode, lockFailed: ErrorCode,
-        repairAdvice: String, wrongFileAdvice: String
+        damaged: ErrorCode, readFailed: ErrorCode, writeFailed: ErrorCode, repairAdvice: String, wrongFileAdvice: String
     ) {
         self.name = name
         self.firstMigration = firstMigration
@@ -31,6 +36,9 @@ public struct StoreKind: Sendable {
         self.notAStore = notAStore
         self.unreadable = unreadable
         self.lockFailed = lockFailed
+        self.damaged = damaged
+        self.readFailed = readFailed
+        self.writeFailed = writeFailed
         self.repairAdvice = repairAdvice
         self.wrongFileAdvice = wrongFileAdvice
     }
