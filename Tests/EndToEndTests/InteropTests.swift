@@ -76,6 +76,28 @@ enum Interop {
         #expect(bad.stdout.hasPrefix("FAIL"))
     }
 
+    /// A ledger checkpoint (docs/ledger.md) is a JWS an independent implementation verifies:
+    /// signed by either kind of key, its head is the one `ledger verify` reports; changed, it fails.
+    @Test(.enabled(if: Interop.pythonUsable, "python3 with `cryptography` is not installed (scripts/test.sh installs it)"))
+    func pythonVerifiesLedgerCheckpoints() throws {
+        let tmp = try TemporaryDirectory()
+        let (keyring, _) = try Interop.vendor(in: tmp)
+        for kid in ["vendor-ed25519", "vendor-es256"] {
+            let file = tmp.path("\(kid).ckpt")
+            let signed = try CLI.run(["ledger", "checkpoint", "--key", tmp.path("keys/\(kid).pem"), "--out", file, "--ledger", tmp.path("ledger.sqlite"), "--format", "json"])
+            #expect(signed.status == 0, "\(signed.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(signed.stdout.utf8)) as? [String: Any]
+            let claims = try #require(document?["checkpoint"] as? [String: Any])
+            let python = try Interop.runPython(["verify-checkpoint", keyring, file])
+            #expect(python.status == 0, "\(python.stdout)\(python.stderr)")
+            #expect(python.stdout == "OK \(claims["audit_rows"] ?? "") \(claims["head"] ?? "") CTI-00000002\n", "\(python.stdout)")
+        }
+        let text = try String(contentsOfFile: tmp.path("vendor-ed25519.ckpt"), encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "-----BEGIN CTI LEDGER CHECKPOINT-----\n", with: "-----BEGIN CTI LEDGER CHECKPOINT-----\nx")
+        try changed.write(toFile: tmp.path("changed.ckpt"), atomically: false, encoding: .utf8)
+        #expect(try Interop.runPython(["verify-checkpoint", keyring, tmp.path("changed.ckpt")]).status == 1)
+    }
+
     @Test(.enabled(if: Interop.pythonUsable, "python3 with `cryptography` is not installed (scripts/test.sh installs it)"))
     func ctictlVerifiesWhatPythonSigns() throws {
         let tmp = try TemporaryDirectory()

@@ -33,11 +33,12 @@ def b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def read_compact(text: str) -> str:
+def read_compact(text: str, label: str = "CTI LICENSE") -> str:
     """The reading rules: whitespace anywhere is dropped; the armor is optional."""
+    begin, end = f"-----BEGIN {label}-----", f"-----END {label}-----"
     lines = [line.strip(" \t\r\ufeff\u00a0") for line in text.splitlines()]
-    if BEGIN in lines:
-        lines = lines[lines.index(BEGIN) + 1 : lines.index(END)]
+    if begin in lines:
+        lines = lines[lines.index(begin) + 1 : lines.index(end)]
     return "".join("".join(line.split()) for line in lines)
 
 
@@ -51,10 +52,19 @@ def public_key(jwk: dict):
 
 
 def verify(keyring_path: str, license_path: str) -> dict:
+    claims = verify_jws(keyring_path, license_path, TYPE, "CTI LICENSE")
+    now = time.time()
+    if not (claims["nbf"] <= now and ("exp" not in claims or now < claims["exp"])):
+        raise ValueError("outside the validity window")
+    return claims
+
+
+def verify_jws(keyring_path: str, path: str, typ: str, label: str) -> dict:
+    """Any signed ctictl file (docs/license-format.md): the key by kid, the algorithm from the key."""
     keys = {jwk["kid"]: jwk for jwk in json.loads(Path(keyring_path).read_text())["keys"]}
-    header_b64, payload_b64, signature_b64 = read_compact(Path(license_path).read_text(encoding="utf-8-sig")).split(".")
+    header_b64, payload_b64, signature_b64 = read_compact(Path(path).read_text(encoding="utf-8-sig"), label).split(".")
     header = json.loads(b64u_decode(header_b64))
-    if header.get("typ", "").lower() != TYPE:
+    if header.get("typ", "").lower() != typ:
         raise ValueError(f"typ {header.get('typ')!r}")
     if "crit" in header:
         raise ValueError("crit")
@@ -73,11 +83,7 @@ def verify(keyring_path: str, license_path: str) -> dict:
             raise ValueError("ES256 signature with a high s")
         der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
         key.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
-    claims = json.loads(b64u_decode(payload_b64))
-    now = time.time()
-    if not (claims["nbf"] <= now and ("exp" not in claims or now < claims["exp"])):
-        raise ValueError("outside the validity window")
-    return claims
+    return json.loads(b64u_decode(payload_b64))
 
 
 def sign_compact(header: dict, claims: dict, key) -> str:
@@ -132,6 +138,14 @@ def main() -> int:
                 failed += 1
                 print(f"FAIL {path}: {type(error).__name__} {error}")
         return 1 if failed else 0
+    if command == "verify-checkpoint":  # ledger checkpoints (docs/ledger.md)
+        try:
+            claims = verify_jws(sys.argv[2], sys.argv[3], "cti-ledger-checkpoint+jwt", "CTI LEDGER CHECKPOINT")
+            print("OK", claims["audit_rows"], claims["head"], claims.get("last_serial"))
+            return 0
+        except (InvalidSignature, ValueError, KeyError) as error:
+            print(f"FAIL {sys.argv[3]}: {type(error).__name__} {error}")
+            return 1
     if command == "sign":
         sign(sys.argv[2])
         return 0
