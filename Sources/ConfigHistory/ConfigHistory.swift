@@ -244,10 +244,7 @@ public final class ConfigHistory: Sendable {
     // MARK: - Helpers
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// The name the history keys a file by: absolute, with links (of the file and of its

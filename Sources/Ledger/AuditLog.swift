@@ -57,16 +57,8 @@ enum AuditLog {
 
     static func tokenDigest(_ token: String) -> String { hexDigest(Array(token.utf8)) }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func hexDigest(_ bytes: [UInt8]) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     static func issueDetails(orderID: String?, token: String) -> String {

@@ -25,7 +25,7 @@ public struct CatalogSummary: Sendable, Encodable {
         } catch {
             return CatalogSummary(product: product, sha256: nil, releases: nil, newestRelease: nil, newestReleaseDate: nil, problem: error.message)
         }
-        let hash = SHA256.hash(data: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let hash = Hex.encode(SHA256.hash(data: bytes))
         do {
             let catalog = try ReleaseCatalog(jsonBytes: bytes, source: path)
             let newest = catalog.versionedReleases.last
@@ -49,8 +49,4 @@ public struct CatalogSummary: Sendable, Encodable {
         }
         return "\(product)  \(content)" + (sha256.map { "  sha256 \($0.prefix(12))" } ?? "")
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
