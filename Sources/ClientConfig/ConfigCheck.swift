@@ -170,9 +170,15 @@ public struct ConfigCheckEntry: Sendable, Encodable {
 extension ConfigCheck {
     /// Reads and checks one file; a file that does not read, or whose release cannot be told,
     /// becomes an entry with its failure, so the other files of a run are still checked.
-    public func entry(path: String, user: String? = nil, version: Version?, versionFolder: String?, recorded: String? = nil) -> ConfigCheckEntry {
+    /// - Parameter recordedRelease: the release a store of past versions (the config history)
+    ///   says these exact bytes were written for; handed the bytes already read, so nothing is
+    ///   read twice.
+    public func entry(
+        path: String, user: String? = nil, version: Version?, versionFolder: String?, recordedRelease: ((String, [UInt8]) -> String?)? = nil
+    ) -> ConfigCheckEntry {
         do {
             let file = try SettingsFile(contentsOf: path)
+            let recorded = version == nil && versionFolder == nil ? recordedRelease?(path, file.bytes) : nil
             let (release, source) = try self.release(of: file, option: version, versionFolder: versionFolder, recorded: recorded)
             let shown = release.map { source == .settings ? ">=\($0)" : $0.description }
             return ConfigCheckEntry(path: path, user: user, release: shown, releaseSource: source.rawValue,

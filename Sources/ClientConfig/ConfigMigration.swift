@@ -34,10 +34,13 @@ public struct ConfigMigration: Sendable {
     /// Reads `path`, tells its release (`from`, else the version folder, else the settings
     /// present) and applies the plan to `target`. A file from a release newer than every known
     /// one is `config.version-too-new` (1): it is never rewritten.
-    public func migrate(path: String, from: Version?, versionFolder: String?, recorded: String? = nil) throws(CTIFailure) -> Result {
+    public func migrate(
+        path: String, from: Version?, versionFolder: String?, recordedRelease: ((String, [UInt8]) -> String?)? = nil
+    ) throws(CTIFailure) -> Result {
         let file = try SettingsFile(contentsOf: path)
         let told: (Version?, ConfigCheck.ReleaseSource)
         do {
+            let recorded = from == nil && versionFolder == nil ? recordedRelease?(path, file.bytes) : nil
             told = try check.release(of: file, option: from, versionFolder: versionFolder, recorded: recorded)
         } catch where error.errorCode == .configReleaseUndetermined {
             // The same detection as config check, but this command's option is --from.

@@ -108,18 +108,16 @@ public final class ConfigHistory: Sendable {
         return try write { db in try self.write(bytes, to: file, command: command, reason: reason, release: release, now: now, in: db) }
     }
 
-    /// The release the file at `path` was last written for, if its content now is exactly a
-    /// version ctictl recorded with one (the hash proves it is that content, untouched since):
-    /// a migrated file needs no `--from` the next time.
-    public func recordedRelease(ofFileAt path: String) throws -> String? {
+    /// The release the file at `path` was last written for, if `content` (what the file holds
+    /// now, as the caller read it) is exactly a version ctictl recorded with one — the hash
+    /// proves it is that content, untouched since: a migrated file needs no `--from` again.
+    public func recordedRelease(ofFileAt path: String, content: [UInt8]) throws -> String? {
         let file = try Self.canonical(path)
-        guard SafeFile.exists(file) else { return nil }
-        let digest = Self.sha256(try SafeFile.read(file, limit: Self.contentLimit))
         return try read { db in
             try historyRows.fetchOne(
                 ConfigVersionRecord.self, db,
                 sql: "SELECT * FROM config_versions WHERE path = ? AND sha256 = ? AND release IS NOT NULL ORDER BY version DESC LIMIT 1",
-                arguments: [file, digest])?.release
+                arguments: [file, Self.sha256(content)])?.release
         }
     }
 

@@ -13,9 +13,10 @@ public enum StoreFile {
         public var label: String
         /// The mode of a new file (the config history holds passwords: 0600); nil: SQLite's.
         public var newFileMode: mode_t?
-        /// Whether an empty file, or a database without tables, that a killed run left beside
-        /// the lock is taken as a new store (it can hold nothing). The ledger refuses it:
-        /// its serials must never start again.
+        /// Whether an empty file a killed run left beside the lock is taken as a new store. The
+        /// ledger refuses it: a truncated ledger looks the same, and its serials must never
+        /// start again. (A database a killed run left before its first migration — no table
+        /// but GRDB's own — holds nothing in either store, and is taken as new.)
         public var emptyLeftoverIsNew: Bool
 
         public init(label: String, newFileMode: mode_t? = nil, emptyLeftoverIsNew: Bool = false) {
@@ -35,7 +36,7 @@ public enum StoreFile {
             try checkFile(path, kind: kind, leftover: false)
             let probe = try connect(path, kind: kind, label: options.label)
             defer { try? probe.close() }
-            try identify(probe, path: path, kind: kind, allowNoTables: false)
+            try identify(probe, path: path, kind: kind, allowUnmigrated: false)
         }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
@@ -51,7 +52,7 @@ public enum StoreFile {
             if fd >= 0 { close(fd) }
         }
         let database = try connect(path, kind: kind, label: options.label)
-        if existed { try identify(database, path: path, kind: kind, allowNoTables: leftover) }
+        if existed { try identify(database, path: path, kind: kind, allowUnmigrated: openedBefore) }
         do {
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
             try migrator.migrate(database)
@@ -90,13 +91,15 @@ public enum StoreFile {
         return stat(path + "-wal", &info) == 0 && info.st_size > 0
     }
 
-    /// The database must be this store (its first migration recorded), or — for a leftover
-    /// that may be new — hold no table at all.
-    private static func identify(_ database: DatabaseQueue, path: String, kind: StoreKind, allowNoTables: Bool) throws {
+    /// The database must be this store (its first migration recorded), or — left by a killed
+    /// run of ctictl (`allowUnmigrated`) — hold no table but GRDB's bookkeeping and no
+    /// migration: nothing was ever stored in it.
+    private static func identify(_ database: DatabaseQueue, path: String, kind: StoreKind, allowUnmigrated: Bool) throws {
         let (tables, identifiers): (Int, [String])
         do {
             (tables, identifiers) = try database.read { db in
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let tables = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT IN ('grdb_migrations', 'sqlite_sequence')") ?? 0
                 guard try db.tableExists("grdb_migrations") else { return (tables, []) }
                 return (tables, try DatabaseValue.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").compactMap(String.fromDatabaseValue))
             }
@@ -105,8 +108,8 @@ public enum StoreFile {
         } catch let error as DatabaseError {
             throw CTIFailure(kind.unreadable, "\(path): cannot read the \(kind.name) (\(error.message ?? "SQLite error \(error.resultCode)"))")
         }
-        if identifiers.contains(kind.firstMigration) || (allowNoTables && tables == 0) { return }
-        throw wrongFile(path, tables == 0 ? "holds no tables" : "is an SQLite database but not a ctictl \(kind.name)", kind)
+        if identifiers.contains(kind.firstMigration) || (allowUnmigrated && tables == 0 && identifiers.isEmpty) { return }
+        throw wrongFile(path, tables == 0 && identifiers.isEmpty ? "is an SQLite database with no tables" : "is another SQLite database", kind)
     }
 
     private static func wrongFile(_ path: String, _ what: String, _ kind: StoreKind) -> CTIFailure {

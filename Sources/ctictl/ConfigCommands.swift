@@ -32,18 +32,18 @@ extension ConfigCommand {
             }
             // A file `config migrate` wrote, unchanged since, is of the release it was written for.
             let history = try self.history.openIfExists()
-            func recorded(_ path: String) -> String? { (try? history?.recordedRelease(ofFileAt: path)) ?? nil }
+            let recorded = HistoryOptions.recordedRelease(in: history)
             let check = ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: try catalog.directory()))
             let release = try self.release.map { try parseVersion($0, option: "--version") }
             var entries: [ConfigCheckEntry]
             if let root {
                 let discovery = try ConfigDiscovery(root: root)
                 entries = discovery.configs.filter(check.product.owns).map {
-                    check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version, recorded: recorded($0.path))
+                    check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version, recordedRelease: recorded)
                 }
                 for skipped in discovery.skipped { Output.printError("ctictl: skipped \(skipped.path): \(skipped.reason)") }
             } else {
-                entries = files.map { check.entry(path: $0, version: release, versionFolder: nil, recorded: recorded($0)) }
+                entries = files.map { check.entry(path: $0, version: release, versionFolder: nil, recordedRelease: recorded) }
                 // A single file whose release cannot be told is a usage error of the command.
                 if entries.count == 1, let failure = entries[0].failure, failure.exitStatus == 64 {
                     throw CTIFailure(.configReleaseUndetermined, failure.message)
@@ -90,6 +90,13 @@ struct HistoryOptions: ParsableArguments {
 
     func open() throws -> ConfigHistory {
         try ConfigHistory(path: path)
+    }
+
+    /// Asks `history` which release a file's bytes were written for (nil without a history;
+    /// a history that cannot answer answers nothing: the release is then told otherwise).
+    static func recordedRelease(in history: ConfigHistory?) -> ((String, [UInt8]) -> String?)? {
+        guard let history else { return nil }
+        return { path, bytes in (try? history.recordedRelease(ofFileAt: path, content: bytes)) ?? nil }
     }
 
     /// The history if there is one, for commands that only look (nothing is created).
@@ -209,8 +216,8 @@ extension ConfigCommand {
             var entry = Entry(path: path, user: user, to: migration.target.description)
             do {
                 // A file this history wrote for a release needs no --from again.
-                let recorded = from == nil && versionFolder == nil ? try history?.recordedRelease(ofFileAt: path) : nil
-                let result = try migration.migrate(path: path, from: from, versionFolder: versionFolder, recorded: recorded)
+                let result = try migration.migrate(
+                    path: path, from: from, versionFolder: versionFolder, recordedRelease: HistoryOptions.recordedRelease(in: history))
                 entry.from = result.from.description
                 // The release given on the command line is this command's --from.
                 entry.fromSource = result.fromSource == .option ? "--from" : result.fromSource.rawValue

@@ -25,7 +25,8 @@ extension ConfigHistoryTests {
         #expect(try SafeFile.read(other) == Array("new".utf8))
         #expect(try history.history(path: config).map { String(decoding: $0.content, as: UTF8.self) } == ["original", "migrated"])
         #expect(try history.history(path: missing).isEmpty)
-        #expect(try history.recordedRelease(ofFileAt: config) == "2.6")
+        #expect(try history.recordedRelease(ofFileAt: config, content: SafeFile.read(config)) == "2.6")
+        #expect(try history.recordedRelease(ofFileAt: config, content: Array("edited".utf8)) == nil)
     }
 }
 

@@ -233,6 +233,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: file + ".lock"))
     }
 
+    /// A first issue killed before its migration committed leaves, beside the lock, a database
+    /// with GRDB's bookkeeping only: nothing was stored, so it becomes the ledger. Any table of
+    /// data makes it another database, refused.
+    @Test func whatAKilledCreationLeftBecomesTheLedger() throws {
+        try SafeFile.makeDirectory(directory)
+        try SafeFile.write([], to: path + ".lock")
+        let leftover = try DatabaseQueue(path: path)
+        try leftover.write { try $0.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)") }
+        try leftover.close()
+        let ledger = try LicenseLedger(path: path, mode: .createIfMissing)
+        #expect(try ledger.issue(LicenseRequest(customerID: "K-1", product: "p", seats: 1), with: issuer, now: now).entry.serial == "CTI-00000001")
+
+        let other = directory + "/other.sqlite"
+        try SafeFile.write([], to: other + ".lock")
+        let foreign = try DatabaseQueue(path: other)
+        try foreign.write { try $0.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); CREATE TABLE contacts (name TEXT)") }
+        try foreign.close()
+        #expect { _ = try LicenseLedger(path: other, mode: .createIfMissing) } throws: { ($0 as? CTIFailure)?.code == "ledger.not-a-ledger" }
+    }
+
     @Test func anotherSQLiteDatabaseIsLeftAlone() throws {
         try SafeFile.makeDirectory(directory)
         let file = directory + "/crm.sqlite"
