@@ -1,5 +1,4 @@
 import CTICore
-import Foundation
 import Signing
 
 /// A license decoded WITHOUT verifying its signature: for looking at a file someone sent,

@@ -1,5 +1,4 @@
 import CTICore
-import Foundation
 
 /// The whole catalog as a table: one row per release, with what it is tested with and what
 /// it is known not to work with.
@@ -59,7 +58,14 @@ public struct CompatibilityMatrix: Sendable, Encodable {
     }
 
     public var markdown: String {
-        let escape = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*") }
+        let escape = { (text: String) -> String in
+            var escaped = ""
+            for character in text {
+                if character == "|" || character == "*" { escaped.append("\\") }
+                escaped.append(character)
+            }
+            return escaped
+        }
         let header = header(\.en)
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
         lines += cells(\.en).map { "| " + $0.map(escape).joined(separator: " | ") + " |" }

@@ -1,6 +1,5 @@
 import Crypto
 import CTICore
-import Foundation
 
 /// Where a key may be used. A development key never passes a production verification.
 public enum KeyEnvironment: String, Sendable, Codable, CaseIterable {

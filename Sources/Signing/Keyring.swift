@@ -1,5 +1,9 @@
 import CTICore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A JWK Set (RFC 7517 §5) of trusted public keys. Loading is strict: a broken key is an
 /// error naming the file, the key and the member, never a key silently skipped.

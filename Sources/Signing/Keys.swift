@@ -1,7 +1,6 @@
 import Crypto
 import CryptoExtras
 import CTICore
-import Foundation
 
 /// The JWS algorithms ctictl signs with. EdDSA (Ed25519, RFC 8037) is the default; ES256
 /// (P-256, SHA-256) exists for verifiers whose runtime lacks Ed25519.

@@ -1,5 +1,4 @@
 import CTICore
-import Foundation
 
 /// Private key files: PKCS#8 PEM (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` with a
 /// passphrase), written with mode 0600 and refused when group or others can read them, as
