@@ -16,6 +16,11 @@ let package = Package(
         .library(name: "ReleaseCatalog", targets: ["ReleaseCatalog"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "ClientConfig", targets: ["ClientConfig"]),
+        .library(name: "StartupCheck", targets: ["StartupCheck"]),
+        // What a client installation ships (docs/startup-check.md): the check as a program
+        // and as a C library (header in Sources/CTIStartupCheck/include).
+        .executable(name: "ctictl-check", targets: ["ctictl-check"]),
+        .library(name: "CTIStartupCheck", type: .dynamic, targets: ["CTIStartupCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -39,6 +44,12 @@ let package = Package(
         .target(name: "Licensing", dependencies: ["Signing", "ReleaseCatalog"]),
         .target(name: "ReleaseCatalog", dependencies: ["Signing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ClientConfig", dependencies: ["CTICore", "ReleaseCatalog", "JSONSchema"]),
+        // The one call a client makes at every start; no I/O (docs/startup-check.md).
+        .target(name: "StartupCheck", dependencies: ["Licensing", "ClientConfig", "ReleaseCatalog"]),
+        // Around the check, for the programs that run it: reads the files a request names, writes the state.
+        .target(name: "StartupCheckRunner", dependencies: ["StartupCheck"]),
+        .executableTarget(name: "ctictl-check", dependencies: ["StartupCheckRunner"]),
+        .target(name: "CTIStartupCheck", dependencies: ["StartupCheckRunner"], exclude: ["include"]),
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",

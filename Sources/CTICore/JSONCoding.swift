@@ -35,3 +35,22 @@ public enum JSONErrorText {
         return "at \(text.hasPrefix(".") ? String(text.dropFirst()) : text): "
     }
 }
+
+/// JSON output: every document carries a `schema` name and version first.
+public struct JSONDocument<Body: Encodable>: Encodable {
+    public let schema: String
+    public let body: Body
+
+    public init(schema: String, body: Body) {
+        self.schema = schema
+        self.body = body
+    }
+
+    enum CodingKeys: String, CodingKey { case schema }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try body.encode(to: encoder)
+    }
+}

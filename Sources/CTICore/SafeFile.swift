@@ -28,20 +28,29 @@ public enum SafeFile {
         if Int64(info.st_size) > limit {
             throw FileError(path: path, reason: .tooLarge(size: Int64(info.st_size), limit: limit), isInput: true)
         }
+        return try readAll(fd, name: path, limit: limit, expected: Int(info.st_size))
+    }
+
+    /// Reads standard input to its end ("-" as a file name), up to `limit` bytes.
+    public static func readStandardInput(limit: Int64 = defaultInputLimit) throws(FileError) -> [UInt8] {
+        try readAll(0, name: "standard input", limit: limit, expected: 0)
+    }
+
+    private static func readAll(_ fd: Int32, name: String, limit: Int64, expected: Int) throws(FileError) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
+        bytes.reserveCapacity(expected)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw error(path, errno, isInput: true)
+                throw error(name, errno, isInput: true)
             }
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
-            // Files that grow while being read (or special files) are capped too.
+            // Files that grow while being read (or special files, or a pipe) are capped too.
             if Int64(bytes.count) > limit {
-                throw FileError(path: path, reason: .tooLarge(size: Int64(bytes.count), limit: limit), isInput: true)
+                throw FileError(path: name, reason: .tooLarge(size: Int64(bytes.count), limit: limit), isInput: true)
             }
         }
         return bytes

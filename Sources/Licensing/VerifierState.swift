@@ -29,26 +29,39 @@ public struct VerifierState: Sendable, Equatable, Encodable {
 
     public static func load(_ path: String) throws -> VerifierState {
         guard SafeFile.exists(path) else { return VerifierState() }
-        let bytes = try SafeFile.read(path, limit: 64 * 1024)
+        return try VerifierState(jsonBytes: try SafeFile.read(path, limit: fileLimit), source: path)
+    }
+
+    /// A state file is small; anything larger is not one.
+    public static let fileLimit: Int64 = 64 * 1024
+
+    /// Reads a state file's bytes (`source` names it in errors).
+    public init(jsonBytes bytes: [UInt8], source: String) throws {
+        guard bytes.count <= Int(Self.fileLimit) else {
+            throw CTIFailure(.stateMalformed, "\(source): \(bytes.count) bytes is not a verifier state (at most \(Self.fileLimit)); restore it from \(source).bak")
+        }
         do {
-            return try JSONRead.document(bytes) { root in
+            self = try JSONRead.document(bytes) { root in
                 VerifierState(highWaterMark: try root.optionalInteger("highWaterMark"), revocationSequence: try root.optionalInteger("revocationSequence"))
             }
         } catch let failure as JSONReadFailure {
-            throw CTIFailure(.stateMalformed, "\(path): the verifier state \(failure); restore it from \(path).bak")
+            throw CTIFailure(.stateMalformed, "\(source): the verifier state \(failure); restore it from \(source).bak")
         }
     }
 
-    public func save(_ path: String) throws {
+    /// The file's bytes, as `save` writes them.
+    public var jsonBytes: [UInt8] {
         struct File: Encodable {
             let schema: String
             let highWaterMark: Int64?
             let revocationSequence: Int64?
         }
+        return CanonicalJSON.pretty(File(schema: Self.schema, highWaterMark: highWaterMark, revocationSequence: revocationSequence))
+    }
+
+    public func save(_ path: String) throws {
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
-        try SafeFile.write(
-            CanonicalJSON.pretty(File(schema: Self.schema, highWaterMark: highWaterMark, revocationSequence: revocationSequence)),
-            to: path, mode: 0o644, backup: true)
+        try SafeFile.write(jsonBytes, to: path, mode: 0o644, backup: true)
     }
 }

@@ -241,16 +241,7 @@ extension LicenseCommand {
 /// Reads an input file (or standard input for "-") with the size limit for text inputs.
 enum InputFile {
     static func read(_ path: String) throws -> [UInt8] {
-        if path == "-" {
-            var bytes: [UInt8] = []
-            while let chunk = try FileHandle.standardInput.read(upToCount: 65_536), !chunk.isEmpty {
-                bytes += chunk
-                if Int64(bytes.count) > SafeFile.defaultInputLimit {
-                    throw FileError(path: "standard input", reason: .tooLarge(size: Int64(bytes.count), limit: SafeFile.defaultInputLimit), isInput: true)
-                }
-            }
-            return bytes
-        }
+        if path == "-" { return try SafeFile.readStandardInput() }
         return try SafeFile.read(path)
     }
 }

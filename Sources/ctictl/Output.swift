@@ -22,20 +22,6 @@ struct OutputOptions: ParsableArguments {
 
 }
 
-/// JSON output: every document carries a `schema` name and version first.
-struct JSONDocument<Body: Encodable>: Encodable {
-    let schema: String
-    let body: Body
-
-    enum CodingKeys: String, CodingKey { case schema }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(schema, forKey: .schema)
-        try body.encode(to: encoder)
-    }
-}
-
 enum Output {
     /// The format of the running command, for errors raised before a command could print.
     nonisolated(unsafe) static var format: OutputFormat = .text

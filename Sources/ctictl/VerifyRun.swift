@@ -26,37 +26,25 @@ struct VerifyRun {
 
     func run() throws {
         Output.format = format
-        var ring = try Keyring.load(keyring)
-        if !endorsements.isEmpty {
-            ring = try KeyEndorsementVerifier(keyring: ring).extend(with: try endorsements.map { ($0, try InputFile.read($0)) })
+        if release != nil && catalog == nil {
+            throw CTIFailure(.usageMissing, "--release needs --catalog FILE: the product's signed release catalog (from `ctictl catalog sign`)")
         }
-        let bytes = try InputFile.read(file)
+        if release != nil && releaseDate != nil {
+            throw CTIFailure(.usageConflict, "give --release or --release-date, not both")
+        }
         let now = try at.map { try DateArgument.start($0, option: "--at") } ?? SystemClock.now()
-        let saved = try state.map { try VerifierState.load($0) }
-        var list: VerifiedRevocationList?
-        if let revocations {
-            do {
-                list = try RevocationListVerifier(keyring: ring).verify(
-                    try InputFile.read(revocations), state: saved, allowDevelopmentKeys: allowDevelopmentKeys)
-            } catch let error as CTIFailure {
-                throw error.naming(revocations)
-            }
-        }
-        var context = VerificationContext(
-            now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys, activeUsers: activeUsers,
-            releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") }, revocations: list, state: saved,
-            nowIsFromClock: at == nil)
-        if let release { try describeRelease(release, keyring: ring, in: &context) }
-        let result: LicenseVerification
-        do {
-            result = try LicenseVerifier(keyring: ring).verify(bytes, in: context)
-        } catch let error as CTIFailure {
-            throw error.naming(file)
-        }
-        // Remember what was seen, unless the clock was found set back (never move it back).
-        if let state, let saved, !result.findings.contains(where: { $0.code == ClockPolicy.setBackCode }), at == nil {
-            try saved.advanced(to: now, revocations: list).save(state)
-        }
+        let ring = try Keyring.load(keyring)
+        let endorsed = try endorsements.map(document)
+        let check = LicenseCheck(
+            license: try document(file), keyring: ring, endorsements: endorsed,
+            revocations: try revocations.map(document), catalog: try catalog.map(document), release: try release.map { try parseVersion($0, option: "--release") },
+            context: VerificationContext(
+                now: now, product: product, pbxFactors: pbxFactors, allowDevelopmentKeys: allowDevelopmentKeys, activeUsers: activeUsers,
+                releaseDate: try releaseDate.map { try DateArgument.day($0, option: "--release-date") },
+                state: try state.map { try VerifierState.load($0) }, nowIsFromClock: at == nil))
+        let outcome = try check.run()
+        let result = outcome.verification
+        if let state, let next = outcome.nextState { try next.save(state) }
         switch format {
         case .json:
             struct Body: Encodable {
@@ -75,17 +63,8 @@ struct VerifyRun {
         }
     }
 
-    /// `--release VERSION --catalog FILE`: the release's date comes from the product's signed
-    /// release catalog (the client knows its version, not its publication date).
-    private func describeRelease(_ text: String, keyring: Keyring, in context: inout VerificationContext) throws {
-        guard let catalog else {
-            throw CTIFailure(.usageMissing, "--release needs --catalog FILE: the product's signed release catalog (from `ctictl catalog sign`)")
-        }
-        guard releaseDate == nil else {
-            throw CTIFailure(.usageConflict, "give --release or --release-date, not both")
-        }
-        let releases = try SignedCatalog.verify(try InputFile.read(catalog), keyring: keyring, source: catalog, allowDevelopmentKeys: allowDevelopmentKeys)
-        try context.run(release: try parseVersion(text, option: "--release"), of: releases.catalog)
+    private func document(_ path: String) throws -> InputDocument {
+        InputDocument(name: path, bytes: try InputFile.read(path))
     }
 
     /// Parses `license verify` arguments without ArgumentParser, whose reflection over the

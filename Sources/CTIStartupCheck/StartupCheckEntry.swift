@@ -1,0 +1,67 @@
+import CTICore
+import StartupCheck
+import StartupCheckRunner
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(ucrt)
+import ucrt
+#endif
+
+/// The C entry point (include/cti_startup_check.h): a JSON request in, the JSON verdict out.
+/// The result is allocated with malloc and belongs to the caller, who frees it with
+/// `cti_startup_check_free`. No global state: calls may run on any threads at once.
+@_cdecl("cti_startup_check")
+public func cti_startup_check(_ request: UnsafePointer<UInt8>?, _ length: Int) -> UnsafeMutablePointer<CChar>? {
+    let verdict = StartupCheckEntry.verdictJSON(request: request.map { Array(UnsafeBufferPointer(start: $0, count: max(0, length))) })
+    guard let memory = malloc(verdict.count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
+    verdict.withUnsafeBufferPointer { memory.update(from: $0.baseAddress!, count: verdict.count) }
+    memory[verdict.count] = 0
+    return UnsafeMutableRawPointer(memory).assumingMemoryBound(to: CChar.self)
+}
+
+/// Frees a verdict returned by `cti_startup_check` (NULL is fine).
+@_cdecl("cti_startup_check_free")
+public func cti_startup_check_free(_ verdict: UnsafeMutablePointer<CChar>?) {
+    free(verdict)
+}
+
+/// The version of the request and verdict formats this library speaks, as a static string.
+@_cdecl("cti_startup_check_version")
+public func cti_startup_check_version() -> UnsafePointer<CChar> {
+    StartupCheckEntry.version
+}
+
+enum StartupCheckEntry {
+    /// "ctictl.startup-request/1 ctictl.startup-check/1", kept for the life of the process.
+    nonisolated(unsafe) static let version: UnsafePointer<CChar> = {
+        let text = Array("\(StartupInvocation.schema) \(StartupVerdict.schema)".utf8CString)
+        let memory = UnsafeMutablePointer<CChar>.allocate(capacity: text.count)
+        memory.initialize(from: text, count: text.count)
+        return UnsafePointer(memory)
+    }()
+
+    /// The largest request accepted: inline documents fit well below this.
+    static let requestLimit = 32 << 20
+
+    static func verdictJSON(request: [UInt8]?) -> [UInt8] {
+        guard let request else {
+            return StartupVerdict.refused(CTIFailure(.startupRequestMalformed, "the request is NULL")).json(checkedAt: nil)
+        }
+        guard request.count <= requestLimit else {
+            return StartupVerdict.refused(CTIFailure(.startupInputTooLarge, "the request has \(request.count) bytes; at most \(requestLimit)")).json(checkedAt: nil)
+        }
+        let invocation: StartupInvocation
+        do {
+            invocation = try StartupInvocation(json: request, source: "request", base: nil)
+        } catch {
+            return StartupVerdict.refused(error).json(checkedAt: nil)
+        }
+        let outcome = StartupRun.run(invocation)
+        return outcome.verdict.json(checkedAt: outcome.checkedAt)
+    }
+}

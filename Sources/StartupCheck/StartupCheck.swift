@@ -1,0 +1,256 @@
+import CTICore
+import ClientConfig
+import Licensing
+import ReleaseCatalog
+import Signing
+
+/// The one call a client makes at every start (docs/startup-check.md): the license, this
+/// user's config and the installed combination, checked offline from the inputs alone. It
+/// never throws: whatever goes wrong is a finding, so the caller always gets a verdict.
+public struct StartupCheck: Sendable {
+    public let limits: StartupLimits
+
+    public init(limits: StartupLimits = .standard) {
+        self.limits = limits
+    }
+
+    public func run(_ request: StartupRequest) -> StartupVerdict {
+        var run = Run(request: request)
+        // Nothing oversized is parsed: the client must never hang or run out of memory at start.
+        guard run.inputsFit(limits) else { return run.verdict(license: nil) }
+        let state = run.readState()
+        let keyring = run.trustedKeyring()
+        let catalog = keyring.flatMap { run.verifiedCatalog(keyring: $0) }
+        let license = keyring.flatMap { run.checkLicense(keyring: $0, catalog: catalog, state: state) }
+        run.checkConfig()
+        run.checkCompatibility(catalog: catalog)
+        return run.verdict(license: license)
+    }
+}
+
+/// One run of the check: the request and what has been found so far.
+private struct Run {
+    let request: StartupRequest
+    var findings: [StartupFinding] = []
+    var skipped: [StartupPart: LocalizedText] = [:]
+    var nextState: VerifierState?
+    var compatibility: CompatibilityVerdict?
+    var configRelease: String?
+
+    init(request: StartupRequest) {
+        self.request = request
+        findings = request.problems
+    }
+
+    mutating func add(_ part: StartupPart, _ failure: CTIFailure) {
+        findings.append(StartupFinding(part, failure: failure))
+    }
+
+    /// Every library error is a `CTIError`; anything else is a defect of the check (70).
+    mutating func add(_ part: StartupPart, _ error: any Error) {
+        add(part, (error as? any CTIError).map(CTIFailure.init) ?? CTIFailure(.startupInternal, "the check failed: \(error)"))
+    }
+
+    // MARK: Inputs
+
+    mutating func inputsFit(_ limits: StartupLimits) -> Bool {
+        let before = findings.count
+        var documents: [(InputDocument?, Int, String)] = [
+            (request.license, limits.license, "license"), (request.keyring, limits.keyring, "keyring"),
+            (request.revocations, limits.revocations, "revocation list"), (request.catalog, limits.catalog, "release catalog"),
+            (request.state, limits.state, "verifier state"), (request.config, limits.config, "settings file"),
+        ]
+        documents += request.endorsements.map { ($0, limits.endorsement, "key endorsement") }
+        for case let (document?, limit, kind) in documents where document.bytes.count > limit {
+            findings.append(StartupFinding(.input, .error(
+                ErrorCode.startupInputTooLarge.rawValue,
+                en: "\(document.name): \(document.bytes.count) bytes is more than a \(kind) may have (\(limit)); is it the right file?",
+                de: "\(document.name): \(document.bytes.count) Bytes sind mehr, als eine Datei dieser Art (\(kind)) haben darf (\(limit)); ist es die richtige Datei?",
+                fixEN: "Point the check at the right file.", fixDE: "Geben Sie die richtige Datei an."), failureKind: .malformedInput))
+        }
+        if request.endorsements.count > limits.endorsements {
+            add(.input, CTIFailure(.startupTooManyEndorsements, "\(request.endorsements.count) key endorsements; at most \(limits.endorsements) are read"))
+        }
+        return findings.count == before
+    }
+
+    /// The state as saved, or a fresh one for a first start or a damaged file (a warning: the
+    /// clock check starts over and an older revocation list would be accepted again).
+    mutating func readState() -> VerifierState {
+        guard let document = request.state else { return VerifierState() }
+        do {
+            return try VerifierState(jsonBytes: document.bytes, source: document.name)
+        } catch {
+            findings.append(StartupFinding(.input, .warning(
+                ErrorCode.startupStateDamaged.rawValue,
+                en: "\(document.name): the verifier state is damaged (\(String(describing: error))); a new one is started, so the clock check starts over.",
+                de: "\(document.name): Der Prüfzustand ist beschädigt (\(String(describing: error))); ein neuer wird angelegt, die Uhrzeitprüfung beginnt von vorn.",
+                fixEN: "Nothing to do if this happened once; if it recurs, check the disk and who writes to \(document.name).",
+                fixDE: "Einmalig: nichts zu tun. Wiederholt: Datenträger prüfen und wer in \(document.name) schreibt.")))
+            return VerifierState()
+        }
+    }
+
+    mutating func trustedKeyring() -> Keyring? {
+        guard let document = request.keyring else {
+            if request.problems.isEmpty {
+                findings.append(StartupFinding(.input, .error(
+                    ErrorCode.startupKeyringMissing.rawValue, en: "No keyring was given: nothing can be verified.",
+                    de: "Kein Schlüsselbund angegeben: Es kann nichts geprüft werden.",
+                    fixEN: "Reinstall the client: its keyring belongs beside it.", fixDE: "Installieren Sie den Client neu: Sein Schlüsselbund gehört dazu."),
+                    failureKind: .invalid))
+            }
+            return nil
+        }
+        let keyring: Keyring
+        do {
+            keyring = try Keyring(jsonBytes: document.bytes, source: document.name)
+        } catch {
+            add(.input, error)
+            return nil
+        }
+        guard !request.endorsements.isEmpty else { return keyring }
+        do {
+            return try LicenseCheck.extend(keyring, with: request.endorsements)
+        } catch {
+            add(.input, error)
+            return keyring
+        }
+    }
+
+    mutating func verifiedCatalog(keyring: Keyring) -> ReleaseCatalog? {
+        guard let document = request.catalog else {
+            guard request.problems.isEmpty else { return nil }
+            findings.append(StartupFinding(.input, .error(
+                ErrorCode.startupCatalogMissing.rawValue,
+                en: "No release catalog was given: the release's date (maintenance) and the supported combinations cannot be checked.",
+                de: "Kein Versionskatalog angegeben: Erscheinungsdatum (Wartung) und unterstützte Kombinationen können nicht geprüft werden.",
+                fixEN: "Reinstall the client: its signed release catalog belongs beside it.",
+                fixDE: "Installieren Sie den Client neu: Sein signierter Versionskatalog gehört dazu."), failureKind: .invalid))
+            return nil
+        }
+        do {
+            let catalog = try SignedCatalog.verify(document.bytes, keyring: keyring, source: document.name, allowDevelopmentKeys: request.allowDevelopmentKeys).catalog
+            guard catalog.product == request.product else {
+                add(.input, CTIFailure(.usageConflict, "\(document.name): the release catalog is \(catalog.product)'s, not \(request.product)'s"))
+                return nil
+            }
+            return catalog
+        } catch {
+            add(.input, error)
+            return nil
+        }
+    }
+
+    // MARK: License
+
+    mutating func checkLicense(keyring: Keyring, catalog: ReleaseCatalog?, state: VerifierState) -> VerifiedLicense? {
+        guard let document = request.license else {
+            guard !request.problems.contains(where: { $0.part == .license }) else { return nil }
+            findings.append(StartupFinding(.license, .error(
+                ErrorCode.startupLicenseMissing.rawValue, en: "No license is installed.", de: "Es ist keine Lizenz eingespielt.",
+                fixEN: "Install the license file you received from the vendor.",
+                fixDE: "Spielen Sie die Lizenzdatei ein, die Sie vom Hersteller erhalten haben."), failureKind: .invalid))
+            return nil
+        }
+        var context = VerificationContext(
+            now: request.now, product: request.product, pbxFactors: request.pbxFactors, allowDevelopmentKeys: request.allowDevelopmentKeys,
+            activeUsers: request.activeUsers, state: state, nowIsFromClock: request.nowIsFromClock)
+        if let catalog, catalog.release(request.client) != nil {
+            do {
+                try context.run(release: request.client, of: catalog)
+            } catch {
+                add(.license, error)
+            }
+        }
+        let result: LicenseCheck.Result
+        do {
+            result = try LicenseCheck(license: document, keyring: keyring, revocations: request.revocations, context: context).run()
+        } catch {
+            add(.license, error)
+            return nil
+        }
+        nextState = result.nextState
+        findings += result.verification.findings.map { StartupFinding(.license, $0) }
+        return result.verification.license
+    }
+
+    // MARK: Config
+
+    mutating func checkConfig() {
+        guard let document = request.config else {
+            skipped[.config] = LocalizedText(en: "no settings file given", de: "keine Einstellungsdatei angegeben")
+            return
+        }
+        guard let settings = request.settings else {
+            add(.config, CTIFailure(.startupSchemasMissing, "\(document.name): the product's settings schemas were not given, so the file cannot be checked"))
+            return
+        }
+        do {
+            let file = try SettingsFile(bytes: document.bytes, source: document.name)
+            let check = ConfigCheck(product: settings)
+            let release: Version? = settings.hasReleases ? request.client : nil
+            configRelease = release?.description
+            findings += check.findings(for: file, release: release).map { StartupFinding(.config, $0.finding, setting: $0.setting) }
+        } catch {
+            add(.config, error)
+        }
+    }
+
+    // MARK: Compatibility
+
+    mutating func checkCompatibility(catalog: ReleaseCatalog?) {
+        guard let catalog else {
+            skipped[.compatibility] = LocalizedText(en: "no verified release catalog", de: "kein geprüfter Versionskatalog")
+            return
+        }
+        guard !catalog.versionedReleases.isEmpty else {
+            skipped[.compatibility] = LocalizedText(en: "the catalog lists no releases", de: "der Katalog nennt keine Versionen")
+            return
+        }
+        guard let pbx = request.pbx else {
+            findings.append(StartupFinding(.compatibility, .warning(
+                ErrorCode.startupPBXUnknown.rawValue, en: "The PBX's version was not given, so the installed combination was not checked.",
+                de: "Die Version der TK-Anlage wurde nicht angegeben; die installierte Kombination wurde nicht geprüft.",
+                fixEN: "Pass the PBX version (--pbx-version).", fixDE: "Geben Sie die Version der TK-Anlage an (--pbx-version).")))
+            return
+        }
+        do {
+            let verdict = try CompatibilityChecker(catalog: catalog).check(client: request.client, module: request.module, pbx: pbx, datev: request.datev)
+            compatibility = verdict
+            guard verdict.verdict != .supported else { return }
+            let severity: Severity = verdict.verdict == .incompatible ? .error : .warning
+            let details = verdict.evidence + (verdict.suggestion.map { [$0] } ?? [])
+            let message = LocalizedText(
+                en: ([verdict.headline.en] + details.map(\.en)).joined(separator: " "),
+                de: ([verdict.headline.de] + details.map(\.de)).joined(separator: " "))
+            let fix = verdict.suggestions.first.map {
+                LocalizedText(en: "Install \(request.product) \($0), or run a PBX version it is tested with.",
+                              de: "Installieren Sie \(request.product) \($0) oder eine dafür getestete Version der TK-Anlage.")
+            }
+            findings.append(StartupFinding(.compatibility, Finding(code: "compat.\(verdict.verdict.rawValue)", severity: severity, message: message, fix: fix)))
+        } catch {
+            add(.compatibility, error)
+        }
+    }
+
+    // MARK: Verdict
+
+    func verdict(license: VerifiedLicense?) -> StartupVerdict {
+        let parts = StartupPart.allCases.map { part -> StartupPartResult in
+            if let reason = skipped[part] { return StartupPartResult(part: part, status: .skipped, skipReason: reason) }
+            switch findings.filter({ $0.part == part }).map(\.finding).worstSeverity {
+            case .error?: return StartupPartResult(part: part, status: .fail, skipReason: nil)
+            case .warning?: return StartupPartResult(part: part, status: .warn, skipReason: nil)
+            default: return StartupPartResult(part: part, status: .pass, skipReason: nil)
+            }
+        }
+        let report = StartupReport(product: request.product, client: request.client, findings: findings, parts: parts, nextState: nextState, compatibility: compatibility, configRelease: configRelease)
+        guard let license else { return .doNotStart(report) }
+        switch report.worstSeverity {
+        case .error?: return .doNotStart(report)
+        case .warning?: return .startWithWarnings(license, report)
+        default: return .start(license, report)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import CTICore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StartupCheck
+import StartupCheckRunner
+
+/// `ctictl-check`: the startup check as the small program a client runs before it starts
+/// (docs/startup-check.md). It links the check and below only: no ledger, GRDB,
+/// ArgumentParser or full Foundation.
+@main
+enum CheckMain {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let line: StartupCommandLine
+        do {
+            line = try StartupCommandLine.parse(arguments) { path throws(FileError) in
+                path == "-" ? try SafeFile.readStandardInput() : try SafeFile.read(path)
+            }
+        } catch {
+            StandardStream.error.write(TerminalText.line("ctictl-check: error: \(error.message) [\(error.code)]") + "\n")
+            StandardStream.error.write("Run ctictl-check --help for the options.\n")
+            exit(error.kind.exitStatus)
+        }
+        if line.help {
+            StandardStream.output.write(StartupCommandLine.usage + "\n")
+            exit(0)
+        }
+        let outcome = StartupRun.run(line.invocation)
+        if line.json {
+            StandardStream.output.write(TerminalText.json(outcome.verdict.json(checkedAt: outcome.checkedAt)))
+        } else {
+            StandardStream.output.write(outcome.verdict.text(language: line.german ? \.de : \.en) + "\n")
+        }
+        exit(outcome.verdict.exitStatus)
+    }
+}
