@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory", "StartupCheck", "StartupCheckRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

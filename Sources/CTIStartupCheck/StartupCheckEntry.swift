@@ -19,7 +19,7 @@ import ucrt
 public func cti_startup_check(_ request: UnsafePointer<UInt8>?, _ length: Int) -> UnsafeMutablePointer<CChar>? {
     let verdict = StartupCheckEntry.verdictJSON(request: request.map { Array(UnsafeBufferPointer(start: $0, count: max(0, length))) })
     guard let memory = malloc(verdict.count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
-    verdict.withUnsafeBufferPointer { memory.update(from: $0.baseAddress!, count: verdict.count) }
+    verdict.withUnsafeBufferPointer { if let base = $0.baseAddress { memory.update(from: base, count: $0.count) } }
     memory[verdict.count] = 0
     return UnsafeMutableRawPointer(memory).assumingMemoryBound(to: CChar.self)
 }

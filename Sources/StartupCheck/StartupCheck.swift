@@ -42,13 +42,15 @@ private struct Run {
         findings = request.problems
     }
 
-    mutating func add(_ part: StartupPart, _ failure: CTIFailure) {
-        findings.append(StartupFinding(part, failure: failure))
+    /// Whether the caller already reported `document` as unreadable (no second finding then).
+    func reported(_ document: String) -> Bool {
+        request.problems.contains { $0.document == document }
     }
 
     /// Every library error is a `CTIError`; anything else is a defect of the check (70).
-    mutating func add(_ part: StartupPart, _ error: any Error) {
-        add(part, (error as? any CTIError).map(CTIFailure.init) ?? CTIFailure(.startupInternal, "the check failed: \(error)"))
+    mutating func add(_ part: StartupPart, _ error: any Error, document: String? = nil) {
+        let failure = (error as? any CTIError).map(CTIFailure.init) ?? CTIFailure(.startupInternal, "the check failed: \(error)")
+        findings.append(StartupFinding(part, failure: failure, document: document))
     }
 
     // MARK: Inputs
@@ -57,19 +59,19 @@ private struct Run {
         let before = findings.count
         var documents: [(InputDocument?, Int, String)] = [
             (request.license, limits.license, "license"), (request.keyring, limits.keyring, "keyring"),
-            (request.revocations, limits.revocations, "revocation list"), (request.catalog, limits.catalog, "release catalog"),
-            (request.state, limits.state, "verifier state"), (request.config, limits.config, "settings file"),
+            (request.revocations, limits.revocations, "revocations"), (request.catalog, limits.catalog, "catalog"),
+            (request.state, limits.state, "state"), (request.config, limits.config, "config"),
         ]
-        documents += request.endorsements.map { ($0, limits.endorsement, "key endorsement") }
+        documents += request.endorsements.map { ($0, limits.endorsement, "endorsement") }
         for case let (document?, limit, kind) in documents where document.bytes.count > limit {
             findings.append(StartupFinding(.input, .error(
                 ErrorCode.startupInputTooLarge.rawValue,
                 en: "\(document.name): \(document.bytes.count) bytes is more than a \(kind) may have (\(limit)); is it the right file?",
                 de: "\(document.name): \(document.bytes.count) Bytes sind mehr, als eine Datei dieser Art (\(kind)) haben darf (\(limit)); ist es die richtige Datei?",
-                fixEN: "Point the check at the right file.", fixDE: "Geben Sie die richtige Datei an."), failureKind: .malformedInput))
+                fixEN: "Point the check at the right file.", fixDE: "Geben Sie die richtige Datei an."), document: kind, failureKind: .malformedInput))
         }
         if request.endorsements.count > limits.endorsements {
-            add(.input, CTIFailure(.startupTooManyEndorsements, "\(request.endorsements.count) key endorsements; at most \(limits.endorsements) are read"))
+            add(.input, CTIFailure(.startupTooManyEndorsements, "\(request.endorsements.count) key endorsements; at most \(limits.endorsements) are read"), document: "endorsement")
         }
         return findings.count == before
     }
@@ -86,14 +88,14 @@ private struct Run {
                 en: "\(document.name): the verifier state is damaged (\(String(describing: error))); a new one is started, so the clock check starts over.",
                 de: "\(document.name): Der Prüfzustand ist beschädigt (\(String(describing: error))); ein neuer wird angelegt, die Uhrzeitprüfung beginnt von vorn.",
                 fixEN: "Nothing to do if this happened once; if it recurs, check the disk and who writes to \(document.name).",
-                fixDE: "Einmalig: nichts zu tun. Wiederholt: Datenträger prüfen und wer in \(document.name) schreibt.")))
+                fixDE: "Einmalig: nichts zu tun. Wiederholt: Datenträger prüfen und wer in \(document.name) schreibt."), document: "state"))
             return VerifierState()
         }
     }
 
     mutating func trustedKeyring() -> Keyring? {
         guard let document = request.keyring else {
-            if request.problems.isEmpty {
+            if !reported("keyring") {
                 findings.append(StartupFinding(.input, .error(
                     ErrorCode.startupKeyringMissing.rawValue, en: "No keyring was given: nothing can be verified.",
                     de: "Kein Schlüsselbund angegeben: Es kann nichts geprüft werden.",
@@ -106,21 +108,21 @@ private struct Run {
         do {
             keyring = try Keyring(jsonBytes: document.bytes, source: document.name)
         } catch {
-            add(.input, error)
+            add(.input, error, document: "keyring")
             return nil
         }
         guard !request.endorsements.isEmpty else { return keyring }
         do {
             return try LicenseCheck.extend(keyring, with: request.endorsements)
         } catch {
-            add(.input, error)
+            add(.input, error, document: "endorsement")
             return keyring
         }
     }
 
     mutating func verifiedCatalog(keyring: Keyring) -> ReleaseCatalog? {
         guard let document = request.catalog else {
-            guard request.problems.isEmpty else { return nil }
+            guard !reported("catalog") else { return nil }
             findings.append(StartupFinding(.input, .error(
                 ErrorCode.startupCatalogMissing.rawValue,
                 en: "No release catalog was given: the release's date (maintenance) and the supported combinations cannot be checked.",
@@ -132,12 +134,12 @@ private struct Run {
         do {
             let catalog = try SignedCatalog.verify(document.bytes, keyring: keyring, source: document.name, allowDevelopmentKeys: request.allowDevelopmentKeys).catalog
             guard catalog.product == request.product else {
-                add(.input, CTIFailure(.usageConflict, "\(document.name): the release catalog is \(catalog.product)'s, not \(request.product)'s"))
+                add(.input, CTIFailure(.usageConflict, "\(document.name): the release catalog is \(catalog.product)'s, not \(request.product)'s"), document: "catalog")
                 return nil
             }
             return catalog
         } catch {
-            add(.input, error)
+            add(.input, error, document: "catalog")
             return nil
         }
     }
@@ -146,7 +148,7 @@ private struct Run {
 
     mutating func checkLicense(keyring: Keyring, catalog: ReleaseCatalog?, state: VerifierState) -> VerifiedLicense? {
         guard let document = request.license else {
-            guard !request.problems.contains(where: { $0.part == .license }) else { return nil }
+            guard !reported("license") else { return nil }
             findings.append(StartupFinding(.license, .error(
                 ErrorCode.startupLicenseMissing.rawValue, en: "No license is installed.", de: "Es ist keine Lizenz eingespielt.",
                 fixEN: "Install the license file you received from the vendor.",
@@ -167,7 +169,7 @@ private struct Run {
         do {
             result = try LicenseCheck(license: document, keyring: keyring, revocations: request.revocations, context: context).run()
         } catch {
-            add(.license, error)
+            add(.license, error, document: "license")
             return nil
         }
         nextState = result.nextState
@@ -193,7 +195,7 @@ private struct Run {
             configRelease = release?.description
             findings += check.findings(for: file, release: release).map { StartupFinding(.config, $0.finding, setting: $0.setting) }
         } catch {
-            add(.config, error)
+            add(.config, error, document: "config")
         }
     }
 

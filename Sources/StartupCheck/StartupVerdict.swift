@@ -17,24 +17,28 @@ public struct StartupFinding: Sendable, Equatable, Encodable {
     public let part: StartupPart
     public let finding: Finding
     public let setting: String?
+    /// The input the finding is about, when it is about one document (`license`, `keyring`,
+    /// `catalog`, `revocations`, `state`, `config`, `endorsement`).
+    public let document: String?
     /// Set when the finding stands for an input that could not be used at all (malformed:
     /// 65, a wrong request: 64), so the exit status can say so.
     public let failureKind: FailureKind?
 
-    public init(_ part: StartupPart, _ finding: Finding, setting: String? = nil, failureKind: FailureKind? = nil) {
+    public init(_ part: StartupPart, _ finding: Finding, setting: String? = nil, document: String? = nil, failureKind: FailureKind? = nil) {
         self.part = part
         self.finding = finding
         self.setting = setting
+        self.document = document
         self.failureKind = failureKind
     }
 
     /// A failure that stopped a part, as a finding (its code, its message in both languages).
-    public init(_ part: StartupPart, failure: CTIFailure, de: String? = nil, fix: LocalizedText? = nil) {
+    public init(_ part: StartupPart, failure: CTIFailure, document: String? = nil, de: String? = nil, fix: LocalizedText? = nil) {
         let finding = Finding(code: failure.code, severity: .error, message: LocalizedText(en: failure.message, de: de ?? failure.message), fix: fix)
-        self.init(part, finding, failureKind: failure.kind)
+        self.init(part, finding, document: document, failureKind: failure.kind)
     }
 
-    enum CodingKeys: String, CodingKey { case part, code, severity, message, fix, setting }
+    enum CodingKeys: String, CodingKey { case part, code, severity, message, fix, setting, document }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +48,7 @@ public struct StartupFinding: Sendable, Equatable, Encodable {
         try container.encode(finding.message, forKey: .message)
         try container.encodeIfPresent(finding.fix, forKey: .fix)
         try container.encodeIfPresent(setting, forKey: .setting)
+        try container.encodeIfPresent(document, forKey: .document)
     }
 }
 

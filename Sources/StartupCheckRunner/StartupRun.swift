@@ -54,7 +54,7 @@ extension StartupInvocation {
                 let directory = try CatalogDirectory.locate(option: string("configSchemas"))
                 settings = try ProductSettings.load(product: product, from: directory.path)
             } catch {
-                problems.append(StartupFinding(.config, failure: CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(error)"))))
+                problems.append(StartupFinding(.config, failure: CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(error)")), document: "config-schemas"))
             }
         }
         let now: Int64
@@ -92,7 +92,7 @@ extension StartupInvocation {
         do {
             return InputDocument(name: path, bytes: try SafeFile.read(path, limit: Int64(limit)))
         } catch {
-            problems.append(StartupFinding(part, failure: CTIFailure(error)))
+            problems.append(StartupFinding(part, failure: CTIFailure(error), document: label))
             return nil
         }
     }
