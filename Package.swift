@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "StartupCheckTests", dependencies: ["StartupCheck", "StartupCheckRunner", "Licensing", "ClientConfig", "ReleaseCatalog", "Signing", "CTICore"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(
             name: "ClientConfigTests",

@@ -226,10 +226,12 @@ private struct Run {
             let message = LocalizedText(
                 en: ([verdict.headline.en] + details.map(\.en)).joined(separator: " "),
                 de: ([verdict.headline.de] + details.map(\.de)).joined(separator: " "))
+            let plan = "ctictl compat plan --product \(request.product) --from \(request.client) --pbx \(pbx)" + (request.datev.map { " --datev \($0)" } ?? "")
             let fix = verdict.suggestions.first.map {
                 LocalizedText(en: "Install \(request.product) \($0), or run a PBX version it is tested with.",
                               de: "Installieren Sie \(request.product) \($0) oder eine dafür getestete Version der TK-Anlage.")
-            }
+            } ?? LocalizedText(en: "No release is tested with this combination; `\(plan)` shows the way to one that is.",
+                               de: "Keine Version ist mit dieser Kombination getestet; `\(plan)` zeigt den Weg zu einer, die es ist.")
             findings.append(StartupFinding(.compatibility, Finding(code: "compat.\(verdict.verdict.rawValue)", severity: severity, message: message, fix: fix)))
         } catch {
             add(.compatibility, error)
