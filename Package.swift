@@ -104,7 +104,7 @@ let package = Package(
         // and checks our files with independent implementations (openssl, Python).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ctictl", "Signing", "Licensing", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ctictl", "ctictl-check", "Signing", "Licensing", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["interop"]
         ),
     ]

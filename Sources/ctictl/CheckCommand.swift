@@ -72,7 +72,7 @@ struct CheckCommand: ParsableCommand {
         if allowDevelopmentKeys { try invocation.set("allowDevelopmentKeys", .bool(true), source: "--allow-development-keys") }
         let outcome = StartupRun.run(invocation)
         switch output.format {
-        case .json: StandardStream.output.write(TerminalText.json(outcome.verdict.json(checkedAt: outcome.checkedAt)))
+        case .json: Output.jsonDocument(outcome.verdict.json(checkedAt: outcome.checkedAt))
         case .text: Output.print(outcome.verdict.text(language: output.lang.text))
         }
         let status = outcome.verdict.exitStatus

@@ -43,7 +43,12 @@ enum Output {
     }
 
     static func json<Body: Encodable>(_ body: Body, schema: String) {
-        StandardStream.output.write(TerminalText.json(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body))))
+        jsonDocument(CanonicalJSON.pretty(JSONDocument(schema: schema, body: body)))
+    }
+
+    /// A JSON document a library wrote (with its `schema` first), on stdout.
+    static func jsonDocument(_ bytes: [UInt8]) {
+        StandardStream.output.write(TerminalText.json(bytes))
     }
 
     /// Prints an error in one line on stderr — a line feed inside it is escaped like any
