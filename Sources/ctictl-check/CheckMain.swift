@@ -24,6 +24,10 @@ enum CheckMain {
         } catch {
             StandardStream.error.write(TerminalText.line("ctictl-check: error: \(error.message) [\(error.code)]") + "\n")
             StandardStream.error.write("Run ctictl-check --help for the options.\n")
+            // A client that asked for JSON reads a verdict whatever went wrong.
+            if zip(arguments, arguments.dropFirst()).contains(where: { $0 == ("--format", "json") }) || arguments.contains("--format=json") {
+                StandardStream.output.write(TerminalText.json(StartupVerdict.refused(error).json(checkedAt: nil)))
+            }
             exit(error.kind.exitStatus)
         }
         if line.help {
