@@ -67,21 +67,24 @@ public struct KeyEndorsementVerifier: Sendable {
             throw error.naming(source)
         }
         let endorser = verified.key
-        if endorser.status == .revoked {
-            throw CTIFailure(.endorsementKeyRevoked, "\(source): endorsed by revoked key \"\(endorser.kid)\"; a revoked key vouches for nothing")
-        }
         var endorsed: JWK
+        var issued: Int64?
         do {
-            endorsed = try JSONRead.document(verified.payload) { root in
+            (endorsed, issued) = try JSONRead.document(verified.payload) { root in
                 guard case let .object(members)? = root.members["jwk"] else {
                     throw CTIFailure(.endorsementMalformed, "\(source): the endorsement carries no key (member \"jwk\")")
                 }
                 var key = try JWK(members: members, context: "\(source): jwk")
-                if let issued = try root.optionalInteger("iat"), key.notBefore == nil { key.notBefore = issued }
-                return key
+                let issued = try root.optionalInteger("iat")
+                if let issued, key.notBefore == nil { key.notBefore = issued }
+                return (key, issued)
             }
         } catch let failure as JSONReadFailure {
             throw CTIFailure(.endorsementMalformed, "\(source): the endorsement \(failure)")
+        }
+        // A development endorser is fit to vouch, but only into development (below).
+        if let problem = KeyFitness(allowDevelopmentKeys: true).problems(of: endorser, signedAt: issued).first {
+            throw CTIFailure(ErrorCode.endorsement(problem), "\(source): endorsed by an unfit key: \(problem.text(kid: endorser.kid).en); it vouches for nothing")
         }
         if let existing = trusted.key(withID: endorsed.kid) {
             guard existing.key == endorsed.key else {

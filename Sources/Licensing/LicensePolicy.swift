@@ -42,34 +42,29 @@ public struct SigningKeyPolicy: LicensePolicy {
     public init() {}
 
     public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
-        let key = license.key
-        var findings: [Finding] = []
-        if key.status == .revoked {
-            findings.append(.error(
-                "license.key-revoked", en: "Signing key \"\(key.kid)\" is revoked; it verifies nothing.",
-                de: "Der Signaturschlüssel \"\(key.kid)\" ist widerrufen; damit signierte Lizenzen gelten nicht.",
-                fixEN: "Ask the vendor for a license signed by a current key.",
-                fixDE: "Fordern Sie beim Hersteller eine mit einem aktuellen Schlüssel signierte Lizenz an."))
-        }
-        if key.environment == .development && !context.allowDevelopmentKeys {
-            findings.append(.error(
-                "license.development-key", en: "Signed by development key \"\(key.kid)\", which is not accepted in production.",
-                de: "Mit dem Entwicklungsschlüssel \"\(key.kid)\" signiert; im Produktivbetrieb ungültig.",
-                fixEN: "Use a license signed by a production key, or pass --allow-development-keys for testing.",
-                fixDE: "Verwenden Sie eine produktiv signierte Lizenz oder zum Testen --allow-development-keys."))
-        }
-        let issued = license.claims.iat
-        if let notBefore = key.notBefore, issued < notBefore {
-            findings.append(.error(
-                "license.key-not-yet-valid", en: "Issued \(UTCTimestamp.format(issued)), before key \"\(key.kid)\" became valid (\(UTCTimestamp.format(notBefore))).",
-                de: "Ausgestellt \(UTCTimestamp.format(issued)), bevor Schlüssel \"\(key.kid)\" gültig wurde (\(UTCTimestamp.format(notBefore)))."))
-        }
-        if let expires = key.expires, issued >= expires {
-            findings.append(.error(
-                "license.key-expired", en: "Issued \(UTCTimestamp.format(issued)), after key \"\(key.kid)\" expired (\(UTCTimestamp.format(expires))).",
-                de: "Ausgestellt \(UTCTimestamp.format(issued)), nachdem Schlüssel \"\(key.kid)\" abgelaufen war (\(UTCTimestamp.format(expires)))."))
-        }
-        return .checked(findings)
+        let kid = license.key.kid
+        let problems = KeyFitness(allowDevelopmentKeys: context.allowDevelopmentKeys).problems(of: license.key, signedAt: license.claims.iat)
+        return .checked(problems.map { problem in
+            let code = "license." + problem.code
+            switch problem {
+            case .revoked:
+                return .error(
+                    code, en: "Signing key \"\(kid)\" is revoked; it verifies nothing.",
+                    de: "Der Signaturschlüssel \"\(kid)\" ist widerrufen; damit signierte Lizenzen gelten nicht.",
+                    fixEN: "Ask the vendor for a license signed by a current key.",
+                    fixDE: "Fordern Sie beim Hersteller eine mit einem aktuellen Schlüssel signierte Lizenz an.")
+            case .development:
+                return .error(
+                    code, en: "Signed by development key \"\(kid)\", which is not accepted in production.",
+                    de: "Mit dem Entwicklungsschlüssel \"\(kid)\" signiert; im Produktivbetrieb ungültig.",
+                    fixEN: "Use a license signed by a production key, or pass --allow-development-keys for testing.",
+                    fixDE: "Verwenden Sie eine produktiv signierte Lizenz oder zum Testen --allow-development-keys.")
+            case .notYetValid, .expired:
+                // "Issued …, before key … became valid (…)."
+                let text = problem.text(kid: kid)
+                return .error(code, en: "Issued" + text.en.dropFirst("signed".count) + ".", de: "Ausgestellt" + text.de.dropFirst("signiert".count) + ".")
+            }
+        })
     }
 }
 

@@ -82,17 +82,14 @@ public struct RevocationListVerifier: Sendable {
         let armored = try RevocationListFormat.armor.read(bytes)
         let jws = try CompactJWS(compact: armored.compact)
         let verified = try JWSVerifier(keyring: keyring).verify(jws, expectedType: RevocationListFormat.type)
-        if verified.key.status == .revoked {
-            throw CTIFailure(.revocationsKeyRevoked, "the revocation list is signed by revoked key \"\(verified.key.kid)\"; it is not trusted")
-        }
-        if verified.key.environment == .development && !allowDevelopmentKeys {
-            throw CTIFailure(.revocationsDevelopmentKey, "the revocation list is signed by development key \"\(verified.key.kid)\"")
-        }
         let claims: RevocationListClaims
         do {
             claims = try JSONRead.document(verified.payload, RevocationListClaims.init(reader:))
         } catch let failure as JSONReadFailure {
             throw CTIFailure(.revocationsMalformed, "the revocation list \(failure)")
+        }
+        if let problem = KeyFitness(allowDevelopmentKeys: allowDevelopmentKeys).problems(of: verified.key, signedAt: claims.iat).first {
+            throw CTIFailure(ErrorCode.revocations(problem), "the revocation list is not trusted: \(problem.text(kid: verified.key.kid).en)")
         }
         if let seen = state?.revocationSequence, claims.seq < seen {
             throw CTIFailure(.revocationsRollback, "this is revocation list \(claims.seq), but list \(seen) was already seen here; an older list is never accepted (it could bring revoked licenses back)")

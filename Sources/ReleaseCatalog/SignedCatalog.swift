@@ -29,11 +29,10 @@ public enum SignedCatalog {
         } catch let error as CTIFailure {
             throw error.naming(source)
         }
-        if verified.key.status == .revoked {
-            throw CTIFailure(.catalogKeyRevoked, "\(source): signed by revoked key \"\(verified.key.kid)\"")
-        }
-        if verified.key.environment == .development && !allowDevelopmentKeys {
-            throw CTIFailure(.catalogDevelopmentKey, "\(source): signed by development key \"\(verified.key.kid)\"")
+        // A catalog carries no signing time: the key's window cannot be checked.
+        if let problem = KeyFitness(allowDevelopmentKeys: allowDevelopmentKeys).problems(of: verified.key, signedAt: nil).first {
+            let code: ErrorCode = problem == .revoked ? .catalogKeyRevoked : .catalogDevelopmentKey
+            throw CTIFailure(code, "\(source): not trusted: \(problem.text(kid: verified.key.kid).en)")
         }
         return (try ReleaseCatalog(jsonBytes: verified.payload, source: source), verified.payload, verified.key.kid)
     }
