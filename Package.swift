@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "StartupCheckRunner", dependencies: ["StartupCheck"]),
         .executableTarget(name: "ctictl-check", dependencies: ["StartupCheckRunner"]),
         .target(name: "CTIStartupCheck", dependencies: ["StartupCheckRunner"], exclude: ["include"]),
+        // `ctictl doctor`: named checks, the FAQ's known problems, safe fixes, a redacted bundle (docs/doctor.md).
+        .target(name: "Diagnostics", dependencies: ["StartupCheck", "StartupCheckRunner", "ClientConfig", "ConfigHistory", "Licensing", "ReleaseCatalog", "CTICore"]),
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "CTICore"]),
         .testTarget(name: "StartupCheckTests", dependencies: ["StartupCheck", "StartupCheckRunner", "Licensing", "ClientConfig", "ReleaseCatalog", "Signing", "CTICore"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(
