@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory", "StartupCheck", "StartupCheckRunner",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory", "StartupCheck", "StartupCheckRunner", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

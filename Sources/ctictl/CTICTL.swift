@@ -13,7 +13,7 @@ struct CTICTL: ParsableCommand {
             in use. Exit status: 0 ok, 1 invalid or failing, 2 passed with warnings, 64 bad
             usage, 65 unreadable or malformed input, 70 internal error. See docs/cli.md.
             """,
-        subcommands: [KeyCommand.self, LicenseCommand.self, CheckCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self, ConfigCommand.self]
+        subcommands: [KeyCommand.self, LicenseCommand.self, CheckCommand.self, DoctorCommand.self, RevocationsCommand.self, LedgerCommand.self, CompatCommand.self, CatalogCommand.self, ConfigCommand.self]
     )
 
     func run() throws {

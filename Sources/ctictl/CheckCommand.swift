@@ -12,6 +12,24 @@ struct CheckCommand: ParsableCommand {
         abstract: "May the client start? The license, this user's config and the installed combination, checked offline.",
         discussion: "Exit status: 0 start, 2 start with warnings, 1 do not start, 64 bad usage, 65 unreadable input.")
 
+    @OptionGroup var inputs: StartupOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        Output.format = output.format
+        let outcome = StartupRun.run(try inputs.invocation())
+        switch output.format {
+        case .json: Output.jsonDocument(outcome.verdict.json(checkedAt: outcome.checkedAt))
+        case .text: Output.print(outcome.verdict.text(language: output.lang.text))
+        }
+        let status = outcome.verdict.exitStatus
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// The inputs of the startup check as flags, shared by `check` and `doctor` (one table maps
+/// them to request members: StartupFlags).
+struct StartupOptions: ParsableArguments {
     @Option(help: "A request or the settings file installed beside the client (ctictl.startup-request/1); flags win over it.")
     var settings: String?
     @Option(help: "The product (datev-connector, connector365-cti, crm-groupware).")
@@ -52,10 +70,8 @@ struct CheckCommand: ParsableCommand {
     var at: String?
     @Flag(name: .customLong("allow-development-keys"), help: "Accept development keys (never in production).")
     var allowDevelopmentKeys = false
-    @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        Output.format = output.format
+    func invocation() throws -> StartupInvocation {
         var invocation = StartupInvocation()
         if let settings {
             let base = settings == "-" ? nil : SafeFile.parentDirectory(of: settings)
@@ -70,12 +86,6 @@ struct CheckCommand: ParsableCommand {
         for case let (flag, value?) in values { try StartupFlags.apply(flag, value, to: &invocation) }
         for path in endorsement { invocation.addEndorsement(path: path) }
         if allowDevelopmentKeys { try invocation.set("allowDevelopmentKeys", .bool(true), source: "--allow-development-keys") }
-        let outcome = StartupRun.run(invocation)
-        switch output.format {
-        case .json: Output.jsonDocument(outcome.verdict.json(checkedAt: outcome.checkedAt))
-        case .text: Output.print(outcome.verdict.text(language: output.lang.text))
-        }
-        let status = outcome.verdict.exitStatus
-        if status != 0 { throw ExitCode(status) }
+        return invocation
     }
 }

@@ -1,0 +1,61 @@
+import CTICore
+import Licensing
+
+/// `clock.sane`: this computer's clock against what the client has seen: the verifier
+/// state's latest time (a clock set back stops the client) and, when the log check found
+/// one, the newest log entry (a log from the future means the clock was ahead).
+struct ClockCheck: DiagnosticCheck {
+    /// The newest time a client log was written at, if known (from the log scanner).
+    let newestLogEntry: @Sendable (DoctorContext) async -> Int64?
+    let name = "clock.sane"
+    let group = CheckGroup.clock
+    var title: LocalizedText { LocalizedText(en: "the clock is not behind what the client has seen", de: "die Uhr liegt nicht hinter dem, was der Client gesehen hat") }
+
+    func run(in context: DoctorContext) async -> CheckOutcome {
+        let statePath = context.startup.members["state"]?.path
+        let newestLog = await newestLogEntry(context)
+        guard statePath != nil || newestLog != nil else {
+            return .notRun(en: "no verifier state (--state) and no client log to compare with", de: "kein Prüfzustand (--state) und kein Client-Protokoll zum Vergleich")
+        }
+        var findings: [Finding] = []
+        let tolerance = VerificationContext.defaultClockTolerance
+        if let statePath, SafeFile.exists(statePath) {
+            do {
+                let state = try VerifierState.load(statePath)
+                if let seen = state.highWaterMark, context.now < seen - tolerance {
+                    findings.append(.error(
+                        "clock.set-back",
+                        en: "The clock reads \(UTCTimestamp.format(context.now)), but the client already saw \(UTCTimestamp.format(seen)) (\(statePath)): the client will not start.",
+                        de: "Die Uhr zeigt \(UTCTimestamp.format(context.now)), der Client hat aber bereits \(UTCTimestamp.format(seen)) gesehen (\(statePath)): Der Client startet nicht.",
+                        fixEN: "Set the date and time correctly (time server synchronisation).", fixDE: "Datum und Uhrzeit richtig einstellen (Zeitserver-Synchronisierung)."))
+                }
+            } catch {
+                let message = (error as? any CTIError)?.message ?? "\(error)"
+                findings.append(.warning("startup.state-damaged", en: message, de: message,
+                                         fixEN: "The client starts a new state; nothing to do if this happened once.",
+                                         fixDE: "Der Client legt einen neuen Zustand an; einmalig: nichts zu tun."))
+            }
+        }
+        if let newestLog, context.now < newestLog - tolerance {
+            findings.append(.warning(
+                "clock.behind-logs",
+                en: "The newest client log entry is from \(UTCTimestamp.format(newestLog)), after the clock's \(UTCTimestamp.format(context.now)): the clock was ahead, or is now behind.",
+                de: "Der neueste Protokolleintrag des Clients ist vom \(UTCTimestamp.format(newestLog)), nach der Uhrzeit \(UTCTimestamp.format(context.now)): Die Uhr ging vor oder geht jetzt nach.",
+                fixEN: "Check the date, time and time zone of this computer.", fixDE: "Datum, Uhrzeit und Zeitzone dieses Rechners prüfen."))
+        }
+        return CheckOutcome(findings: findings)
+    }
+}
+
+/// The checks of `ctictl doctor`, in the order the report shows them.
+public enum DoctorChecks {
+    public static func standard(historyPath: String, newestLogEntry: @escaping @Sendable (DoctorContext) async -> Int64? = { _ in nil }) -> [any DiagnosticCheck] {
+        let shared = SharedStartup()
+        return [
+            LicenseValidCheck(shared: shared),
+            ConfigUsersCheck(historyPath: historyPath),
+            CompatibilitySupportedCheck(shared: shared),
+            ClockCheck(newestLogEntry: newestLogEntry),
+        ]
+    }
+}
