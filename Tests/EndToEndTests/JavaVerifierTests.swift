@@ -1,0 +1,324 @@
+import Foundation
+import Signing
+import Testing
+
+/// The STARFACE module's Java verifier (docs/integration/java), compiled with `javac`, against
+/// the built ctictl: every test vector, licenses ctictl issues, and hand-made signed licenses
+/// at the edges of the format. For each file both must give the same status and the same
+/// finding codes in the same order. Where no JDK is found the tests say so; under CI they
+/// fail, since scripts/test.sh installs it.
+enum JavaVerifier {
+    static let sources = CLI.packageRoot.appendingPathComponent("docs/integration/java/src")
+    static let mainClass = "de.ctictl.license.CtiLicenseVerifier"
+
+    /// `javac` and `java` of one JDK: $JAVA_HOME/bin first, then the PATH.
+    static let jdk: (javac: String, java: String)? = {
+        let environment = ProcessInfo.processInfo.environment
+        let directories = (environment["JAVA_HOME"].map { ["\($0)/bin"] } ?? []) + (environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init)
+        for directory in directories {
+            let javac = directory + "/javac"
+            let java = directory + "/java"
+            if FileManager.default.isExecutableFile(atPath: javac) && FileManager.default.isExecutableFile(atPath: java) { return (javac, java) }
+        }
+        return nil
+    }()
+
+    static var usable: Bool { jdk != nil || Interop.isCI }
+
+    /// Compiles every source (warnings are errors) into `tmp`; returns the class path.
+    static func compile(into tmp: TemporaryDirectory) throws -> String {
+        let jdk = try #require(jdk, "javac is missing: run scripts/setup.sh --with-python, which installs openjdk-17-jdk-headless")
+        let files = (FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".java") }.map { sources.appendingPathComponent($0).path }
+        #expect(files.count > 5, "no Java sources in \(sources.path)")
+        let classes = tmp.path("classes")
+        let compiled = try Process.runCapturing(jdk.javac, ["-Xlint:all", "-Werror", "--release", "17", "-d", classes] + files)
+        try #require(compiled.status == 0, "javac failed:\n\(compiled.stdout)\(compiled.stderr)")
+        return classes
+    }
+
+    /// What a verifier made of one file: ctictl's status (or `unreadable` for exit 65) and
+    /// the codes of its findings, in order.
+    struct Outcome: Equatable, CustomStringConvertible {
+        let status: String
+        let codes: [String]
+
+        var exitStatus: Int32 {
+            switch status {
+            case "valid": return 0
+            case "valid-with-warnings": return 2
+            case "unreadable": return 65
+            default: return 1
+            }
+        }
+
+        var description: String { "\(status) \(codes)" }
+    }
+
+    /// One file checked with some options, and what must come of it.
+    struct Case {
+        let file: String
+        let options: [String]
+        let status: String
+        let code: String?
+    }
+
+    /// Runs the Java verifier once over `files` (one JVM for all): each file's outcome.
+    static func runJava(_ files: [String], options: [String], classPath: String) throws -> [String: Outcome] {
+        let jdk = try #require(jdk)
+        let result = try Process.runCapturing(jdk.java, ["-cp", classPath, mainClass] + options + files)
+        var outcomes: [String: Outcome] = [:]
+        var current: (file: String, status: String, codes: [String])?
+        func flush() {
+            if let current { outcomes[current.file] = Outcome(status: current.status, codes: current.codes) }
+        }
+        for line in result.stdout.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("  ") {
+                // "  error CODE: message"
+                let words = line.dropFirst(2).split(separator: " ", maxSplits: 2)
+                if words.count >= 2 { current?.codes.append(String(words[1].dropLast())) }
+            } else if let colon = line.range(of: ": ", options: .backwards) {
+                flush()
+                current = (String(line[..<colon.lowerBound]), String(line[colon.upperBound...]), [])
+            }
+        }
+        flush()
+        #expect(result.stderr.isEmpty, "java wrote to stderr: \(result.stderr)")
+        let worst = files.compactMap { outcomes[$0]?.exitStatus }.max { rank($0) < rank($1) } ?? 0
+        #expect(result.status == worst, "java's exit status \(result.status) is not the worst of its files' (\(worst)):\n\(result.stdout)")
+        return outcomes
+    }
+
+    /// The order of exit statuses from good to bad, as the Java command line documents it.
+    static func rank(_ status: Int32) -> Int { [0, 2, 1, 65].firstIndex(of: status) ?? 4 }
+
+    /// `ctictl license verify --format json`: its status and finding codes (or its error).
+    static func runCtictl(_ file: String, options: [String]) throws -> Outcome {
+        let result = try CLI.run(["license", "verify", file, "--format", "json"] + options)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")
+        let outcome: Outcome
+        if let error = document["error"] as? [String: Any] {
+            let code = try #require(error["code"] as? String)
+            outcome = Outcome(status: result.status == 65 ? "unreadable" : "invalid", codes: [code])
+        } else {
+            let verification = try #require(document["verification"] as? [String: Any])
+            let findings = try #require(verification["findings"] as? [[String: Any]])
+            outcome = Outcome(status: try #require(verification["status"] as? String), codes: findings.compactMap { $0["code"] as? String })
+        }
+        #expect(result.status == outcome.exitStatus, "ctictl exited \(result.status) for \(outcome): \(result.stderr)")
+        return outcome
+    }
+
+    /// Each case through both verifiers (Java once per set of options): the outcomes agree,
+    /// and are what the case expects.
+    static func compare(_ cases: [Case], classPath: String) throws {
+        var groups: [[String]: [Case]] = [:]
+        for item in cases { groups[item.options, default: []].append(item) }
+        for (options, group) in groups {
+            let java = try runJava(group.map(\.file), options: options, classPath: classPath)
+            for item in group {
+                let name = URL(fileURLWithPath: item.file).lastPathComponent
+                let ctictl = try runCtictl(item.file, options: options)
+                #expect(java[item.file] == ctictl, "\(name) \(options): java \(java[item.file].map(\.description) ?? "no result"), ctictl \(ctictl)")
+                #expect(ctictl.status == item.status, "\(name) \(options): ctictl \(ctictl), expected \(item.status)")
+                if let code = item.code { #expect(ctictl.codes.contains(code), "\(name) \(options): ctictl \(ctictl), expected \(code)") }
+            }
+        }
+    }
+}
+
+@Suite struct JavaVerifierTests {
+    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    func everyTestVectorAsCtictl() throws {
+        let tmp = try TemporaryDirectory()
+        let classPath = try JavaVerifier.compile(into: tmp)
+        let directory = TestVectorCLITests.directory
+        let vectors = TestVectorCLITests.vectors
+        // Every file of docs/test-vectors is a vector of the manifest.
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".lic") }
+        #expect(Set(files) == Set(vectors.compactMap { $0["file"] as? String }))
+        #expect(files.count >= 32)
+        let cases = try vectors.map { vector in
+            let expect = try #require(vector["expect"] as? String)
+            let exit = try #require(vector["exit"] as? Int)
+            return JavaVerifier.Case(
+                file: directory.appendingPathComponent(try #require(vector["file"] as? String)).path,
+                options: [
+                    "--keyring", directory.appendingPathComponent("keyring.jwks").path, "--at", try #require(vector["at"] as? String),
+                    "--product", try #require(vector["product"] as? String), "--pbx-id", try #require(vector["pbxID"] as? String),
+                ],
+                status: expect == "accept" ? "valid" : (exit == 65 ? "unreadable" : "invalid"), code: vector["code"] as? String)
+        }
+        try JavaVerifier.compare(cases, classPath: classPath)
+    }
+
+    /// Licenses the built ctictl issues, with both algorithms, checked where ctictl's answer
+    /// differs: expired, in grace, not yet valid, wrong product, each way a PBX binding can
+    /// go, seats, maintenance, a development key with and without permission, a revoked key,
+    /// a changed byte, and the bare JWS as pasted into the module's "Lizenz" field.
+    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    func licensesCtictlIssues() throws {
+        let tmp = try TemporaryDirectory()
+        let classPath = try JavaVerifier.compile(into: tmp)
+        let ledger = tmp.path("ledger.sqlite")
+        for (kid, alg, environment) in [("vendor-ed25519", "EdDSA", "production"), ("vendor-es256", "ES256", "production"), ("vendor-dev", "EdDSA", "development")] {
+            let keyring = tmp.path(environment == "development" ? "keys/development.jwks" : "keys/keyring.jwks")
+            let generated = try CLI.run(["key", "generate", "--kid", kid, "--alg", alg, "--dir", tmp.path("keys"), "--keyring", keyring, "--environment", environment, "--ledger", ledger])
+            try #require(generated.status == 0, "\(generated.stderr)")
+        }
+        func issue(_ name: String, key: String, _ options: [String]) throws -> String {
+            let out = tmp.path(name)
+            let issued = try CLI.run(
+                ["license", "issue", "--key", tmp.path("keys/\(key).pem"), "--product", "datev-connector", "--customer", "K-1", "--customer-name", "Kanzlei Müller & Söhne",
+                 "--seats", "5", "--ledger", ledger, "--out", out] + options)
+            #expect(issued.status == 0, "\(name): \(issued.stderr)")
+            return out
+        }
+        let bound = ["--pbx-id", "SF-4711", "--pbx-mac", "00-1A-2B-3C-4D-5E", "--pbx-hostname", "pbx.example.com", "--pbx-required", "2"]
+        let ed25519 = try issue("ed25519.lic", key: "vendor-ed25519", ["--expires", "2030-12-31", "--grace-days", "14", "--maintenance-until", "2027-06-30", "--feature", "call-notes"])
+        let es256 = try issue("es256.lic", key: "vendor-es256", ["--expires", "2030-12-31", "--grace-days", "14"] + bound)
+        let perpetual = try issue("perpetual.lic", key: "vendor-es256", ["--not-before", "2027-01-01"])
+        let development = try issue("development.lic", key: "vendor-dev", ["--expires", "2099-12-31"])
+
+        // The bare compact JWS (the "Lizenz" field), and a copy with one payload byte changed.
+        let compact = try Interop.compact(es256).compact
+        let bare = tmp.path("bare.lic")
+        try Data((compact + "\n").utf8).write(to: URL(fileURLWithPath: bare))
+        let parts = compact.split(separator: ".").map(String.init)
+        let changedPayload = String(parts[1].prefix(10)) + (parts[1].dropFirst(10).first == "A" ? "B" : "A") + String(parts[1].dropFirst(11))
+        let changed = tmp.path("changed.lic")
+        try Data([parts[0], changedPayload, parts[2]].joined(separator: ".").utf8).write(to: URL(fileURLWithPath: changed))
+
+        // The same keyring with the Ed25519 key revoked.
+        let revokedKeyring = tmp.path("revoked.jwks")
+        try FileManager.default.copyItem(atPath: tmp.path("keys/keyring.jwks"), toPath: revokedKeyring)
+        let revoked = try CLI.run(["key", "revoke", "--kid", "vendor-ed25519", "--keyring", revokedKeyring, "--ledger", ledger])
+        try #require(revoked.status == 0, "\(revoked.stderr)")
+
+        let keyring = ["--keyring", tmp.path("keys/keyring.jwks")]
+        let at2028 = keyring + ["--at", "2028-03-01T12:00:00Z", "--product", "datev-connector"]
+        typealias Case = JavaVerifier.Case
+        try JavaVerifier.compare([
+            Case(file: ed25519, options: at2028, status: "valid", code: nil),
+            Case(file: perpetual, options: at2028, status: "valid", code: nil),
+            Case(file: es256, options: at2028 + ["--pbx-id", "SF-4711", "--pbx-mac", "00:1a:2b:3c:4d:5e", "--pbx-hostname", "PBX.example.com."], status: "valid", code: nil),
+            Case(file: bare, options: at2028 + ["--pbx-id", " SF-4711 ", "--pbx-mac", "00-1A-2B-3C-4D-5E"], status: "valid", code: nil),
+            Case(file: es256, options: at2028 + ["--pbx-id", "SF-4711", "--pbx-mac", "00:1a:2b:3c:4d:5e", "--pbx-hostname", "new-pbx"], status: "valid-with-warnings", code: "license.pbx-factor-changed"),
+            Case(file: es256, options: at2028 + ["--pbx-id", "SF-9999", "--pbx-hostname", "pbx.example.com"], status: "invalid", code: "license.pbx-mismatch"),
+            Case(file: es256, options: at2028 + ["--pbx-id", "sf-4711"], status: "invalid", code: "license.pbx-mismatch"),
+            Case(file: es256, options: at2028, status: "valid-with-warnings", code: "license.pbx-not-checked"),
+            Case(file: ed25519, options: keyring + ["--at", "2031-01-10", "--product", "datev-connector"], status: "valid-with-warnings", code: "license.in-grace-period"),
+            Case(file: ed25519, options: keyring + ["--at", "2031-01-15T00:00:00Z", "--product", "datev-connector"], status: "invalid", code: "license.expired"),
+            Case(file: ed25519, options: keyring + ["--at", "2031-01-14T23:59:59Z", "--product", "datev-connector"], status: "valid-with-warnings", code: "license.in-grace-period"),
+            Case(file: perpetual, options: keyring + ["--at", "2026-12-31T23:59:59-01:00"], status: "valid", code: nil),
+            Case(file: perpetual, options: keyring + ["--at", "2026-12-31T23:59:59Z"], status: "invalid", code: "license.not-yet-valid"),
+            Case(file: ed25519, options: at2028 + ["--product", "crm-groupware"], status: "invalid", code: "license.wrong-product"),
+            Case(file: ed25519, options: at2028 + ["--active-users", "6", "--release-date", "2027-07-01"], status: "invalid", code: "license.seats-exceeded"),
+            Case(file: ed25519, options: at2028 + ["--active-users", "5", "--release-date", "2027-06-30"], status: "valid", code: nil),
+            Case(file: changed, options: at2028, status: "invalid", code: "jws.signature-invalid"),
+            Case(file: development, options: ["--keyring", tmp.path("keys/development.jwks"), "--at", "2028-03-01"], status: "invalid", code: "license.development-key"),
+            Case(file: development, options: ["--keyring", tmp.path("keys/development.jwks"), "--at", "2028-03-01", "--allow-development-keys"], status: "valid", code: nil),
+            Case(file: development, options: at2028, status: "invalid", code: "jws.unknown-key"),
+            Case(file: ed25519, options: ["--keyring", revokedKeyring, "--at", "2028-03-01"], status: "invalid", code: "license.key-revoked"),
+            // The clock (no --at): a license issued now is valid, and not "from the future".
+            Case(file: development, options: ["--keyring", tmp.path("keys/development.jwks"), "--allow-development-keys"], status: "valid", code: nil),
+        ], classPath: classPath)
+    }
+
+    /// Licenses ctictl never issues, signed here with fresh keys: the edges of the claims
+    /// (limits, profile version, duplicate and canonically equal member names, nulls, whole
+    /// numbers written as 5.0), of the header (alg none signed, an empty crit, no kid) and of
+    /// the keyring (a key's validity window, a retired key). Both verifiers must agree.
+    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    func handMadeLicensesAtTheEdges() throws {
+        let tmp = try TemporaryDirectory()
+        let classPath = try JavaVerifier.compile(into: tmp)
+        let ed25519 = PrivateSigningKey.generate(.eddsa)
+        let es256 = PrivateSigningKey.generate(.es256)
+        var keyring = Keyring()
+        try keyring.add(JWK(kid: "ed", key: ed25519.publicKey))
+        try keyring.add(JWK(kid: "es", key: es256.publicKey))
+        try keyring.add(JWK(kid: "windowed", key: ed25519.publicKey, notBefore: 1_800_000_000, expires: 1_900_000_000))
+        try keyring.add(JWK(kid: "retired", key: es256.publicKey, status: .retired))
+        let keyringPath = tmp.path("keyring.jwks")
+        try Data(keyring.jsonBytes).write(to: URL(fileURLWithPath: keyringPath))
+
+        let cti = #""cti":{"product":"datev-connector","seats":5,"v":1}"#
+        let times = #""iat":1800000000,"nbf":1800000000,"exp":1900000000"#
+        let registered = #""iss":"ctictl","sub":"K-1","jti":"CTI-1""#
+        func standard(_ extra: String = "") -> String { "{\(cti),\(times),\(registered)\(extra)}" }
+        var number = 0
+        func signed(_ payload: String, header: String? = nil, key: PrivateSigningKey = ed25519, kid: String = "ed") throws -> String {
+            number += 1
+            let headerJSON = header ?? #"{"alg":"\#(key.algorithm.rawValue)","kid":"\#(kid)","typ":"cti-license+jwt"}"#
+            let compact = try CompactJWS.sign(payload: Array(payload.utf8), encodedHeader: Base64URL.encode(Array(headerJSON.utf8)), key: key)
+            let path = tmp.path("made-\(number).lic")
+            try Data(Armor(label: "CTI LICENSE").write(ArmoredText(compact: compact, comments: ["Made by JavaVerifierTests"])).utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let long = String(repeating: "x", count: 129)
+        let payloads: [(String, String, String?)] = [
+            (standard(), "valid", nil),
+            ("{\(cti),\(times),\(registered),\"cti\":{}}", "unreadable", "license.claims-malformed"),
+            (standard(#","su\u0062":"K-2""#), "unreadable", "license.claims-malformed"),
+            (standard(#","note":"caf\#u{00E9}","not\#u{0065}\#u{0301}":1"#), "valid", nil),
+            (standard(#","caf\#u{00E9}":1,"cafe\#u{0301}":2"#), "unreadable", "license.claims-malformed"),
+            (standard(#","extra":null,"future":{"a":[1,2,{"b":true}]}"#), "valid", nil),
+            (#"{"cti":{"product":"datev-connector","seats":5.0,"v":1,"grace_days":null},"iat":1.8e9,"nbf":1800000000,"exp":1900000000,\#(registered)}"#, "valid", nil),
+            (#"{"cti":{"product":"datev-connector","seats":5.5,"v":1},\#(times),\#(registered)}"#, "unreadable", "license.claims-malformed"),
+            (#"{"cti":{"product":"datev-connector","seats":"5","v":1},\#(times),\#(registered)}"#, "unreadable", "license.claims-malformed"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":2},\#(times),\#(registered)}"#, "invalid", "license.profile-unsupported"),
+            (#"{"cti":{"product":"datev-connector","seats":0,"v":2},\#(times),\#(registered)}"#, "invalid", "license.profile-unsupported"),
+            (#"{"cti":{"product":"datev-connector","seats":0,"v":1},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"customer_name":"A\u001b[2J"},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"customer_name":""},\#(times),\#(registered)}"#, "valid", nil),
+            (#"{"cti":{"product":"\#(long)","seats":5,"v":1},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1},"iat":1800000000,"nbf":1900000000,"exp":1900000000,\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"grace_days":366},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"maintenance_until":"2027-02-29"},\#(times),\#(registered)}"#, "unreadable", "license.claims-malformed"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"maintenance_until":"2028-02-29"},\#(times),\#(registered)}"#, "valid", nil),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"pbx":{"factors":[],"required":1}},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"pbx":{"factors":[{"kind":"instance-id","value":"SF-1"}],"required":4294967297}},\#(times),\#(registered)}"#, "unreadable", "license.claims-invalid"),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"pbx":{"factors":[{"kind":"instance-id","value":"SF-1"},{"kind":"serial","value":"X"}],"required":1}},\#(times),\#(registered)}"#, "valid", nil),
+            (#"{"cti":{"product":"datev-connector","seats":5,"v":1,"pbx":{"factors":[{"kind":"instance-id","value":"SF-1"},{"kind":"serial","value":"X"}]}},\#(times),\#(registered)}"#, "invalid", "license.pbx-mismatch"),
+            ("[1,2]", "unreadable", "license.claims-malformed"),
+            (standard() + " x", "unreadable", "license.claims-malformed"),
+            // Nesting: 64 levels are the most (the claims object is the first).
+            (standard(",\"deep\":" + String(repeating: "[", count: 63) + String(repeating: "]", count: 63)), "valid", nil),
+            (standard(",\"deep\":" + String(repeating: "[", count: 64) + String(repeating: "]", count: 64)), "unreadable", "license.claims-malformed"),
+        ]
+        var cases: [JavaVerifier.Case] = []
+        let options = ["--keyring", keyringPath, "--at", "2028-01-01", "--product", "datev-connector", "--pbx-id", "SF-1"]
+        for (payload, status, code) in payloads {
+            cases.append(.init(file: try signed(payload), options: options, status: status, code: code))
+            cases.append(.init(file: try signed(payload, key: es256, kid: "es"), options: options, status: status, code: code))
+        }
+        let headers: [(String, String, String?)] = [
+            (#"{"alg":"none","kid":"ed","typ":"cti-license+jwt"}"#, "invalid", "jws.alg-none"),
+            (#"{"alg":"NONE","kid":"ed","typ":"cti-license+jwt"}"#, "invalid", "jws.alg-none"),
+            (#"{"alg":"EdDSA","kid":"ed","typ":"cti-license+jwt","crit":[]}"#, "invalid", "jws.crit-unsupported"),
+            (#"{"alg":"EdDSA","kid":"ed","typ":"cti-license+jwt","crit":null}"#, "valid", nil),
+            (#"{"alg":"EdDSA","kid":"ed","typ":"CTI-License+JWT"}"#, "valid", nil),
+            (#"{"alg":"EdDSA","kid":"ed"}"#, "invalid", "jws.wrong-type"),
+            (#"{"alg":"EdDSA","typ":"cti-license+jwt"}"#, "invalid", "jws.kid-missing"),
+            (#"{"alg":"eddsa","kid":"ed","typ":"cti-license+jwt"}"#, "invalid", "jws.alg-mismatch"),
+            (#"{"alg":"EdDSA","kid":"ed","typ":"cti-license+jwt","kid":"es"}"#, "unreadable", "jws.header-malformed"),
+            (#"{"kid":"ed","typ":"cti-license+jwt"}"#, "unreadable", "jws.header-malformed"),
+            (#"{"alg":5,"kid":"ed","typ":"cti-license+jwt"}"#, "unreadable", "jws.header-malformed"),
+            (#"["EdDSA"]"#, "unreadable", "jws.header-malformed"),
+            (#"{"alg":"EdDSA","kid":"windowed","typ":"cti-license+jwt"}"#, "valid", nil),
+        ]
+        for (header, status, code) in headers {
+            cases.append(.init(file: try signed(standard(), header: header), options: options, status: status, code: code))
+        }
+        let windowed = #"{"alg":"EdDSA","kid":"windowed","typ":"cti-license+jwt"}"#
+        cases += [
+            .init(file: try signed(standard().replacingOccurrences(of: "\"iat\":1800000000", with: "\"iat\":1799999999"), header: windowed), options: options, status: "invalid", code: "license.key-not-yet-valid"),
+            .init(file: try signed(standard().replacingOccurrences(of: "\"iat\":1800000000", with: "\"iat\":1900000000"), header: windowed), options: options, status: "invalid", code: "license.key-expired"),
+            .init(file: try signed(standard(), key: es256, kid: "retired"), options: options, status: "valid", code: nil),
+            // Signed by the ES256 key under the Ed25519 key's kid: the key decides the algorithm.
+            .init(file: try signed(standard(), header: #"{"alg":"ES256","kid":"ed","typ":"cti-license+jwt"}"#, key: es256), options: options, status: "invalid", code: "jws.alg-mismatch"),
+        ]
+        try JavaVerifier.compare(cases, classPath: classPath)
+    }
+}
