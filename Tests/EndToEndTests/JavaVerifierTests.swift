@@ -195,6 +195,11 @@ enum JavaVerifier {
         let revoked = try CLI.run(["key", "revoke", "--kid", "vendor-ed25519", "--keyring", revokedKeyring, "--ledger", ledger])
         try #require(revoked.status == 0, "\(revoked.stderr)")
 
+        let huge = tmp.path("huge.lic")
+        try Data(repeating: 0x20, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: huge))
+        let longToken = tmp.path("long-token.lic")
+        try Data((compact + String(repeating: "A", count: 70_000)).utf8).write(to: URL(fileURLWithPath: longToken))
+
         let keyring = ["--keyring", tmp.path("keys/keyring.jwks")]
         let at2028 = keyring + ["--at", "2028-03-01T12:00:00Z", "--product", "datev-connector"]
         typealias Case = JavaVerifier.Case
@@ -220,9 +225,69 @@ enum JavaVerifier {
             Case(file: development, options: ["--keyring", tmp.path("keys/development.jwks"), "--at", "2028-03-01", "--allow-development-keys"], status: "valid", code: nil),
             Case(file: development, options: at2028, status: "invalid", code: "jws.unknown-key"),
             Case(file: ed25519, options: ["--keyring", revokedKeyring, "--at", "2028-03-01"], status: "invalid", code: "license.key-revoked"),
+            // Files that are no license: missing, a directory, over the 1 MiB input limit, a token over 64 KiB.
+            Case(file: tmp.path("missing.lic"), options: at2028, status: "unreadable", code: "file.not-found"),
+            Case(file: tmp.path("keys"), options: at2028, status: "unreadable", code: "file.is-directory"),
+            Case(file: huge, options: at2028, status: "unreadable", code: "file.too-large"),
+            Case(file: longToken, options: at2028, status: "unreadable", code: "license.too-large"),
             // The clock (no --at): a license issued now is valid, and not "from the future".
             Case(file: development, options: ["--keyring", tmp.path("keys/development.jwks"), "--allow-development-keys"], status: "valid", code: nil),
         ], classPath: classPath)
+    }
+
+    /// Broken keyrings are refused by both, with the same code (exit 65); odd but sound ones
+    /// (the `Ed25519` alg name, members ctictl does not know) are read by both.
+    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    func keyringsAsCtictl() throws {
+        let tmp = try TemporaryDirectory()
+        let classPath = try JavaVerifier.compile(into: tmp)
+        let jdk = try #require(JavaVerifier.jdk)
+        let license = TestVectorCLITests.directory.appendingPathComponent("ed25519.lic").path
+        let ed = #"{"kty":"OKP","crv":"Ed25519","kid":"test-vector-ed25519","x":"lz5F_RKZr8fNriiGnnwJaCmlMDSZfyyfeqJRKUfZ4cs""#
+        let es = #"{"kty":"EC","crv":"P-256","kid":"test-vector-es256","x":"vC0P44JXGLuFoH-KUCSzhfWwUcd7Wjm8sa8CMCuBzOA","y":"WGrGL4grHHE6viuQewH6GY2vk38b1EYujySLVlMlIk8""#
+        let noKid = ed.replacingOccurrences(of: #""kid":"test-vector-ed25519""#, with: #""kid":"""#)
+        // Two spellings of one kid ("café"): equal for ctictl, which compares strings canonically.
+        let composed = ed.replacingOccurrences(of: "test-vector-ed25519", with: "caf\u{00E9}")
+        let decomposed = es.replacingOccurrences(of: "test-vector-es256", with: "cafe\u{0301}")
+        let keyrings: [(String, String?)] = [
+            (#"{"keys":[\#(ed)},\#(es)}]}"#, nil),
+            (#"{"keys":[\#(ed),"alg":"Ed25519","use":"sig","status":"retired","env":"production","nbf":0,"exp":4102444800,"x5t":"kept"}],"note":1}"#, nil),
+            (#"{"keys":[\#(ed),"nbf":1.0e9}]}"#, nil),
+            ("not json", "keyring.malformed"),
+            (#"{"keys":[\#(ed)}],"keys":[]}"#, "keyring.malformed"),
+            ("[]", "keyring.malformed"),
+            (#"{"keys":{}}"#, "keyring.malformed"),
+            (#"{"keys":[1]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"d":"AAAA"}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"alg":"ES256"}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"alg":null}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"use":"enc"}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"status":"lost"}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"env":"test"}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"nbf":1.5}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed),"exp":1e12}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed.replacingOccurrences(of: "4cs", with: "4ct"))}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed.replacingOccurrences(of: "Z4cs", with: ""))}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(es.replacingOccurrences(of: "WGrGL4grH", with: "WGrGL5grH"))}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(noKid)}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed.replacingOccurrences(of: "OKP", with: "RSA"))}]}"#, "keyring.key-invalid"),
+            (#"{"keys":[\#(ed)},\#(ed)}]}"#, "keyring.kid-duplicated"),
+            (#"{"keys":[\#(composed)},\#(decomposed)}]}"#, "keyring.kid-duplicated"),
+        ]
+        for (index, (text, code)) in keyrings.enumerated() {
+            let path = tmp.path("keyring-\(index).jwks")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let options = ["--keyring", path, "--at", "2027-06-01", "--product", "datev-connector", "--pbx-id", "SF-4711"]
+            let ctictl = try JavaVerifier.runCtictl(license, options: options)
+            let java = try Process.runCapturing(jdk.java, ["-cp", classPath, JavaVerifier.mainClass] + options + [license])
+            if let code {
+                #expect(ctictl == JavaVerifier.Outcome(status: "unreadable", codes: [code]), "keyring \(index): ctictl \(ctictl)")
+                #expect(java.status == 65 && java.stderr.hasSuffix("[\(code)]\n") && java.stdout.isEmpty, "keyring \(index): java \(java.status) \(java.stderr)")
+            } else {
+                #expect(ctictl.status == "valid", "keyring \(index): ctictl \(ctictl)")
+                #expect(java.status == 0 && java.stdout.hasSuffix(": valid\n"), "keyring \(index): java \(java.status) \(java.stdout)\(java.stderr)")
+            }
+        }
     }
 
     /// Licenses ctictl never issues, signed here with fresh keys: the edges of the claims

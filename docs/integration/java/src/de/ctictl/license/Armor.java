@@ -1,9 +1,5 @@
 package de.ctictl.license;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +37,7 @@ final class Armor {
             if (b == 0) hasNul = true;
         }
         if (blank) throw LicenseException.malformed("armor.empty", "the file is empty; expected a cti license (" + BEGIN + " ...)");
-        String text = hasNul ? null : decodeUTF8(input, start);
+        String text = hasNul ? null : Json.strictUTF8(input, start);
         if (text == null) {
             throw LicenseException.malformed("armor.not-text", "the file is not text (binary data or not UTF-8); expected a cti license");
         }
@@ -141,18 +137,5 @@ final class Armor {
             index++;
         }
         return lines;
-    }
-
-    /** The text after {@code start}, or null when it is not valid UTF-8. */
-    private static String decodeUTF8(byte[] input, int start) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(input, start, input.length - start))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package de.ctictl.license;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -152,32 +153,34 @@ final class Json {
 
     private String string() throws SyntaxError {
         index++;
-        ByteBuffer utf8 = ByteBuffer.allocate(bytes.length);
+        ByteArrayOutputStream utf8 = new ByteArrayOutputStream();
         while (true) {
             if (index >= bytes.length) throw fail("unterminated string");
             int b = bytes[index] & 0xFF;
             if (b == '"') {
                 index++;
-                return decodeUTF8(utf8);
+                String text = strictUTF8(utf8.toByteArray(), 0);
+                if (text == null) throw fail("invalid UTF-8 in string");
+                return text;
             }
             if (b < 0x20) throw fail("control character in string");
             index++;
             if (b != '\\') {
-                utf8.put((byte) b);
+                utf8.write(b);
                 continue;
             }
             if (index >= bytes.length) throw fail("unterminated escape");
             byte escape = bytes[index++];
             switch (escape) {
-                case '"': utf8.put((byte) '"'); break;
-                case '\\': utf8.put((byte) '\\'); break;
-                case '/': utf8.put((byte) '/'); break;
-                case 'b': utf8.put((byte) 0x08); break;
-                case 'f': utf8.put((byte) 0x0C); break;
-                case 'n': utf8.put((byte) 0x0A); break;
-                case 'r': utf8.put((byte) 0x0D); break;
-                case 't': utf8.put((byte) 0x09); break;
-                case 'u': utf8.put(new String(Character.toChars(unicodeEscape())).getBytes(StandardCharsets.UTF_8)); break;
+                case '"': utf8.write('"'); break;
+                case '\\': utf8.write('\\'); break;
+                case '/': utf8.write('/'); break;
+                case 'b': utf8.write(0x08); break;
+                case 'f': utf8.write(0x0C); break;
+                case 'n': utf8.write(0x0A); break;
+                case 'r': utf8.write(0x0D); break;
+                case 't': utf8.write(0x09); break;
+                case 'u': utf8.writeBytes(new String(Character.toChars(unicodeEscape())).getBytes(StandardCharsets.UTF_8)); break;
                 default: throw fail("invalid escape");
             }
         }
@@ -197,16 +200,16 @@ final class Json {
         return code;
     }
 
-    private String decodeUTF8(ByteBuffer utf8) throws SyntaxError {
-        utf8.flip();
+    /** The bytes from {@code start} as text, or null when they are not valid UTF-8. */
+    static String strictUTF8(byte[] bytes, int start) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(utf8)
+                    .decode(ByteBuffer.wrap(bytes, start, bytes.length - start))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw fail("invalid UTF-8 in string");
+            return null;
         }
     }
 

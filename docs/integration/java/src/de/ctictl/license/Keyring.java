@@ -1,8 +1,10 @@
 package de.ctictl.license;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The trusted public keys: a JWK Set (RFC 7517 §5), loaded strictly as ctictl loads it. A
@@ -32,14 +34,14 @@ public final class Keyring {
             throw LicenseException.malformed("keyring.malformed", source + ": member \"keys\" is missing or not an array");
         }
         List<TrustedKey> keys = new ArrayList<>();
+        Set<String> kids = new HashSet<>();
         List<Object> list = (List<Object>) entries;
         for (int index = 0; index < list.size(); index++) {
             if (!(list.get(index) instanceof Map)) {
                 throw LicenseException.malformed("keyring.key-invalid", source + ": keys[" + index + "] is not a JSON object");
             }
             TrustedKey key = new TrustedKey((Map<String, Object>) list.get(index), source + ": keys[" + index + "]");
-            Keyring sofar = new Keyring(keys);
-            if (sofar.key(key.kid) != null) {
+            if (!kids.add(Json.canonical(key.kid))) {
                 throw LicenseException.malformed("keyring.kid-duplicated", source + ": keys[" + index + "]: kid \"" + key.kid + "\" appears twice; kids must be unique");
             }
             keys.add(key);
