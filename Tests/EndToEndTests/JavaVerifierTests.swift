@@ -235,6 +235,56 @@ enum JavaVerifier {
         ], classPath: classPath)
     }
 
+    /// Text as e-mail, editors and copy-paste leave it, beyond the vectors: other line ends
+    /// and spaces, characters that are no whitespace, invalid UTF-8, other kinds of block.
+    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    func armorVariantsAsCtictl() throws {
+        let tmp = try TemporaryDirectory()
+        let classPath = try JavaVerifier.compile(into: tmp)
+        let directory = TestVectorCLITests.directory
+        let compact = try Interop.compact(directory.appendingPathComponent("ed25519.lic").path).compact
+        let half = compact.index(compact.startIndex, offsetBy: compact.count / 2)
+        let (head, tail) = (String(compact[..<half]), String(compact[half...]))
+        func armored(_ body: String, separator: String = "\n") -> [UInt8] {
+            Array((["Customer: Test", "-----BEGIN CTI LICENSE-----", body, "-----END CTI LICENSE-----", ""].joined(separator: separator)).utf8)
+        }
+        let variants: [(String, [UInt8], String, String?)] = [
+            ("cr-only", armored(head + "\r" + tail, separator: "\r"), "valid", nil),
+            ("nel-and-line-separator", armored(head + "\u{85}" + tail, separator: "\u{2028}"), "valid", nil),
+            ("zero-width-and-ideographic-spaces", armored("\u{200B}" + head + "\u{3000}\u{FEFF}" + tail + "\u{202F}"), "valid", nil),
+            ("vertical-tab-form-feed", armored(head + "\u{0B}\u{0C}" + tail), "valid", nil),
+            ("paragraph-separator-inside", armored(head + "\u{2029}" + tail), "valid", nil),
+            ("text-after-end", armored(compact) + Array("-- \nKind regards\n".utf8), "valid", nil),
+            ("bare-with-comment-like-text", Array("Lizenz: \(compact)".utf8), "unreadable", "armor.invalid-character"),
+            ("bom-only", [0xEF, 0xBB, 0xBF], "unreadable", "armor.empty"),
+            ("no-break-spaces-only", Array("\u{A0}\u{A0}\n\u{A0}".utf8), "unreadable", "armor.empty"),
+            ("empty-block", armored(""), "unreadable", "armor.empty"),
+            ("a-letter-with-accent", armored(head + "é" + tail), "unreadable", "armor.invalid-character"),
+            ("padding", armored(compact + "=="), "unreadable", "armor.invalid-character"),
+            ("control-character", armored(head + "\u{01}" + tail), "unreadable", "armor.invalid-character"),
+            ("overlong-utf8", armored(head) + [0xC0, 0xAF] + Array(tail.utf8), "unreadable", "armor.not-text"),
+            ("encoded-surrogate", armored(head) + [0xED, 0xA0, 0x80] + Array(tail.utf8), "unreadable", "armor.not-text"),
+            ("latin1", Array("Kunde: M".utf8) + [0xFC] + Array("ller\n".utf8) + armored(compact), "unreadable", "armor.not-text"),
+            ("end-without-begin", Array((compact + "\n-----END CTI LICENSE-----\n").utf8), "unreadable", "armor.truncated"),
+            ("end-before-begin", Array("-----END CTI LICENSE-----\n".utf8) + armored(compact).dropLast(27), "unreadable", "armor.truncated"),
+            ("public-key-block", Array("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n".utf8), "unreadable", "armor.wrong-label"),
+            ("two-bare-tokens", Array((compact + "\n" + compact).utf8), "unreadable", "armor.multiple"),
+            ("two-dots-more", Array((compact + ".x.y").utf8), "unreadable", "armor.multiple"),
+            ("one-dot-more", Array((compact + ".x").utf8), "unreadable", "jws.malformed"),
+            ("one-part", Array(String(compact.prefix(while: { $0 != "." })).utf8), "unreadable", "jws.malformed"),
+            ("empty-payload", Array(compact.replacingOccurrences(of: #"\.[^.]*\."#, with: "..", options: .regularExpression).utf8), "unreadable", "jws.malformed"),
+            ("lowercase-armor", Array(String(decoding: armored(compact), as: UTF8.self).lowercased().utf8), "unreadable", "armor.invalid-character"),
+        ]
+        var cases: [JavaVerifier.Case] = []
+        let options = ["--keyring", directory.appendingPathComponent("keyring.jwks").path, "--at", "2027-06-01", "--product", "datev-connector", "--pbx-id", "SF-4711"]
+        for (name, bytes, status, code) in variants {
+            let path = tmp.path(name + ".lic")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            cases.append(.init(file: path, options: options, status: status, code: code))
+        }
+        try JavaVerifier.compare(cases, classPath: classPath)
+    }
+
     /// Broken keyrings are refused by both, with the same code (exit 65); odd but sound ones
     /// (the `Ed25519` alg name, members ctictl does not know) are read by both.
     @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
