@@ -25,16 +25,24 @@ enum JavaVerifier {
 
     static var usable: Bool { jdk != nil || Interop.isCI }
 
-    /// Compiles every source (warnings are errors) into `tmp`; returns the class path.
-    static func compile(into tmp: TemporaryDirectory) throws -> String {
-        let jdk = try #require(jdk, "javac is missing: run scripts/setup.sh --with-python, which installs openjdk-17-jdk-headless")
+    /// The sources compiled once per test process (warnings are errors), into the process's
+    /// scratch directory, which goes when the process exits: the class path, or why not.
+    static let compiled: (classPath: String?, failure: String) = {
+        guard let jdk else { return (nil, "javac is missing: run scripts/setup.sh --with-python, which installs openjdk-17-jdk-headless") }
         let files = (FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".java") }.map { sources.appendingPathComponent($0).path }
-        #expect(files.count > 5, "no Java sources in \(sources.path)")
-        let classes = tmp.path("classes")
-        let compiled = try Process.runCapturing(jdk.javac, ["-Xlint:all", "-Werror", "--release", "17", "-d", classes] + files)
-        try #require(compiled.status == 0, "javac failed:\n\(compiled.stdout)\(compiled.stderr)")
-        return classes
+        guard files.count > 5 else { return (nil, "no Java sources in \(sources.path)") }
+        let classes = CLI.scratchHome + "/java-classes"
+        do {
+            let result = try Process.runCapturing(jdk.javac, ["-Xlint:all", "-Werror", "--release", "17", "-d", classes] + files)
+            return result.status == 0 ? (classes, "") : (nil, "javac failed:\n\(result.stdout)\(result.stderr)")
+        } catch {
+            return (nil, "javac did not run: \(error)")
+        }
+    }()
+
+    static func classPath() throws -> String {
+        try #require(compiled.classPath, "\(compiled.failure)")
     }
 
     /// What a verifier made of one file: ctictl's status (or `unreadable` for exit 65) and
@@ -127,11 +135,17 @@ enum JavaVerifier {
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// Runs where a JDK is found (or under CI, where its absence is a failure).
+    static var jdkFound: Self {
+        .enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless")
+    }
+}
+
 @Suite struct JavaVerifierTests {
-    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    @Test(.jdkFound)
     func everyTestVectorAsCtictl() throws {
-        let tmp = try TemporaryDirectory()
-        let classPath = try JavaVerifier.compile(into: tmp)
+        let classPath = try JavaVerifier.classPath()
         let directory = TestVectorCLITests.directory
         let vectors = TestVectorCLITests.vectors
         // Every file of docs/test-vectors is a vector of the manifest.
@@ -156,10 +170,10 @@ enum JavaVerifier {
     /// differs: expired, in grace, not yet valid, wrong product, each way a PBX binding can
     /// go, seats, maintenance, a development key with and without permission, a revoked key,
     /// a changed byte, and the bare JWS as pasted into the module's "Lizenz" field.
-    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    @Test(.jdkFound)
     func licensesCtictlIssues() throws {
         let tmp = try TemporaryDirectory()
-        let classPath = try JavaVerifier.compile(into: tmp)
+        let classPath = try JavaVerifier.classPath()
         let ledger = tmp.path("ledger.sqlite")
         for (kid, alg, environment) in [("vendor-ed25519", "EdDSA", "production"), ("vendor-es256", "ES256", "production"), ("vendor-dev", "EdDSA", "development")] {
             let keyring = tmp.path(environment == "development" ? "keys/development.jwks" : "keys/keyring.jwks")
@@ -237,10 +251,10 @@ enum JavaVerifier {
 
     /// Text as e-mail, editors and copy-paste leave it, beyond the vectors: other line ends
     /// and spaces, characters that are no whitespace, invalid UTF-8, other kinds of block.
-    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    @Test(.jdkFound)
     func armorVariantsAsCtictl() throws {
         let tmp = try TemporaryDirectory()
-        let classPath = try JavaVerifier.compile(into: tmp)
+        let classPath = try JavaVerifier.classPath()
         let directory = TestVectorCLITests.directory
         let compact = try Interop.compact(directory.appendingPathComponent("ed25519.lic").path).compact
         let half = compact.index(compact.startIndex, offsetBy: compact.count / 2)
@@ -285,12 +299,36 @@ enum JavaVerifier {
         try JavaVerifier.compare(cases, classPath: classPath)
     }
 
+    /// Mistakes on the command line: exit 64 and ctictl's code, from both.
+    @Test(.jdkFound)
+    func commandLineMistakesAsCtictl() throws {
+        let classPath = try JavaVerifier.classPath()
+        let jdk = try #require(JavaVerifier.jdk)
+        let license = TestVectorCLITests.directory.appendingPathComponent("es256.lic").path
+        let keyring = ["--keyring", TestVectorCLITests.directory.appendingPathComponent("keyring.jwks").path]
+        let mistakes: [([String], String)] = [
+            ([license], "usage.keyring-missing"),
+            (keyring, "usage.missing-argument"),
+            (keyring + ["--at", "2027-13-01", license], "usage.bad-date"),
+            (keyring + ["--at", "2027-01-31T12:00:00.5Z", license], "usage.bad-date"),
+            (keyring + ["--bogus", "1", license], "usage.unknown-option"),
+            (keyring + ["--active-users", "x", license], "usage.bad-value"),
+            (keyring + [license, "--product"], "usage.missing-value"),
+        ]
+        for (arguments, code) in mistakes {
+            let ctictl = try CLI.run(["license", "verify"] + arguments)
+            let java = try Process.runCapturing(jdk.java, ["-cp", classPath, JavaVerifier.mainClass] + arguments)
+            #expect(ctictl.status == 64 && ctictl.stderr.hasSuffix("[\(code)]\n"), "\(arguments): ctictl \(ctictl.status) \(ctictl.stderr)")
+            #expect(java.status == 64 && java.stderr.hasSuffix("[\(code)]\n") && java.stdout.isEmpty, "\(arguments): java \(java.status) \(java.stderr)")
+        }
+    }
+
     /// Broken keyrings are refused by both, with the same code (exit 65); odd but sound ones
     /// (the `Ed25519` alg name, members ctictl does not know) are read by both.
-    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    @Test(.jdkFound)
     func keyringsAsCtictl() throws {
         let tmp = try TemporaryDirectory()
-        let classPath = try JavaVerifier.compile(into: tmp)
+        let classPath = try JavaVerifier.classPath()
         let jdk = try #require(JavaVerifier.jdk)
         let license = TestVectorCLITests.directory.appendingPathComponent("ed25519.lic").path
         let ed = #"{"kty":"OKP","crv":"Ed25519","kid":"test-vector-ed25519","x":"lz5F_RKZr8fNriiGnnwJaCmlMDSZfyyfeqJRKUfZ4cs""#
@@ -344,10 +382,10 @@ enum JavaVerifier {
     /// (limits, profile version, duplicate and canonically equal member names, nulls, whole
     /// numbers written as 5.0), of the header (alg none signed, an empty crit, no kid) and of
     /// the keyring (a key's validity window, a retired key). Both verifiers must agree.
-    @Test(.enabled(if: JavaVerifier.usable, "no JDK (javac) found: scripts/setup.sh --with-python installs openjdk-17-jdk-headless"))
+    @Test(.jdkFound)
     func handMadeLicensesAtTheEdges() throws {
         let tmp = try TemporaryDirectory()
-        let classPath = try JavaVerifier.compile(into: tmp)
+        let classPath = try JavaVerifier.classPath()
         let ed25519 = PrivateSigningKey.generate(.eddsa)
         let es256 = PrivateSigningKey.generate(.es256)
         var keyring = Keyring()

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The command line, for trying the verifier and for comparing it with ctictl:
@@ -39,12 +40,15 @@ final class VerifierCommand {
         this.err = err;
     }
 
-    /** A mistake on the command line (exit status 64). */
+    /** A mistake on the command line (exit status 64), with ctictl's code for it. */
     private static final class UsageError extends Exception {
         private static final long serialVersionUID = 1L;
 
-        UsageError(String message) {
+        final String code;
+
+        UsageError(String code, String message) {
             super(message);
+            this.code = code;
         }
     }
 
@@ -61,7 +65,7 @@ final class VerifierCommand {
                 if (argument.equals("--allow-development-keys")) {
                     allowDevelopment = true;
                 } else if (argument.startsWith("--")) {
-                    if (i + 1 >= arguments.length) throw new UsageError(argument + " needs a value");
+                    if (i + 1 >= arguments.length) throw new UsageError("usage.missing-value", argument + " needs a value");
                     options.add(new String[] {argument, arguments[++i]});
                 } else {
                     files.add(argument);
@@ -71,11 +75,11 @@ final class VerifierCommand {
                 if (option[0].equals("--keyring")) keyringPath = option[1];
                 if (option[0].equals("--at")) at = option[1];
             }
-            if (keyringPath == null) throw new UsageError("--keyring FILE is required: the product's trusted keys (a JWK Set)");
-            if (files.isEmpty()) throw new UsageError("name at least one license file");
+            if (keyringPath == null) throw new UsageError("usage.keyring-missing", "--keyring FILE is required: the product's trusted keys (a JWK Set)");
+            if (files.isEmpty()) throw new UsageError("usage.missing-argument", "name at least one license file");
             inputs = inputs(at, options).allowDevelopmentKeys(allowDevelopment);
         } catch (UsageError error) {
-            err.println(NAME + ": error: " + error.getMessage() + " [usage.invalid]");
+            err.println(NAME + ": error: " + error.getMessage() + " [" + error.code + "]");
             return USAGE;
         }
         Keyring keyring;
@@ -96,7 +100,7 @@ final class VerifierCommand {
             Verification result = verifier.verify(read(file), inputs);
             out.println(file + ": " + result.status().text);
             for (Finding finding : result.findings()) {
-                out.println("  " + finding.severity().name().toLowerCase() + " " + finding.code() + ": " + finding.message());
+                out.println("  " + finding.severity().name().toLowerCase(Locale.ROOT) + " " + finding.code() + ": " + finding.message());
             }
             return result.status().exitStatus;
         } catch (LicenseException error) {
@@ -112,7 +116,7 @@ final class VerifierCommand {
             inputs = CheckInputs.atClock(Instant.now().getEpochSecond());
         } else {
             Long instant = UtcTime.parseInstant(at);
-            if (instant == null) throw new UsageError("--at \"" + at + "\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z");
+            if (instant == null) throw new UsageError("usage.bad-date", "--at \"" + at + "\": expected a date YYYY-MM-DD or a timestamp like 2027-01-31T12:00:00Z");
             inputs = CheckInputs.atInstant(instant);
         }
         for (String[] option : options) {
@@ -127,15 +131,15 @@ final class VerifierCommand {
                     try {
                         inputs.activeUsers(Long.parseLong(value));
                     } catch (NumberFormatException e) {
-                        throw new UsageError("--active-users \"" + value + "\": expected a whole number");
+                        throw new UsageError("usage.bad-value", "--active-users \"" + value + "\": expected a whole number");
                     }
                 }
                 case "--release-date" -> {
                     LocalDate day = UtcTime.parseDay(value);
-                    if (day == null) throw new UsageError("--release-date \"" + value + "\": expected a date YYYY-MM-DD");
+                    if (day == null) throw new UsageError("usage.bad-date", "--release-date \"" + value + "\": expected a date YYYY-MM-DD");
                     inputs.releaseDate(day);
                 }
-                default -> throw new UsageError("unknown option " + option[0]);
+                default -> throw new UsageError("usage.unknown-option", "unknown option " + option[0]);
             }
         }
         return inputs;
