@@ -71,20 +71,36 @@ enum JavaVerifier {
         let code: String?
     }
 
-    /// Runs the Java verifier once over `files` (one JVM for all): each file's outcome.
-    static func runJava(_ files: [String], options: [String], classPath: String) throws -> [String: Outcome] {
+    /// A finding as told in one language: its code, message and fix.
+    struct Told: Equatable, CustomStringConvertible {
+        let code: String
+        var message: String
+        var fix: String?
+
+        var description: String { "\(code): \(message)" + (fix.map { " / \($0)" } ?? "") }
+    }
+
+    /// Runs the Java verifier once over `files` (one JVM for all): each file's outcome and
+    /// its findings as told (in German with `--lang de` among the options).
+    static func runJava(_ files: [String], options: [String], classPath: String) throws -> [String: (outcome: Outcome, told: [Told])] {
         let jdk = try #require(jdk)
         let result = try Process.runCapturing(jdk.java, ["-cp", classPath, mainClass] + options + files)
-        var outcomes: [String: Outcome] = [:]
-        var current: (file: String, status: String, codes: [String])?
+        var outcomes: [String: (outcome: Outcome, told: [Told])] = [:]
+        var current: (file: String, status: String, told: [Told])?
         func flush() {
-            if let current { outcomes[current.file] = Outcome(status: current.status, codes: current.codes) }
+            if let current { outcomes[current.file] = (Outcome(status: current.status, codes: current.told.map(\.code)), current.told) }
         }
         for line in result.stdout.split(separator: "\n").map(String.init) {
-            if line.hasPrefix("  ") {
+            if line.hasPrefix("    "), let colon = line.range(of: ": ") {
+                // "    fix: what to do" (or "Abhilfe:")
+                if var last = current?.told.popLast() {
+                    last.fix = String(line[colon.upperBound...])
+                    current?.told.append(last)
+                }
+            } else if line.hasPrefix("  ") {
                 // "  error CODE: message"
-                let words = line.dropFirst(2).split(separator: " ", maxSplits: 2)
-                if words.count >= 2 { current?.codes.append(String(words[1].dropLast())) }
+                let words = line.dropFirst(2).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+                if words.count == 3 { current?.told.append(Told(code: String(words[1].dropLast()), message: String(words[2]))) }
             } else if let colon = line.range(of: ": ", options: .backwards) {
                 flush()
                 current = (String(line[..<colon.lowerBound]), String(line[colon.upperBound...]), [])
@@ -92,7 +108,7 @@ enum JavaVerifier {
         }
         flush()
         #expect(result.stderr.isEmpty, "java wrote to stderr: \(result.stderr)")
-        let worst = files.compactMap { outcomes[$0]?.exitStatus }.max { rank($0) < rank($1) } ?? 0
+        let worst = files.compactMap { outcomes[$0]?.outcome.exitStatus }.max { rank($0) < rank($1) } ?? 0
         #expect(result.status == worst, "java's exit status \(result.status) is not the worst of its files' (\(worst)):\n\(result.stdout)")
         return outcomes
     }
@@ -100,36 +116,54 @@ enum JavaVerifier {
     /// The order of exit statuses from good to bad, as the Java command line documents it.
     static func rank(_ status: Int32) -> Int { [0, 2, 1, 65].firstIndex(of: status) ?? 4 }
 
-    /// `ctictl license verify --format json`: its status and finding codes (or its error).
-    static func runCtictl(_ file: String, options: [String]) throws -> Outcome {
+    /// `ctictl license verify --format json`: its status and finding codes (or its error),
+    /// and its findings as told in English and in German (none for an error).
+    static func runCtictl(_ file: String, options: [String]) throws -> (outcome: Outcome, english: [Told], german: [Told]) {
         let result = try CLI.run(["license", "verify", file, "--format", "json"] + options)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")
-        let outcome: Outcome
+        let told: (outcome: Outcome, english: [Told], german: [Told])
         if let error = document["error"] as? [String: Any] {
             let code = try #require(error["code"] as? String)
-            outcome = Outcome(status: result.status == 65 ? "unreadable" : "invalid", codes: [code])
+            told = (Outcome(status: result.status == 65 ? "unreadable" : "invalid", codes: [code]), [], [])
         } else {
             let verification = try #require(document["verification"] as? [String: Any])
             let findings = try #require(verification["findings"] as? [[String: Any]])
-            outcome = Outcome(status: try #require(verification["status"] as? String), codes: findings.compactMap { $0["code"] as? String })
+            func tell(_ language: String) -> [Told] {
+                findings.map { finding in
+                    Told(
+                        code: finding["code"] as? String ?? "", message: (finding["message"] as? [String: String])?[language] ?? "",
+                        fix: (finding["fix"] as? [String: String])?[language])
+                }
+            }
+            told = (Outcome(status: try #require(verification["status"] as? String), codes: findings.compactMap { $0["code"] as? String }), tell("en"), tell("de"))
         }
-        #expect(result.status == outcome.exitStatus, "ctictl exited \(result.status) for \(outcome): \(result.stderr)")
-        return outcome
+        #expect(result.status == told.outcome.exitStatus, "ctictl exited \(result.status) for \(told.outcome): \(result.stderr)")
+        return told
     }
 
-    /// Each case through both verifiers (Java once per set of options): the outcomes agree,
-    /// and are what the case expects.
+    /// Each case through both verifiers (Java once per set of options and language): the
+    /// outcomes agree, and are what the case expects; the findings' texts are ctictl's, in
+    /// German and in English (but for the English message of a refused signature, where
+    /// ctictl speaks of itself).
     static func compare(_ cases: [Case], classPath: String) throws {
         var groups: [[String]: [Case]] = [:]
         for item in cases { groups[item.options, default: []].append(item) }
+        func comparable(_ english: [Told]) -> [Told] {
+            english.map { $0.code.hasPrefix("jws.") ? Told(code: $0.code, message: "", fix: $0.fix) : $0 }
+        }
         for (options, group) in groups {
-            let java = try runJava(group.map(\.file), options: options, classPath: classPath)
+            let english = try runJava(group.map(\.file), options: options, classPath: classPath)
+            let german = try runJava(group.map(\.file), options: options + ["--lang", "de"], classPath: classPath)
             for item in group {
                 let name = URL(fileURLWithPath: item.file).lastPathComponent
                 let ctictl = try runCtictl(item.file, options: options)
-                #expect(java[item.file] == ctictl, "\(name) \(options): java \(java[item.file].map(\.description) ?? "no result"), ctictl \(ctictl)")
-                #expect(ctictl.status == item.status, "\(name) \(options): ctictl \(ctictl), expected \(item.status)")
-                if let code = item.code { #expect(ctictl.codes.contains(code), "\(name) \(options): ctictl \(ctictl), expected \(code)") }
+                let java = english[item.file]
+                #expect(java?.outcome == ctictl.outcome, "\(name) \(options): java \(java.map(\.outcome.description) ?? "no result"), ctictl \(ctictl.outcome)")
+                #expect(ctictl.outcome.status == item.status, "\(name) \(options): ctictl \(ctictl.outcome), expected \(item.status)")
+                if let code = item.code { #expect(ctictl.outcome.codes.contains(code), "\(name) \(options): ctictl \(ctictl.outcome), expected \(code)") }
+                guard ctictl.outcome.status != "unreadable" && !ctictl.german.isEmpty else { continue }
+                #expect(german[item.file]?.told == ctictl.german, "\(name) \(options): java \(german[item.file]?.told ?? []), ctictl \(ctictl.german)")
+                #expect(comparable(java?.told ?? []) == comparable(ctictl.english), "\(name) \(options): java \(java?.told ?? []), ctictl \(ctictl.english)")
             }
         }
     }
@@ -366,7 +400,7 @@ extension Trait where Self == ConditionTrait {
             let path = tmp.path("keyring-\(index).jwks")
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             let options = ["--keyring", path, "--at", "2027-06-01", "--product", "datev-connector", "--pbx-id", "SF-4711"]
-            let ctictl = try JavaVerifier.runCtictl(license, options: options)
+            let ctictl = try JavaVerifier.runCtictl(license, options: options).outcome
             let java = try Process.runCapturing(jdk.java, ["-cp", classPath, JavaVerifier.mainClass] + options + [license])
             if let code {
                 #expect(ctictl == JavaVerifier.Outcome(status: "unreadable", codes: [code]), "keyring \(index): ctictl \(ctictl)")

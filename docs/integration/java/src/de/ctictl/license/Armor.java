@@ -1,6 +1,7 @@
 package de.ctictl.license;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -124,7 +125,7 @@ final class Armor {
             boolean atEnd = index == chars.length;
             int c = atEnd ? 0 : chars[index];
             if (atEnd || c == '\n' || c == '\r' || c == 0x85 || c == 0x2028) {
-                int[] line = java.util.Arrays.copyOfRange(chars, lineStart, index);
+                int[] line = Arrays.copyOfRange(chars, lineStart, index);
                 int contentStart = 0;
                 while (contentStart < line.length && isWhitespace(line[contentStart])) contentStart++;
                 int contentEnd = line.length;

@@ -1,5 +1,7 @@
 package de.ctictl.license;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Strict base64url without padding (RFC 4648 §5), as ctictl decodes it: padding, characters
  * outside the alphabet and non-zero unused bits in the last character are refused, so exactly
@@ -35,7 +37,7 @@ final class Base64Url {
     }
 
     static byte[] decode(String text) {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return decode(bytes, 0, bytes.length);
     }
 }

@@ -1,5 +1,8 @@
 package de.ctictl.license;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -60,35 +63,57 @@ public final class CtiLicenseVerifier {
      */
     private Finding signatureRefusal(CompactJws jws, TrustedKey key) {
         if (jws.alg.toLowerCase(Locale.ROOT).equals("none")) {
-            return Finding.error("jws.alg-none", "the header says alg \"none\" (unsigned); unsigned files are never accepted");
+            return refusal("jws.alg-none", "the header says alg \"none\" (unsigned); unsigned files are never accepted");
         }
         if (jws.crit != null) {
-            return Finding.error("jws.crit-unsupported", "the header requires extensions this verifier does not implement: " + String.join(", ", jws.crit));
+            return refusal("jws.crit-unsupported", "the header requires extensions this verifier does not implement: " + String.join(", ", jws.crit));
         }
         if (jws.typ == null || !Policies.same(jws.typ.toLowerCase(Locale.ROOT), TYPE)) {
-            return Finding.error("jws.wrong-type", "the header's typ is " + (jws.typ == null ? "missing" : "\"" + jws.typ + "\"")
+            return refusal("jws.wrong-type", "the header's typ is " + (jws.typ == null ? "missing" : "\"" + jws.typ + "\"")
                     + ", expected \"" + TYPE + "\"; is this the right kind of file?");
         }
-        if (jws.kid == null) return Finding.error("jws.kid-missing", "the header names no key (kid)");
+        if (jws.kid == null) return refusal("jws.kid-missing", "the header names no key (kid)");
         if (key == null) {
-            return Finding.error("jws.unknown-key", "signed by key \"" + jws.kid + "\", which is not in the keyring (known: "
+            return refusal("jws.unknown-key", "signed by key \"" + jws.kid + "\", which is not in the keyring (known: "
                     + (keyring.kids().isEmpty() ? "none" : String.join(", ", keyring.kids())) + "); pass the keyring that holds it");
         }
         if (!key.algorithm.headerNames.contains(jws.alg)) {
-            return Finding.error("jws.alg-mismatch", "the header says alg \"" + jws.alg + "\" but key \"" + key.kid + "\" is an "
+            return refusal("jws.alg-mismatch", "the header says alg \"" + jws.alg + "\" but key \"" + key.kid + "\" is an "
                     + key.algorithm.name + " key; the file was altered or signed wrongly");
         }
         if (key.algorithm == TrustedKey.Algorithm.ES256 && TrustedKey.hasHighS(jws.signature)) {
-            return Finding.error("jws.signature-high-s", "the ES256 signature has a high s (the malleable twin of a valid one); only low-s signatures are accepted");
+            return refusal("jws.signature-high-s", "the ES256 signature has a high s (the malleable twin of a valid one); only low-s signatures are accepted");
         }
         if (!key.isValidSignature(jws.signature, jws.signingInput)) {
-            return Finding.error("jws.signature-invalid", "the signature does not match the content: the file was altered after signing, or signed by another key");
+            return refusal("jws.signature-invalid", "the signature does not match the content: the file was altered after signing, or signed by another key");
         }
         return null;
     }
 
+    /** A refused signature, with ctictl's German text and fix for its code. */
+    private static Finding refusal(String code, String message) {
+        String german = switch (code) {
+            case "jws.signature-invalid" ->
+                "Die Signatur passt nicht zum Inhalt: Die Lizenz wurde nach dem Signieren verändert oder mit einem anderen Schlüssel signiert.";
+            case "jws.signature-high-s" ->
+                "Die ES256-Signatur hat ein hohes s (der verformbare Zwilling einer gültigen Signatur); ctictl nimmt nur die Form mit niedrigem s an.";
+            case "jws.unknown-key" -> "Die Lizenz wurde mit einem Schlüssel signiert, der nicht im Schlüsselbund steht.";
+            case "jws.alg-none" -> "Die Lizenz ist nicht signiert (alg \"none\"); unsignierte Lizenzen werden nie angenommen.";
+            case "jws.alg-mismatch" -> "Der Algorithmus im Kopf passt nicht zum Schlüssel; die Datei wurde verändert.";
+            case "jws.wrong-type" -> "Die Datei ist keine Lizenz (falscher typ im Kopf).";
+            case "jws.crit-unsupported" -> "Die Lizenz verlangt Erweiterungen, die ctictl nicht kennt.";
+            case "jws.kid-missing" -> "Die Lizenz nennt keinen Schlüssel (kid).";
+            default -> "Die Signatur der Lizenz ist ungültig.";
+        };
+        return Finding.error(code, message, german, "Use the license file exactly as the vendor sent it, with the keyring of this product.",
+                "Verwenden Sie die Lizenzdatei unverändert, wie vom Hersteller geliefert, mit dem Schlüsselbund dieses Produkts.");
+    }
+
     /** The command line: see {@link VerifierCommand}. */
     public static void main(String[] arguments) {
-        System.exit(new VerifierCommand(System.out, System.err).run(arguments));
+        // UTF-8 whatever the locale says: the German texts must not turn into question marks.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(new VerifierCommand(out, err).run(arguments));
     }
 }

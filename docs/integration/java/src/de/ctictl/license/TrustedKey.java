@@ -6,6 +6,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -115,13 +117,13 @@ public final class TrustedKey {
      */
     static boolean hasHighS(byte[] signature) {
         if (signature.length != 64) return false;
-        return new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_ORDER) > 0;
+        return new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_ORDER) > 0;
     }
 
     /** JOSE's r || s as the DER SEQUENCE of two INTEGERs that SHA256withECDSA reads. */
     static byte[] derSignature(byte[] signature) {
-        byte[] r = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 0, 32)).toByteArray();
-        byte[] s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64)).toByteArray();
+        byte[] r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32)).toByteArray();
+        byte[] s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).toByteArray();
         // Each INTEGER is at most 33 bytes, so every length fits in one byte.
         byte[] body = concat(concat(new byte[] {0x02, (byte) r.length}, r), concat(new byte[] {0x02, (byte) s.length}, s));
         return concat(new byte[] {0x30, (byte) body.length}, body);
@@ -179,12 +181,12 @@ public final class TrustedKey {
     }
 
     static byte[] concat(byte[] a, byte[] b) {
-        byte[] result = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
         return result;
     }
 
     private static byte[] hex(String text) {
-        return java.util.HexFormat.of().parseHex(text);
+        return HexFormat.of().parseHex(text);
     }
 }

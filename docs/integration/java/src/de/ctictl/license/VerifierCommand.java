@@ -18,12 +18,13 @@ import java.util.Locale;
  * <pre>
  * java -cp classes de.ctictl.license.CtiLicenseVerifier --keyring FILE [--product P]
  *     [--pbx-id ID] [--pbx-mac MAC] [--pbx-hostname NAME] [--at INSTANT]
- *     [--active-users N] [--release-date YYYY-MM-DD] [--allow-development-keys] FILE...
+ *     [--active-users N] [--release-date YYYY-MM-DD] [--allow-development-keys] [--lang en|de] FILE...
  * </pre>
  *
  * For each file one line {@code FILE: STATUS} (valid, valid-with-warnings, invalid or
  * unreadable), then one line per finding, {@code   error CODE: message} or
- * {@code   warning CODE: message}. Exit status as ctictl's: 0 valid, 2 valid with warnings,
+ * {@code   warning CODE: message}, each followed by {@code     fix: what to do} where there is
+ * something to do ({@code Abhilfe:} with {@code --lang de}). Exit status as ctictl's: 0 valid, 2 valid with warnings,
  * 1 invalid, 65 unreadable input (license or keyring), 64 usage; with several files the
  * worst of them (65, then 1, then 2).
  */
@@ -34,6 +35,8 @@ final class VerifierCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** Findings in German (--lang de) instead of English. */
+    private boolean german;
 
     VerifierCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -74,6 +77,10 @@ final class VerifierCommand {
             for (String[] option : options) {
                 if (option[0].equals("--keyring")) keyringPath = option[1];
                 if (option[0].equals("--at")) at = option[1];
+                if (option[0].equals("--lang")) {
+                    if (!option[1].equals("en") && !option[1].equals("de")) throw new UsageError("usage.bad-value", "--lang \"" + option[1] + "\": expected en or de");
+                    german = option[1].equals("de");
+                }
             }
             if (keyringPath == null) throw new UsageError("usage.keyring-missing", "--keyring FILE is required: the product's trusted keys (a JWK Set)");
             if (files.isEmpty()) throw new UsageError("usage.missing-argument", "name at least one license file");
@@ -100,7 +107,8 @@ final class VerifierCommand {
             Verification result = verifier.verify(read(file), inputs);
             out.println(file + ": " + result.status().text);
             for (Finding finding : result.findings()) {
-                out.println("  " + finding.severity().name().toLowerCase(Locale.ROOT) + " " + finding.code() + ": " + finding.message());
+                out.println("  " + finding.severity().name().toLowerCase(Locale.ROOT) + " " + finding.code() + ": " + finding.message(german));
+                if (finding.fix() != null) out.println("    " + (german ? "Abhilfe" : "fix") + ": " + finding.fix(german));
             }
             return result.status().exitStatus;
         } catch (LicenseException error) {
@@ -122,7 +130,7 @@ final class VerifierCommand {
         for (String[] option : options) {
             String value = option[1];
             switch (option[0]) {
-                case "--keyring", "--at" -> { }
+                case "--keyring", "--at", "--lang" -> { }
                 case "--product" -> inputs.product(value);
                 case "--pbx-id" -> inputs.pbxFactor("instance-id", value);
                 case "--pbx-mac" -> inputs.pbxFactor("mac", value);
