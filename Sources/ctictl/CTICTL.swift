@@ -46,11 +46,33 @@ enum Main {
             ArgumentErrors.exit(error, arguments: arguments)  // a usage error (64), or --help (0)
         }
         do {
-            var command = command
-            try command.run()
+            if let asynchronous = command as? any AsyncParsableCommand {
+                try runToCompletion(asynchronous)
+            } else {
+                var command = command
+                try command.run()
+            }
         } catch {
             handle(error)
         }
+    }
+
+    /// Runs an async command (`doctor`: its checks run concurrently) from this synchronous
+    /// main, which keeps the fast path free of the async entry's start-up work.
+    static func runToCompletion(_ command: any AsyncParsableCommand) throws {
+        final class Box: @unchecked Sendable {
+            var command: any AsyncParsableCommand
+            var error: (any Error)?
+            init(_ command: any AsyncParsableCommand) { self.command = command }
+        }
+        let box = Box(command)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await box.command.run() } catch { box.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = box.error { throw error }
     }
 
     static func handle(_ error: Error) -> Never {

@@ -40,7 +40,7 @@ import Testing
         return examples
     }
 
-    static let documents = ["cli.md", "keys.md", "ledger.md", "policies.md", "batch.md", "release-catalog.md", "versions-and-ranges.md", "config.md", "startup-check.md"]
+    static let documents = ["cli.md", "keys.md", "ledger.md", "policies.md", "batch.md", "release-catalog.md", "versions-and-ranges.md", "config.md", "startup-check.md", "doctor.md"]
 
     @Test(arguments: documents)
     func examplesRunAsDocumented(document: String) throws {

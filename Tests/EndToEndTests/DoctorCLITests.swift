@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// `ctictl doctor` run like support runs it: on a copied profile tree, with the inputs of the
+/// startup check; marks per check, JSON, exit statuses, and a safe fix that can be rolled back.
+@Suite struct DoctorCLITests {
+    let tmp: TemporaryDirectory
+    static let key = CLI.packageRoot.appendingPathComponent("keys/development-ed25519.pem").path
+    static let keyring = CLI.packageRoot.appendingPathComponent("keys/development.jwks").path
+
+    init() throws {
+        tmp = try TemporaryDirectory()
+        #expect(try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", Self.key, "--out", tmp.path("catalog.sig")]).status == 0)
+        let issued = try CLI.run(["license", "issue", "--key", Self.key, "--product", "datev-connector", "--customer", "K-7", "--seats", "5",
+                                  "--pbx-id", "PBX-1", "--ledger", tmp.path("ledger.sqlite"), "--out", tmp.path("license.lic")])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        try user("anna", [("StarfaceHost", "192.168.10.5"), ("UseTapiLine", "True")])
+        try user("ben", [("StarfaceHost", "192.168.10.5"), ("XmppPort", "5222")])
+    }
+
+    func user(_ name: String, _ settings: [(String, String)]) throws {
+        let folder = tmp.path("Users/\(name)/AppData/Roaming/DatevConnector")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try StartupCheckCLITests.config(settings).write(toFile: folder + "/user.config", atomically: true, encoding: .utf8)
+    }
+
+    func doctor(_ extra: [String], environment: [String: String] = [:]) throws -> CLI.Result {
+        try CLI.run(["doctor", "--product", "datev-connector", "--license", tmp.path("license.lic"), "--keyring", Self.keyring, "--catalog", tmp.path("catalog.sig"),
+                     "--client-version", "2.6", "--pbx-version", "6.7.0.5", "--pbx-id", "PBX-1", "--allow-development-keys", "--root", tmp.path("Users"),
+                     "--history", tmp.path("history.sqlite"), "--offline"] + extra, environment: environment)
+    }
+
+    @Test func aMarkPerCheckEachProblemWithItsFixAndASummary() throws {
+        let run = try doctor([], environment: ["LANG": "C.UTF-8"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("  [✓] license.valid: the license is valid for this product and PBX"), "\(run.stdout)")
+        #expect(lines.contains("  [✗] config.users: every user's client config fits its release"))
+        #expect(run.stdout.contains("✗ anna: ") && run.stdout.contains("[config.tapi-line-enabled]"))
+        #expect(!run.stdout.contains("ben: "), "ben's config is fine: \(run.stdout)")
+        #expect(run.stdout.contains("--fix would: ") && run.stdout.contains("set UseTapiLine to False"))
+        #expect(lines.last?.hasPrefix("Summary: 1 failed") == true, "\(run.stdout)")
+    }
+
+    @Test func germanFromTheEnvironmentAndJSONForScripts() throws {
+        let german = try doctor(["--check", "config"], environment: ["LANG": "de_DE.UTF-8"])
+        #expect(german.stdout.contains("Client-Konfiguration"))
+        #expect(german.stdout.contains("Ergebnis: 1 fehlgeschlagen"), "\(german.stdout)")
+        let json = try doctor(["--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["schema"] as? String == "ctictl.doctor/1")
+        #expect(object["exitStatus"] as? Int == 1)
+        let checks = try #require(object["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["name"] as? String } == ["license.valid", "config.users", "compatibility.supported", "clock.sane"])
+        #expect(checks.first { $0["name"] as? String == "config.users" }?["status"] as? String == "failed")
+    }
+
+    @Test func theSafeFixIsRecordedAndCanBeRolledBack() throws {
+        let file = tmp.path("Users/anna/AppData/Roaming/DatevConnector/user.config")
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        let fixed = try doctor(["--fix", "--check", "config.users"])
+        #expect(fixed.stdout.contains("changed: \(file): UseTapiLine set to False"), "\(fixed.stdout)")
+        let after = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(after.contains("<value>False</value>") && !after.contains("<value>True</value>"))
+        // Only the value changed; the file's other bytes (its BOM, CRLF) are as they were.
+        let expected = String(decoding: before, as: UTF8.self).replacingOccurrences(of: "<value>True</value>", with: "<value>False</value>")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(expected.utf8))
+        let again = try doctor(["--check", "config.users"])
+        #expect(again.status == 2, "only the removed setting's warning is left: \(again.stdout)")
+        let rollback = try CLI.run(["config", "rollback", file, "--history", tmp.path("history.sqlite")])
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
+    }
+
+    @Test func listsChecksAndNamesATypo() throws {
+        let list = try CLI.run(["doctor", "--list-checks"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("license.valid") && list.stdout.contains("clock.sane"))
+        let typo = try doctor(["--check", "config.user"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("did you mean config.users?"), "\(typo.stderr)")
+    }
+
+    @Test func aCheckThatCannotRunSaysWhyAndFailsNothing() throws {
+        let run = try CLI.run(["doctor", "--product", "datev-connector", "--root", tmp.path("Users"), "--client-version", "2.6", "--check", "license", "--check", "compatibility"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("[-] license.valid: the license is valid for this product and PBX — not run: no license given (--license)"), "\(run.stdout)")
+        #expect(run.stdout.contains("[-] compatibility.supported"))
+    }
+
+    @Test func aLicensePastedWithTextAroundItIsTrimmedByTheSafeFix() throws {
+        let original = try String(contentsOfFile: tmp.path("license.lic"), encoding: .utf8)
+        let pasted = "Hallo Herr Muster,\r\nanbei Ihre Lizenz:\r\n\r\n" + original.replacingOccurrences(of: "\n", with: "\r\n    ") + "\r\nMit freundlichen Grüßen\r\n"
+        try pasted.write(toFile: tmp.path("license.lic"), atomically: true, encoding: .utf8)
+        let run = try doctor(["--check", "license"])
+        #expect(run.status == 0, "the pasted license verifies: \(run.stdout)")
+        #expect(run.stdout.contains("--fix would: rewrite \(tmp.path("license.lic")) in its armored form"), "\(run.stdout)")
+        let fixed = try doctor(["--check", "license", "--fix"])
+        #expect(fixed.stdout.contains("changed: \(tmp.path("license.lic")): rewritten in its armored form"), "\(fixed.stdout)")
+        #expect(try String(contentsOfFile: tmp.path("license.lic.bak"), encoding: .utf8) == pasted)
+        let verified = try CLI.run(["license", "verify", tmp.path("license.lic"), "--keyring", Self.keyring, "--allow-development-keys", "--pbx-id", "PBX-1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(!(try doctor(["--check", "license"])).stdout.contains("--fix would"))
+    }
+
+    @Test func aClockBehindTheStateFails() throws {
+        try #"{"highWaterMark": 4102444800}"#.write(toFile: tmp.path("state.json"), atomically: true, encoding: .utf8)  // 2100-01-01
+        let run = try doctor(["--check", "clock", "--state", tmp.path("state.json")])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("[clock.set-back]"))
+        // Doctor reads the state; it never writes it.
+        #expect(try String(contentsOfFile: tmp.path("state.json"), encoding: .utf8) == #"{"highWaterMark": 4102444800}"#)
+    }
+}
