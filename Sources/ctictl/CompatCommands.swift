@@ -17,6 +17,9 @@ struct CatalogOptions: ParsableArguments {
 extension Language {
     /// The text of this language in a `LocalizedText`.
     var text: KeyPath<LocalizedText, String> { self == .de ? \.de : \.en }
+
+    /// One of two texts written in place.
+    func say(_ english: String, _ german: String) -> String { self == .de ? german : english }
 }
 
 func parseVersion(_ text: String, option: String) throws -> Version {
