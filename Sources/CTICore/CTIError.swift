@@ -52,10 +52,14 @@ public protocol CTIError: Error, CustomStringConvertible, Sendable {
     /// One line for a person: what input, what is wrong, what to do.
     var message: String { get }
     var kind: FailureKind { get }
+    /// The message in German, where one is written (commands with `--lang de` show it).
+    var german: String? { get }
 }
 
 extension CTIError {
     public var description: String { message }
+
+    public var german: String? { nil }
 
     /// The code as a value, to compare with a module's constants.
     public var errorCode: ErrorCode { ErrorCode(code, kind) }
@@ -64,25 +68,34 @@ extension CTIError {
     public func rephrased(_ message: String) -> CTIFailure { CTIFailure(errorCode, message) }
 }
 
-/// The error of every layer: a code and a message.
+/// The error of every layer: a code and a message, and for the failures people meet in
+/// commands with `--lang de` (a settings file's outcome) the message in German too.
 public struct CTIFailure: CTIError, Equatable {
     public let errorCode: ErrorCode
     public let message: String
+    /// The message in German, where the thrower wrote one.
+    public let german: String?
 
-    public init(_ code: ErrorCode, _ message: String) {
+    public init(_ code: ErrorCode, _ message: String, german: String? = nil) {
         self.errorCode = code
         self.message = message
+        self.german = german
     }
 
     /// Any ctictl error as this one type (its code and message), where errors are kept as
     /// values: a batch's result per row.
     public init(_ error: any CTIError) {
-        self.init(error.errorCode, error.message)
+        self.init(error.errorCode, error.message, german: error.german)
     }
 
     public var code: String { errorCode.rawValue }
     public var kind: FailureKind { errorCode.kind }
 
+    /// The message in both languages (English where no German was written).
+    public var text: LocalizedText { LocalizedText(en: message, de: german ?? message) }
+
     /// The same error with the input's name in front, for messages that must name the file.
-    public func naming(_ source: String) -> CTIFailure { CTIFailure(errorCode, "\(source): \(message)") }
+    public func naming(_ source: String) -> CTIFailure {
+        CTIFailure(errorCode, "\(source): \(message)", german: german.map { "\(source): \($0)" })
+    }
 }

@@ -1,4 +1,4 @@
-/// A file could not be read or written. The message always names the path.
+/// A file could not be read or written. The message always names the path (in German too).
 public struct FileError: CTIError {
     public enum Reason: Sendable, Equatable {
         case notFound
@@ -59,6 +59,27 @@ public struct FileError: CTIError {
             return "\(path): private key file is readable by group or others (mode \(octal)); run `chmod 600 \(path)` and retry"
         case let .io(detail):
             return "\(path): \(detail)"
+        }
+    }
+
+    public var german: String? {
+        switch reason {
+        case .notFound:
+            return "\(path): keine solche Datei; prüfen Sie den Pfad"
+        case .permissionDenied:
+            return "\(path): Zugriff verweigert; prüfen Sie Eigentümer und Rechte der Datei"
+        case .isDirectory:
+            return "\(path): ist ein Ordner, erwartet war eine Datei"
+        case let .tooLarge(size, limit):
+            return "\(path): die Datei hat \(size) Bytes, mehr als die \(limit) Bytes, die für diese Art Datei erlaubt sind; ist es die richtige Datei?"
+        case .alreadyExists:
+            return "\(path): existiert schon; sie wird nicht überschrieben (verschieben Sie sie oder wählen Sie einen anderen Pfad)"
+        case let .insecurePermissions(mode):
+            let octal = String(mode & 0o777, radix: 8)
+            return "\(path): die Datei des privaten Schlüssels ist für Gruppe oder andere lesbar (Modus \(octal)); führen Sie `chmod 600 \(path)` aus und versuchen Sie es erneut"
+        case .io:
+            // The detail is the system's English.
+            return nil
         }
     }
 }

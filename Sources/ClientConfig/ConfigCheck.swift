@@ -14,6 +14,17 @@ public struct ConfigCheck: Sendable {
         case settings = "settings present"
         /// A product without catalogued releases: one schema holds for every release.
         case anyRelease = "any release"
+
+        /// How text output names the source (the options stay as they are typed).
+        public var text: LocalizedText {
+            switch self {
+            case .option: LocalizedText(en: rawValue, de: rawValue)
+            case .versionFolder: LocalizedText(en: rawValue, de: "Versionsordner")
+            case .history: LocalizedText(en: rawValue, de: "Konfigurationshistorie")
+            case .settings: LocalizedText(en: rawValue, de: "vorhandene Einstellungen")
+            case .anyRelease: LocalizedText(en: rawValue, de: "jede Version")
+            }
+        }
     }
 
     public let product: ProductSettings
@@ -32,7 +43,10 @@ public struct ConfigCheck: Sendable {
         if let versionFolder, let version = try? Version(versionFolder) { return (version, .versionFolder) }
         if let recorded, let version = try? Version(recorded) { return (version, .history) }
         if let least = product.leastRelease(holding: settings(of: file).map(\.name)) { return (least, .settings) }
-        throw CTIFailure(.configReleaseUndetermined, "\(file.source): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --version V")
+        throw CTIFailure.quoting(
+            .configReleaseUndetermined,
+            "\(file.source): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --version V",
+            german: "\(file.source): die Version dieser Datei ist nicht zu erkennen (kein Versionsordner, keine Einstellung, die nur manche Versionen haben); geben Sie --version V an")
     }
 
     /// The settings the product's schemas describe: the schema's section, or the file's first.
@@ -139,6 +153,20 @@ public struct ConfigCheckEntry: Sendable, Encodable {
         public let code: String
         public let message: String
         public let exitStatus: Int32
+        /// The message in German where one was written (for text output with `--lang de`).
+        public let german: String?
+
+        public init(_ failure: CTIFailure) {
+            code = failure.code
+            message = failure.message
+            exitStatus = failure.kind.exitStatus
+            german = failure.german
+        }
+
+        /// The message in both languages (English where no German was written).
+        public var text: LocalizedText { LocalizedText(en: message, de: german ?? message) }
+
+        private enum CodingKeys: String, CodingKey { case code, message, exitStatus }
     }
 
     public let path: String
@@ -185,7 +213,7 @@ extension ConfigCheck {
                                     findings: findings(for: file, release: release), failure: nil)
         } catch {
             return ConfigCheckEntry(path: path, user: user, release: nil, releaseSource: nil, findings: [],
-                                    failure: .init(code: error.code, message: error.message, exitStatus: error.kind.exitStatus))
+                                    failure: .init(error))
         }
     }
 }

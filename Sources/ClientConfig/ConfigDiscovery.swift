@@ -36,7 +36,7 @@ public struct DiscoveredConfig: Sendable, Equatable {
 /// A path below the root that was not searched, and why.
 public struct SkippedPath: Sendable, Equatable {
     public let path: String
-    public let reason: String
+    public let reason: LocalizedText
 }
 
 /// Finds every user's settings file below a copied or mounted profile tree: `root` is a
@@ -75,7 +75,9 @@ private struct DirectoryWalker {
             throw CTIFailure(FileError(path: root, reason: reason, isInput: true))
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw CTIFailure.quoting(.configRootNotDirectory, "\(root): not a directory; --root takes the folder that holds Users (a copied or mounted system drive) or the Users folder")
+            throw CTIFailure.quoting(
+                .configRootNotDirectory, "\(root): not a directory; --root takes the folder that holds Users (a copied or mounted system drive) or the Users folder",
+                german: "\(root): kein Ordner; --root nimmt den Ordner, der Users enthält (ein kopiertes oder eingehängtes Systemlaufwerk), oder den Ordner Users selbst")
         }
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.resolvedRoot = Self.resolved(root) ?? root
@@ -155,7 +157,9 @@ private struct DirectoryWalker {
     /// not UTF-8 and unreadable directories are recorded as skipped.
     private mutating func entries(of directory: String) -> [(name: String, path: String, kind: EntryKind)] {
         guard let handle = opendir(directory) else {
-            skipped.append(SkippedPath(path: directory, reason: "cannot be read (errno \(errno)); check its permissions"))
+            let code = errno
+            skipped.append(SkippedPath(path: directory, reason: LocalizedText(
+                en: "cannot be read (errno \(code)); check its permissions", de: "nicht lesbar (errno \(code)); prüfen Sie die Zugriffsrechte")))
             return []
         }
         defer { closedir(handle) }
@@ -165,7 +169,9 @@ private struct DirectoryWalker {
                 tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
             }
             guard let name else {
-                skipped.append(SkippedPath(path: directory, reason: "holds a name that is not UTF-8; not searched under that name"))
+                skipped.append(SkippedPath(path: directory, reason: LocalizedText(
+                    en: "holds a name that is not UTF-8; not searched under that name",
+                    de: "enthält einen Namen, der kein UTF-8 ist; darunter wird nicht gesucht")))
                 continue
             }
             if name != "." && name != ".." { names.append(name) }
@@ -183,7 +189,8 @@ private struct DirectoryWalker {
         guard lstat(path, &info) == 0 else { return nil }
         if info.st_mode & S_IFMT == S_IFLNK {
             guard let target = Self.resolved(path), target == resolvedRoot || target.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/") else {
-                skipped.append(SkippedPath(path: path, reason: "a symbolic link that leads out of the root; not followed"))
+                skipped.append(SkippedPath(path: path, reason: LocalizedText(
+                    en: "a symbolic link that leads out of the root; not followed", de: "ein symbolischer Link, der aus dem Wurzelordner hinausführt; nicht verfolgt")))
                 return nil
             }
             guard stat(path, &info) == 0 else { return nil }

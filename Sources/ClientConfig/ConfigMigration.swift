@@ -44,10 +44,15 @@ public struct ConfigMigration: Sendable {
             told = try check.release(of: file, option: from, versionFolder: versionFolder, recorded: recorded)
         } catch where error.errorCode == .configReleaseUndetermined {
             // The same detection as config check, but this command's option is --from.
-            throw CTIFailure(.configReleaseUndetermined, "\(path): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --from V")
+            throw CTIFailure.quoting(
+                .configReleaseUndetermined,
+                "\(path): the release of this file cannot be told (no version folder, no setting that only some releases have); pass --from V",
+                german: "\(path): die Version dieser Datei ist nicht zu erkennen (kein Versionsordner, keine Einstellung, die nur manche Versionen haben); geben Sie --from V an")
         }
         guard let release = told.0 else {
-            throw CTIFailure(.configReleaseUnknown, "\(path): the product has no catalogued releases, so there is nothing to migrate between")
+            throw CTIFailure.quoting(
+                .configReleaseUnknown, "\(path): the product has no catalogued releases, so there is nothing to migrate between",
+                german: "\(path): das Produkt hat keine katalogisierten Versionen, zwischen denen migriert werden könnte")
         }
         let plan = try migrations.plan(from: release, to: target, releases: releases)
         return Result(from: release, fromSource: told.1, plan: plan, outcome: try plan.apply(to: file))

@@ -17,17 +17,31 @@ public struct MigrationChange: Sendable, Equatable, CustomStringConvertible {
     /// The steps that made this change, `2.4.4.1 → 2.6: remove-tapi-line`.
     public let steps: [String]
 
-    public var description: String {
+    public var description: String { text.en }
+
+    /// The change for people, one line in each language.
+    public var text: LocalizedText {
         func quoted(_ value: String?) -> String { value.map { "\"\(TerminalText.line($0))\"" } ?? "-" }
-        let what: String
+        let what: LocalizedText
         switch kind {
-        case .added: what = "added \(name) = \(quoted(newValue))"
-        case .removed: what = "removed \(name) (was \(quoted(oldValue)))"
-        case .changed: what = "\(name): \(quoted(oldValue)) → \(quoted(newValue))"
-        case .renamed: what = "renamed \(previousName ?? "?") to \(name) (value \(quoted(newValue)))"
-        case .moved: what = "moved \(name) from \(previousSection ?? "?") (value \(quoted(newValue)))"
+        case .added:
+            what = LocalizedText(en: "added \(name) = \(quoted(newValue))", de: "\(name) hinzugefügt = \(quoted(newValue))")
+        case .removed:
+            what = LocalizedText(en: "removed \(name) (was \(quoted(oldValue)))", de: "\(name) entfernt (war \(quoted(oldValue)))")
+        case .changed:
+            let change = "\(name): \(quoted(oldValue)) → \(quoted(newValue))"
+            what = LocalizedText(en: change, de: change)
+        case .renamed:
+            what = LocalizedText(
+                en: "renamed \(previousName ?? "?") to \(name) (value \(quoted(newValue)))",
+                de: "\(previousName ?? "?") umbenannt in \(name) (Wert \(quoted(newValue)))")
+        case .moved:
+            what = LocalizedText(
+                en: "moved \(name) from \(previousSection ?? "?") (value \(quoted(newValue)))",
+                de: "\(name) verschoben aus \(previousSection ?? "?") (Wert \(quoted(newValue)))")
         }
-        return TerminalText.line("\(section): \(what) [\(steps.joined(separator: "; "))]")
+        let steps = self.steps.joined(separator: "; ")
+        return LocalizedText(en: TerminalText.line("\(section): \(what.en) [\(steps)]"), de: TerminalText.line("\(section): \(what.de) [\(steps)]"))
     }
 }
 
@@ -67,21 +81,23 @@ extension MigrationPlan {
     /// The plan run on its own result must leave it as it is; otherwise a second `migrate`
     /// (a file whose version folder still names the old release) would change it again.
     private func checkIdempotent(_ result: SettingsModel, source: String) throws(CTIFailure) {
-        func refuse(_ what: String) -> CTIFailure {
+        func refuse(_ what: String, german: String) -> CTIFailure {
             CTIFailure.quoting(
                 .configMigrationNotIdempotent,
-                "\(source): running the migrations \(from) → \(to) on their own result would \(what); the migration files contradict each other (fix them), nothing was changed")
+                "\(source): running the migrations \(from) → \(to) on their own result would \(what); the migration files contradict each other (fix them), nothing was changed",
+                german: "\(source): die Migrationen \(from) → \(to) würden auf ihrem eigenen Ergebnis \(german); die Migrationsdateien widersprechen einander (korrigieren Sie sie), nichts wurde geändert")
         }
         var again = MigrationRun(model: result, source: source)
         for (migration, step) in steps {
             do {
                 try again.apply(step, of: migration)
             } catch {
-                throw refuse("fail (\(error.message))")
+                throw refuse("fail (\(error.message))", german: "scheitern (\(error.german ?? error.message))")
             }
         }
         if let key = again.model.firstDifference(from: result) {
-            throw refuse("change \(key.name) in \(key.section) once more (steps: \(again.touched[key, default: []].joined(separator: "; ")))")
+            let steps = again.touched[key, default: []].joined(separator: "; ")
+            throw refuse("change \(key.name) in \(key.section) once more (steps: \(steps))", german: "\(key.name) in \(key.section) noch einmal ändern (Schritte: \(steps))")
         }
     }
 }
@@ -166,7 +182,8 @@ struct MigrationRun {
             guard existing == state else {
                 throw CTIFailure.quoting(
                     .configMigrationConflict,
-                    "\(source): step \(label) would turn \(key.name) in \(key.section) into \(target.name) in \(target.section), but that exists with another value (\"\(existing.value)\", not \"\(state.value)\"); keep one of the two by hand and run again")
+                    "\(source): step \(label) would turn \(key.name) in \(key.section) into \(target.name) in \(target.section), but that exists with another value (\"\(existing.value)\", not \"\(state.value)\"); keep one of the two by hand and run again",
+                    german: "\(source): Schritt \(label) würde \(key.name) in \(key.section) zu \(target.name) in \(target.section) machen, aber das gibt es schon mit einem anderen Wert (\"\(existing.value)\", nicht \"\(state.value)\"); behalten Sie eines der beiden von Hand und starten Sie erneut")
             }
             model.settings[key] = nil
             touched[key, default: []].append(label)
@@ -184,9 +201,11 @@ struct MigrationRun {
 
     private func requireSection(_ section: String, for name: String, label: String) throws(CTIFailure) {
         guard model.sections.contains(section) else {
+            let sections = model.sections.sorted().joined(separator: ", ")
             throw CTIFailure.quoting(
                 .configMigrationConflict,
-                "\(source): step \(label) needs the section \(section) for \(name), which the file lacks (sections: \(model.sections.sorted().joined(separator: ", "))); is this the right product's file?")
+                "\(source): step \(label) needs the section \(section) for \(name), which the file lacks (sections: \(sections)); is this the right product's file?",
+                german: "\(source): Schritt \(label) braucht für \(name) den Abschnitt \(section), den die Datei nicht hat (Abschnitte: \(sections)); ist das die Datei des richtigen Produkts?")
         }
     }
 

@@ -88,19 +88,30 @@ public struct MigrationSet: Sendable {
         let known = (catalog.union(migrations.flatMap { [$0.from, $0.to] })).sorted()
         let list = known.map(\.description).joined(separator: ", ")
         guard let newest = known.last else {
-            throw CTIFailure(.configReleaseUnknown, "no releases are known for this product, so no migration can be planned")
+            throw CTIFailure(
+                .configReleaseUnknown, "no releases are known for this product, so no migration can be planned",
+                german: "für dieses Produkt sind keine Versionen bekannt, also lässt sich keine Migration planen")
         }
         if from > newest {
-            throw CTIFailure.quoting(.configVersionTooNew, "the config is from release \(from), newer than every known release (the newest is \(newest)); it is left as it is. Update ctictl's catalogs if that release exists")
+            throw CTIFailure.quoting(
+                .configVersionTooNew,
+                "the config is from release \(from), newer than every known release (the newest is \(newest)); it is left as it is. Update ctictl's catalogs if that release exists",
+                german: "die Konfiguration ist von Version \(from), neuer als jede bekannte Version (die neueste ist \(newest)); sie bleibt, wie sie ist. Aktualisieren Sie die Kataloge von ctictl, falls es diese Version gibt")
         }
         guard known.contains(from) else {
-            throw CTIFailure.quoting(.configReleaseUnknown, "\(from) is not a known release to migrate from (known: \(list))")
+            throw CTIFailure.quoting(
+                .configReleaseUnknown, "\(from) is not a known release to migrate from (known: \(list))",
+                german: "\(from) ist keine bekannte Version, von der migriert werden kann (bekannt: \(list))")
         }
         guard known.contains(to) else {
-            throw CTIFailure.quoting(.configReleaseUnknown, "\(to) is not a known release to migrate to (known: \(list))")
+            throw CTIFailure.quoting(
+                .configReleaseUnknown, "\(to) is not a known release to migrate to (known: \(list))",
+                german: "\(to) ist keine bekannte Version, auf die migriert werden kann (bekannt: \(list))")
         }
         guard from <= to else {
-            throw CTIFailure.quoting(.configReleaseUnknown, "cannot migrate back from \(from) to \(to): migrations only go forward; to undo one, use the config history (rollback)")
+            throw CTIFailure.quoting(
+                .configReleaseUnknown, "cannot migrate back from \(from) to \(to): migrations only go forward; to undo one, use the config history (rollback)",
+                german: "keine Migration zurück von \(from) auf \(to): Migrationen gehen nur vorwärts; um eine rückgängig zu machen, nutzen Sie die Konfigurationshistorie (rollback)")
         }
         return MigrationPlan(from: from, to: to, migrations: migrations.filter { from < $0.to && $0.to <= to })
     }

@@ -70,7 +70,7 @@ extension CTIFailure {
     /// A failure whose message quotes the input (a path, a setting's name, an entity): its
     /// control characters are escaped, so the message stays one line that cannot act on a
     /// terminal.
-    static func quoting(_ code: ErrorCode, _ message: String) -> CTIFailure {
-        CTIFailure(code, TerminalText.line(message))
+    static func quoting(_ code: ErrorCode, _ message: String, german: String? = nil) -> CTIFailure {
+        CTIFailure(code, TerminalText.line(message), german: german.map(TerminalText.line))
     }
 }

@@ -133,13 +133,17 @@ public final class ConfigHistory: Sendable {
             else {
                 let versions = try historyRows.fetchAll(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version", arguments: [file]).map(\.version)
                 let known = versions.first.map { "its versions are \($0)–\(versions.last ?? $0)" } ?? "the history has no versions of this file"
-                throw CTIFailure(.historyVersionUnknown, "\(file): no version \(version) in the history \(self.path); \(known) (see `ctictl config history`)")
+                let knownGerman = versions.first.map { "ihre Versionen sind \($0)–\(versions.last ?? $0)" } ?? "die Historie hat keine Versionen dieser Datei"
+                throw CTIFailure(
+                    .historyVersionUnknown, "\(file): no version \(version) in the history \(self.path); \(known) (see `ctictl config history`)",
+                    german: "\(file): keine Version \(version) in der Historie \(self.path); \(knownGerman) (siehe `ctictl config history`)")
             }
             let entry = Entry(record)
             guard entry.isIntact else {
                 throw CTIFailure(
                     .historyTampered,
-                    "\(file): version \(version) in the history \(self.path) does not match its recorded SHA-256 (recorded \(entry.sha256), content hashes to \(Self.sha256(entry.content))); it was changed outside ctictl and is not restored, nothing was written. Restore the history from a backup")
+                    "\(file): version \(version) in the history \(self.path) does not match its recorded SHA-256 (recorded \(entry.sha256), content hashes to \(Self.sha256(entry.content))); it was changed outside ctictl and is not restored, nothing was written. Restore the history from a backup",
+                    german: "\(file): Version \(version) in der Historie \(self.path) passt nicht zu ihrem aufgezeichneten SHA-256 (aufgezeichnet \(entry.sha256), der Inhalt ergibt \(Self.sha256(entry.content))); sie wurde außerhalb von ctictl geändert und wird nicht wiederhergestellt, nichts wurde geschrieben. Stellen Sie die Historie aus einer Sicherung wieder her")
             }
             return try self.write(
                 entry.content, to: file, command: command,

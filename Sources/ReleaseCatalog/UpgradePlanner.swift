@@ -7,6 +7,14 @@ public struct UpgradePlan: Sendable, Encodable {
         public let action: LocalizedText
         /// The releases whose notes require this step (empty for the install itself).
         public let requiredBy: [String]
+        /// For the settings step: the commands and what they change.
+        public let settings: SettingsMigration?
+
+        init(action: LocalizedText, requiredBy: [String], settings: SettingsMigration? = nil) {
+            self.action = action
+            self.requiredBy = requiredBy
+            self.settings = settings
+        }
 
         /// The action with the releases that require it.
         public var text: LocalizedText {
@@ -28,17 +36,60 @@ public struct UpgradePlan: Sendable, Encodable {
     /// The text output: summary, numbered steps, notes; every line in the chosen language.
     public func lines(_ language: KeyPath<LocalizedText, String>) -> [String] {
         let note = LocalizedText(en: "note", de: "Hinweis")[keyPath: language]
-        return [summary[keyPath: language]]
-            + steps.enumerated().map { "  \($0.offset + 1). \($0.element.text[keyPath: language])" }
-            + notes.map { "  \(note): \($0[keyPath: language])" }
+        var lines = [summary[keyPath: language]]
+        for (index, step) in steps.enumerated() {
+            lines.append("  \(index + 1). \(step.text[keyPath: language])")
+            if let settings = step.settings {
+                lines += settings.lines(language).map { "       " + $0 }
+            }
+        }
+        return lines + notes.map { "  \(note): \($0[keyPath: language])" }
     }
+}
+
+/// What every user's settings need on the way between two releases: the commands that migrate
+/// them and what changes. ReleaseCatalog knows no settings (ClientConfig, which imports it,
+/// holds the migrations), so a `SettingsMigrationAdvisor` describes them and the planner
+/// places the step.
+public struct SettingsMigration: Sendable, Encodable, Equatable {
+    /// The commands, in the order to run them (the dry run first).
+    public let commands: [String]
+    /// What changes, one text per setting.
+    public let changes: [LocalizedText]
+    /// What a placeholder in the commands stands for, if there is one.
+    public let legend: LocalizedText?
+    /// The releases whose migrations change settings: they require the step (its `requiredBy`).
+    public let releases: [String]
+
+    public init(commands: [String], changes: [LocalizedText], legend: LocalizedText?, releases: [String]) {
+        self.commands = commands
+        self.changes = changes
+        self.legend = legend
+        self.releases = releases
+    }
+
+    private enum CodingKeys: String, CodingKey { case commands, changes, legend }
+
+    /// The lines under the step: the commands, the changes, the legend.
+    func lines(_ language: KeyPath<LocalizedText, String>) -> [String] {
+        commands + (changes + (legend.map { [$0] } ?? [])).map { $0[keyPath: language] }
+    }
+}
+
+public protocol SettingsMigrationAdvisor: Sendable {
+    /// The migration of settings written by release `from` for use with the later release
+    /// `to`; nil when no setting changes on the way.
+    func migration(from: Version, to: Version) throws(CTIFailure) -> SettingsMigration?
 }
 
 public struct UpgradePlanner: Sendable {
     public let catalog: ReleaseCatalog
+    /// Describes the settings step; without it, the plan has none.
+    public let settings: (any SettingsMigrationAdvisor)?
 
-    public init(catalog: ReleaseCatalog) {
+    public init(catalog: ReleaseCatalog, settings: (any SettingsMigrationAdvisor)? = nil) {
         self.catalog = catalog
+        self.settings = settings
     }
 
     public func plan(from installed: Version, pbx: Version, datev: Version? = nil) throws -> UpgradePlan {
@@ -90,6 +141,15 @@ public struct UpgradePlanner: Sendable {
             steps.append(.init(
                 action: LocalizedText(en: "Update the STARFACE module to version \(module).", de: "Aktualisieren Sie das STARFACE-Modul auf Version \(module)."),
                 requiredBy: [targetVersion.description]))
+        }
+        // Before the users start the new release: migrations only go forward, and a downgrade
+        // reads the newer settings as they are (docs/release-catalog.md).
+        if upgrading, let migration = try settings?.migration(from: installed, to: targetVersion) {
+            steps.append(.init(
+                action: LocalizedText(
+                    en: "Migrate every user's settings before they start \(targetVersion); check first with --dry-run.",
+                    de: "Migrieren Sie die Einstellungen aller Benutzer, bevor sie \(targetVersion) starten; prüfen Sie zuerst mit --dry-run."),
+                requiredBy: migration.releases, settings: migration))
         }
         // Only what the release notes ask for: configuring again (2.3.7.1) is a step; "settings
         // are kept" (2.4.1, 2.6) a note, which says where each comes from when both apply.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClientConfig
 import CTICore
 import ReleaseCatalog
 import Signing
@@ -16,6 +17,9 @@ struct CatalogOptions: ParsableArguments {
 extension Language {
     /// The text of this language in a `LocalizedText`.
     var text: KeyPath<LocalizedText, String> { self == .de ? \.de : \.en }
+
+    /// One of two texts written in place.
+    func say(_ english: String, _ german: String) -> String { self == .de ? german : english }
 }
 
 func parseVersion(_ text: String, option: String) throws -> Version {
@@ -61,11 +65,18 @@ extension CompatCommand {
         @Option(help: "Installed client version.") var from: String
         @Option(help: "PBX (STARFACE) version.") var pbx: String
         @Option(help: "DATEV Arbeitsplatz version.") var datev: String?
+        @Option(help: "The users' profile folder, for the config migrate command of the settings step (default: the placeholder PROFILES).")
+        var root: String?
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Output.format = output.format
-            let plan = try UpgradePlanner(catalog: try catalog.load()).plan(
+            let productCatalog = try catalog.load()
+            // The settings step: the product's migrations, named as `config migrate` runs them.
+            let advice = MigrationAdvice(
+                product: catalog.product, migrations: try MigrationSet.load(product: catalog.product, from: try catalog.directory()),
+                releases: productCatalog.versionedReleases.compactMap(\.version), root: root, catalogDirectory: catalog.catalogDir)
+            let plan = try UpgradePlanner(catalog: productCatalog, settings: advice).plan(
                 from: try parseVersion(from, option: "--from"), pbx: try parseVersion(pbx, option: "--pbx"),
                 datev: try datev.map { try parseVersion($0, option: "--datev") })
             switch output.format {

@@ -9,6 +9,26 @@ struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Check the client's settings files (user.config) against their release, migrate them, and undo a change.",
         subcommands: [Check.self, Migrate.self, History.self, Rollback.self])
+
+    /// ` (user anna)` after a path found under --root.
+    static func user(_ name: String?, _ lang: Language) -> String {
+        name.map { lang.say(" (user \($0))", " (Benutzer \($0))") } ?? ""
+    }
+
+    static func severity(_ severity: Severity, _ lang: Language) -> String {
+        switch severity {
+        case .error: lang.say("error", "Fehler")
+        case .warning: lang.say("warning", "Warnung")
+        case .info: lang.say("info", "Hinweis")
+        }
+    }
+
+    /// The folders discovery did not search, one notice each on stderr.
+    static func reportSkipped(_ skipped: [SkippedPath], _ lang: Language) {
+        for path in skipped {
+            Output.printError("ctictl: \(lang.say("skipped", "übersprungen")) \(path.path): \(path.reason[keyPath: lang.text])")
+        }
+    }
 }
 
 extension ConfigCommand {
@@ -26,7 +46,7 @@ extension ConfigCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            Output.format = output.format
+            output.apply()
             guard files.isEmpty != (root == nil) else {
                 throw CTIFailure(.usageMissing, files.isEmpty ? "give the user.config files to check, or --root DIR" : "give either files or --root DIR, not both")
             }
@@ -41,7 +61,7 @@ extension ConfigCommand {
                 entries = discovery.configs.filter(check.product.owns).map {
                     check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version, recordedRelease: recorded)
                 }
-                for skipped in discovery.skipped { Output.printError("ctictl: skipped \(skipped.path): \(skipped.reason)") }
+                ConfigCommand.reportSkipped(discovery.skipped, output.lang)
             } else {
                 entries = files.map { check.entry(path: $0, version: release, versionFolder: nil, recordedRelease: recorded) }
                 // A single file whose release cannot be told is a usage error of the command.
@@ -59,23 +79,29 @@ extension ConfigCommand {
 
         func text(_ entries: [ConfigCheckEntry]) -> [String] {
             var lines: [String] = []
+            let lang = output.lang
             for entry in entries {
-                let who = entry.user.map { " (user \($0))" } ?? ""
+                let head = entry.path + ConfigCommand.user(entry.user, lang)
                 if let failure = entry.failure {
-                    lines.append("\(entry.path)\(who): not checked: \(failure.message) [\(failure.code)]")
+                    lines.append("\(head): \(lang.say("not checked", "nicht geprüft")): \(failure.text[keyPath: lang.text]) [\(failure.code)]")
                     continue
                 }
-                let release = entry.release.map { "release \($0) (\(entry.releaseSource ?? ""))" } ?? "any release"
-                lines.append("\(entry.path)\(who): \(release): \(entry.findings.isEmpty ? "no findings" : "\(entry.findings.count) finding(s)")")
+                let source = entry.releaseSource.flatMap(ConfigCheck.ReleaseSource.init(rawValue:))?.text[keyPath: lang.text] ?? ""
+                let release = entry.release.map { lang.say("release \($0) (\(source))", "Version \($0) (\(source))") } ?? lang.say("any release", "jede Version")
+                let count = entry.findings.count
+                let found = count == 0 ? lang.say("no findings", "keine Befunde") : lang.say("\(count) finding(s)", "\(count) Befund(e)")
+                lines.append("\(head): \(release): \(found)")
                 for item in entry.findings {
-                    lines.append("  \(item.finding.severity.rawValue): \(item.finding.message[keyPath: output.lang.text]) [\(item.finding.code)]")
-                    if let fix = item.finding.fix { lines.append("    \(output.lang == .de ? "Abhilfe" : "fix"): \(fix[keyPath: output.lang.text])") }
+                    lines.append("  \(ConfigCommand.severity(item.finding.severity, lang)): \(item.finding.message[keyPath: lang.text]) [\(item.finding.code)]")
+                    if let fix = item.finding.fix { lines.append("    \(lang.say("fix", "Abhilfe")): \(fix[keyPath: lang.text])") }
                 }
             }
             let findings = entries.flatMap(\.findings).map(\.finding)
             let errors = findings.filter { $0.severity == .error }.count, warnings = findings.filter { $0.severity == .warning }.count
             let failed = entries.filter { $0.failure != nil }.count
-            lines.append("\(entries.count) file(s): \(errors) error(s), \(warnings) warning(s), \(failed) not checked")
+            lines.append(lang.say(
+                "\(entries.count) file(s): \(errors) error(s), \(warnings) warning(s), \(failed) not checked",
+                "\(entries.count) Datei(en): \(errors) Fehler, \(warnings) Warnung(en), \(failed) nicht geprüft"))
             return lines
         }
     }
@@ -131,13 +157,9 @@ extension ConfigCommand {
             var changes: [Change] = []
             /// The history's version of the migrated file, after a real run.
             var historyVersion: Int64? = nil
-            var failure: Failure? = nil
+            var failure: ConfigCheckEntry.Failure? = nil
 
             var exitStatus: Int32 { failure?.exitStatus ?? 0 }
-        }
-
-        struct Failure: Encodable {
-            let code: String, message: String, exitStatus: Int32
         }
 
         struct Change: Encodable {
@@ -145,6 +167,10 @@ extension ConfigCommand {
             let previousSection: String?, previousName: String?, oldValue: String?, newValue: String?
             let steps: [String]
             let text: String
+            /// The text in both languages, for the text output.
+            let localized: LocalizedText
+
+            private enum CodingKeys: String, CodingKey { case kind, section, setting, previousSection, previousName, oldValue, newValue, steps, text }
 
             init(_ change: MigrationChange) {
                 kind = change.kind.rawValue
@@ -155,12 +181,13 @@ extension ConfigCommand {
                 oldValue = change.oldValue
                 newValue = change.newValue
                 steps = change.steps
-                text = change.description
+                localized = change.text
+                text = localized.en
             }
         }
 
         func run() throws {
-            Output.format = output.format
+            output.apply()
             guard files.isEmpty != (root == nil) else {
                 throw CTIFailure(.usageMissing, files.isEmpty ? "give the user.config files to migrate, or --root DIR" : "give either files or --root DIR, not both")
             }
@@ -176,11 +203,11 @@ extension ConfigCommand {
             if let root {
                 let discovery = try ConfigDiscovery(root: root)
                 targets = discovery.configs.filter(migration.check.product.owns).map { ($0.path, $0.user, $0.version) }
-                for skipped in discovery.skipped { Output.printError("ctictl: skipped \(skipped.path): \(skipped.reason)") }
+                ConfigCommand.reportSkipped(discovery.skipped, output.lang)
             } else {
                 targets = files.map { ($0, nil, nil) }
             }
-            let progress = root == nil ? nil : ProgressLine(total: targets.count, label: "migrated")
+            let progress = root == nil ? nil : ProgressLine(total: targets.count, label: output.lang.say("migrated", "migriert"))
             // Every file's new content is computed first; the writes go in chunks, each one
             // history transaction and one batched durable write (docs/config.md).
             var entries: [Entry] = []
@@ -260,32 +287,47 @@ extension ConfigCommand {
             }
         }
 
-        static func failure(_ error: any Error, path: String) -> Failure {
-            let failure = error as? CTIFailure ?? CTIFailure(.historyWriteFailed, "\(path): \(error)")
-            return Failure(code: failure.code, message: failure.message, exitStatus: failure.kind.exitStatus)
+        static func failure(_ error: any Error, path: String) -> ConfigCheckEntry.Failure {
+            ConfigCheckEntry.Failure((error as? CTIError).map(CTIFailure.init) ?? CTIFailure(.historyWriteFailed, "\(path): \(error)"))
         }
 
         func text(_ entries: [Entry]) -> [String] {
+            let lang = output.lang
             var lines: [String] = []
             for entry in entries {
-                let who = entry.user.map { " (user \($0))" } ?? ""
-                let head = "\(entry.path)\(who)"
+                let head = entry.path + ConfigCommand.user(entry.user, lang)
                 if let failure = entry.failure {
-                    lines.append("\(head): not migrated: \(failure.message) [\(failure.code)]")
+                    lines.append("\(head): \(lang.say("not migrated", "nicht migriert")): \(failure.text[keyPath: lang.text]) [\(failure.code)]")
                     continue
                 }
-                let route = "\(entry.from ?? "?") (\(entry.fromSource ?? "")) → \(entry.to)"
+                // The release source as config check names it; this command's option stays --from.
+                let source = entry.fromSource.flatMap(ConfigCheck.ReleaseSource.init(rawValue:))?.text[keyPath: lang.text] ?? entry.fromSource ?? ""
+                let route = "\(entry.from ?? "?") (\(source)) → \(entry.to)"
+                let changes = entry.changes.count
                 switch entry.outcome {
-                case .unchanged: lines.append("\(head): unchanged, already at \(entry.to) (from \(route))")
-                case .wouldMigrate: lines.append("\(head): would migrate \(route), \(entry.changes.count) change(s); nothing written")
-                case .migrated: lines.append("\(head): migrated \(route), \(entry.changes.count) change(s); backup \(entry.path).bak, history version \(entry.historyVersion ?? 0)")
+                case .unchanged:
+                    lines.append(lang.say("\(head): unchanged, already at \(entry.to) (from \(route))", "\(head): unverändert, schon auf \(entry.to) (von \(route))"))
+                case .wouldMigrate:
+                    lines.append(lang.say(
+                        "\(head): would migrate \(route), \(changes) change(s); nothing written",
+                        "\(head): würde migriert: \(route), \(changes) Änderung(en); nichts geschrieben"))
+                case .migrated:
+                    let version = entry.historyVersion ?? 0
+                    lines.append(lang.say(
+                        "\(head): migrated \(route), \(changes) change(s); backup \(entry.path).bak, history version \(version)",
+                        "\(head): migriert: \(route), \(changes) Änderung(en); Sicherung \(entry.path).bak, Version \(version) in der Historie"))
                 case .failed: break
                 }
-                if entry.outcome != .unchanged { lines += entry.changes.map { "  \($0.text)" } }
+                if entry.outcome != .unchanged { lines += entry.changes.map { "  \($0.localized[keyPath: lang.text])" } }
             }
             func count(_ outcome: Entry.Outcome) -> Int { entries.filter { $0.failure == nil && $0.outcome == outcome }.count }
-            let done = dryRun ? "\(count(.wouldMigrate)) to migrate" : "\(count(.migrated)) migrated"
-            lines.append("\(entries.count) file(s): \(done), \(count(.unchanged)) unchanged, \(entries.filter { $0.failure != nil }.count) not migrated")
+            let unchanged = count(.unchanged), failed = entries.filter { $0.failure != nil }.count
+            let done = dryRun
+                ? lang.say("\(count(.wouldMigrate)) to migrate", "\(count(.wouldMigrate)) zu migrieren")
+                : lang.say("\(count(.migrated)) migrated", "\(count(.migrated)) migriert")
+            lines.append(lang.say(
+                "\(entries.count) file(s): \(done), \(unchanged) unchanged, \(failed) not migrated",
+                "\(entries.count) Datei(en): \(done), \(unchanged) unverändert, \(failed) nicht migriert"))
             return lines
         }
     }
@@ -302,7 +344,7 @@ extension ConfigCommand {
         }
 
         func run() throws {
-            Output.format = output.format
+            output.apply()
             let entries = try history.open().history(path: file)
             let versions = entries.map {
                 Row(version: $0.version, recordedAt: UTCTimestamp.format($0.recordedAt), command: $0.command, reason: $0.reason, sha256: $0.sha256, intact: $0.isIntact)
@@ -310,10 +352,13 @@ extension ConfigCommand {
             switch output.format {
             case .json: Output.json(["versions": versions], schema: "ctictl.config-history/1")
             case .text:
-                guard !versions.isEmpty else { return Output.print("\(file): no versions recorded") }
+                let lang = output.lang
+                guard !versions.isEmpty else { return Output.print(lang.say("\(file): no versions recorded", "\(file): keine Versionen aufgezeichnet")) }
+                // The reason column is the record itself, as the writing command worded it.
+                let tampered = lang.say(" TAMPERED", " VERÄNDERT")
                 Output.print(TextTable.render(
-                    header: ["VERSION", "RECORDED", "COMMAND", "SHA-256", "REASON"],
-                    rows: versions.map { ["\($0.version)", $0.recordedAt, $0.command, String($0.sha256.prefix(12)) + ($0.intact ? "" : " TAMPERED"), $0.reason] }))
+                    header: lang == .de ? ["VERSION", "AUFGEZEICHNET", "BEFEHL", "SHA-256", "GRUND"] : ["VERSION", "RECORDED", "COMMAND", "SHA-256", "REASON"],
+                    rows: versions.map { ["\($0.version)", $0.recordedAt, $0.command, String($0.sha256.prefix(12)) + ($0.intact ? "" : tampered), $0.reason] }))
             }
         }
     }
@@ -325,8 +370,10 @@ extension ConfigCommand {
         @Argument(help: "The settings file.") var file: String
         @Option(help: "The version to restore (default: the one before the newest).") var to: Int64?
         @OptionGroup var history: HistoryOptions
+        @Option(help: "Language of messages: en or de.") var lang: Language = .en
 
         func run() throws {
+            Output.language = lang
             let history = try self.history.open()
             let version: Int64
             if let to {
@@ -334,12 +381,18 @@ extension ConfigCommand {
             } else {
                 let versions = try history.history(path: file).map(\.version)
                 guard versions.count >= 2 else {
-                    throw CTIFailure(.historyVersionUnknown, "\(file): the history \(history.path) has \(versions.count) version(s) of this file, none before the newest to go back to (see `ctictl config history`)")
+                    throw CTIFailure(
+                        .historyVersionUnknown,
+                        "\(file): the history \(history.path) has \(versions.count) version(s) of this file, none before the newest to go back to (see `ctictl config history`)",
+                        german: "\(file): die Historie \(history.path) hat \(versions.count) Version(en) dieser Datei, keine vor der neuesten, zu der es zurückginge (siehe `ctictl config history`)")
                 }
                 version = versions[versions.count - 2]
             }
             let entry = try history.rollback(path: file, to: version, now: SystemClock.now())
-            Output.print("\(file): restored version \(version) (sha256 \(entry.sha256.prefix(12))); backup \(file).bak, recorded as version \(entry.version)")
+            let hash = entry.sha256.prefix(12)
+            Output.print(lang.say(
+                "\(file): restored version \(version) (sha256 \(hash)); backup \(file).bak, recorded as version \(entry.version)",
+                "\(file): Version \(version) wiederhergestellt (sha256 \(hash)); Sicherung \(file).bak, aufgezeichnet als Version \(entry.version)"))
         }
     }
 }

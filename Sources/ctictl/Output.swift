@@ -20,11 +20,18 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages in text output: en or de.")
     var lang: Language = .en
 
+    /// Makes the command's format and language those of its error line too.
+    func apply() {
+        Output.format = format
+        Output.language = lang
+    }
 }
 
 enum Output {
     /// The format of the running command, for errors raised before a command could print.
     nonisolated(unsafe) static var format: OutputFormat = .text
+    /// The language of the running command (`--lang`), for its error line.
+    nonisolated(unsafe) static var language: Language = .en
 
     // Every text ctictl writes goes through `print`, `json` or `report`, and so through the
     // terminal rule (CTICore `TerminalText`): no control character of an input reaches the
@@ -55,7 +62,8 @@ enum Output {
     /// control — (and as JSON on stdout with --format json); returns the documented exit
     /// status of its kind.
     static func report(_ error: CTIError) -> Int32 {
-        printError("ctictl: error: \(error.message) [\(error.code)]")
+        let german = language == .de ? error.german : nil
+        printError("ctictl: \(german == nil ? "error" : "Fehler"): \(german ?? error.message) [\(error.code)]")
         if format == .json {
             struct Body: Encodable {
                 let code: String

@@ -131,6 +131,52 @@ import Testing
         #expect(text.stdout.contains("4 file(s): 0 migrated, 3 unchanged, 1 not migrated"))
     }
 
+    /// `--lang de`: every line of a run under --root — the outcomes, the changes, the refusal
+    /// of a file whose release cannot be told, the skipped link, the summary — and the error
+    /// lines of migrate, check, history and rollback.
+    @Test func germanWhenAsked() throws {
+        let anna = try write("de/Users/anna/AppData/Roaming/DatevConnector/user.config", Self.old)
+        _ = try write("de/Users/dora/AppData/Roaming/DatevConnector/user.config", Self.migrated)
+        try FileManager.default.createDirectory(atPath: tmp.path("de/Users/fritz/AppData/Roaming"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tmp.path("de/Users/fritz/AppData/Roaming/DatevConnector"), withDestinationPath: "/tmp")
+        let root = tmp.path("de")
+        let dry = try migrate(["--root", root, "--dry-run", "--lang", "de"])
+        #expect(dry.status == 64, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.split(separator: "\n").map(String.init) == [
+            "\(anna) (Benutzer anna): würde migriert: 2.3.7.3 (vorhandene Einstellungen) → 2.6, 1 Änderung(en); nichts geschrieben",
+            "  userSettings/DatevConnector.Properties.Settings: UseTapiLine entfernt (war \"True\") [2.4.3 → 2.4.4.1: switch-off-tapi-line; 2.4.4.1 → 2.6: remove-use-tapi-line]",
+            "\(root)/Users/dora/AppData/Roaming/DatevConnector/user.config (Benutzer dora): nicht migriert: \(root)/Users/dora/AppData/Roaming/DatevConnector/user.config: die Version dieser Datei ist nicht zu erkennen (kein Versionsordner, keine Einstellung, die nur manche Versionen haben); geben Sie --from V an [config.release-undetermined]",
+            "2 Datei(en): 1 zu migrieren, 0 unverändert, 1 nicht migriert",
+        ])
+        #expect(dry.stderr == "ctictl: übersprungen \(root)/Users/fritz/AppData/Roaming/DatevConnector: ein symbolischer Link, der aus dem Wurzelordner hinausführt; nicht verfolgt\n")
+
+        let real = try migrate([anna, "--lang", "de"])
+        #expect(real.status == 0, "\(real.stdout)\(real.stderr)")
+        #expect(real.stdout.contains(": migriert: 2.3.7.3 (vorhandene Einstellungen) → 2.6, 1 Änderung(en); Sicherung \(anna).bak, Version 2 in der Historie"))
+        #expect(real.stdout.contains("1 Datei(en): 1 migriert, 0 unverändert, 0 nicht migriert"))
+        let again = try migrate([anna, "--lang", "de"])
+        #expect(again.stdout.contains(": unverändert, schon auf 2.6 (von 2.6 (Konfigurationshistorie) → 2.6)"), "\(again.stdout)")
+
+        let unknown = try migrate([anna, "--to", "2.7", "--lang", "de"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.hasPrefix("ctictl: Fehler: 2.7 ist keine bekannte Version, auf die migriert werden kann (bekannt: "), "\(unknown.stderr)")
+        let check = try config(["check", tmp.path("de/none.config"), "tmp/x.config", "--product", "datev-connector", "--catalog-dir", schemas, "--lang", "de"])
+        #expect(check.stdout.contains(": nicht geprüft: "), "\(check.stdout)")
+        #expect(check.stdout.contains("2 Datei(en): 0 Fehler, 0 Warnung(en), 2 nicht geprüft"), "\(check.stdout)")
+
+        let history = try config(["history", anna, "--history", historyPath, "--lang", "de"])
+        #expect(history.stdout.hasPrefix("VERSION  AUFGEZEICHNET"), "\(history.stdout)")
+        let rollback = try config(["rollback", anna, "--history", historyPath, "--lang", "de"])
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(rollback.stdout.hasPrefix("\(anna): Version 1 wiederhergestellt (sha256 "), "\(rollback.stdout)")
+        #expect(rollback.stdout.hasSuffix("; Sicherung \(anna).bak, aufgezeichnet als Version 3\n"))
+        let missing = try config(["rollback", anna, "--to", "9", "--history", historyPath, "--lang", "de"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("ctictl: Fehler: \(anna): keine Version 9 in der Historie"), "\(missing.stderr)")
+        let none = try config(["rollback", tmp.path("de/other.config"), "--history", historyPath, "--lang", "de"])
+        #expect(none.stderr.contains("keine vor der neuesten"), "\(none.stderr)")
+    }
+
     @Test func anUnknownTargetIsAUsageErrorBeforeAnyFile() throws {
         let file = try write("target/user.config", Self.old)
         let result = try migrate([file, "--from", "2.4.4.1", "--to", "2.7"])

@@ -206,10 +206,31 @@ enum Catalogs {
                 for step in plan.steps where !step.action.en.hasPrefix("Install the Windows app") {
                     #expect(!step.requiredBy.isEmpty, "\(from) on \(pbx): \(step.action.en) names no release")
                 }
+                // Without an advisor of the settings, nothing here knows a command.
                 #expect(!plan.lines(\.en).joined().contains("ctictl"), "\(from) on \(pbx): a plan names no ctictl command")
                 for (english, german) in zip(plan.lines(\.en), plan.lines(\.de)) { #expect(english != german, "not translated: \(english)") }
             }
         }
+    }
+
+    /// The settings step comes from the advisor (ClientConfig's migrations in ctictl), asked
+    /// for the way from the installed release to the target, on upgrades only; its failure is
+    /// the plan's.
+    @Test func theSettingsStepComesFromTheAdvisor() throws {
+        struct Advisor: SettingsMigrationAdvisor {
+            func migration(from: Version, to: Version) throws(CTIFailure) -> SettingsMigration? {
+                guard from.description != "2.4.1" else { throw CTIFailure(.init("config.migration-chain-broken", .malformedInput), "broken") }
+                return SettingsMigration(commands: ["migrate \(from) \(to)"], changes: [LocalizedText(en: "X: removed", de: "X: entfernt")],
+                                         legend: nil, releases: ["2.6"])
+            }
+        }
+        let planner = UpgradePlanner(catalog: Catalogs.datev, settings: Advisor())
+        let plan = try planner.plan(from: v("2.3.7.3"), pbx: v("6.7.1.3"))
+        let step = try #require(plan.steps.last)
+        #expect(step.text.en == "Migrate every user's settings before they start 2.6.1; check first with --dry-run. (required by 2.6)")
+        #expect(plan.lines(\.de).suffix(3) == ["       migrate 2.3.7.3 2.6.1", "       X: entfernt", "  Hinweis: Die Programm-Einstellungen bleiben erhalten (Versionshinweise zu 2.4.1, 2.6)."])
+        #expect(try planner.plan(from: v("2.4.4.1"), pbx: v("6.6.0.5")).steps.allSatisfy { $0.settings == nil })
+        #expect { _ = try planner.plan(from: v("2.4.1"), pbx: v("6.7.1.3")) } throws: { ($0 as? CTIFailure)?.message == "broken" }
     }
 
     @Test func nothingToDoAndNothingPossible() throws {
