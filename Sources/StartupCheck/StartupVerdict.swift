@@ -9,6 +9,16 @@ public enum StartupPart: String, Sendable, Encodable, CaseIterable {
     case license
     case config
     case compatibility
+
+    /// The part's name in words, for text output.
+    public var title: LocalizedText {
+        switch self {
+        case .input: return LocalizedText(en: "inputs", de: "Eingaben")
+        case .license: return LocalizedText(en: "license", de: "Lizenz")
+        case .config: return LocalizedText(en: "config", de: "Konfiguration")
+        case .compatibility: return LocalizedText(en: "compatibility", de: "Kompatibilität")
+        }
+    }
 }
 
 /// One finding of the check, with the part that found it and, for a config finding, the
@@ -34,7 +44,7 @@ public struct StartupFinding: Sendable, Equatable, Encodable {
 
     /// A failure that stopped a part, as a finding (its code, its message in both languages).
     public init(_ part: StartupPart, failure: CTIFailure, document: String? = nil, de: String? = nil, fix: LocalizedText? = nil) {
-        let finding = Finding(code: failure.code, severity: .error, message: LocalizedText(en: failure.message, de: de ?? failure.message), fix: fix)
+        let finding = Finding(code: failure.code, severity: .error, message: LocalizedText(en: failure.message, de: de ?? failure.german ?? failure.message), fix: fix)
         self.init(part, finding, document: document, failureKind: failure.kind)
     }
 

@@ -112,7 +112,7 @@ extension StartupVerdict {
         }
         for part in report.parts where part.status == .skipped {
             let reason = part.skipReason.map { ": " + $0[keyPath: language] } ?? ""
-            lines.append("  " + (german ? "nicht geprüft" : "not checked") + " \(part.part.rawValue)\(reason)")
+            lines.append("  " + (german ? "nicht geprüft: " : "not checked: ") + part.part.title[keyPath: language] + reason)
         }
         return TerminalText.joined(lines)
     }
