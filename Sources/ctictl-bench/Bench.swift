@@ -11,6 +11,7 @@ import Signing
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
 ///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
 ///                                                         `ctictl config migrate --root` vs a Python script
+///   ctictl-bench doctor [--ctictl PATH] [--users N] [--runs N]  `ctictl doctor --offline` over N users vs config check and cat
 @main
 enum Bench {
     static func main() {
@@ -49,6 +50,10 @@ enum Bench {
             try ConfigMigrateBenchmark.run(
                 count: Int(option("--count") ?? "10000") ?? 10000, ctictl: ctictl, catalog: option("--catalog-dir") ?? "config-schemas",
                 script: option("--script") ?? "scripts/bench/migrate_configs.py")
+        case "doctor":
+            try DoctorBenchmark.run(
+                users: Int(option("--users") ?? "50") ?? 50, runs: Int(option("--runs") ?? "20") ?? 20,
+                ctictl: option("--ctictl") ?? SafeFile.parentDirectory(of: CommandLine.arguments[0]) + "/ctictl", catalog: option("--catalog-dir") ?? "config-schemas")
         default:
             print("unknown mode \(mode)")
             exit(64)
