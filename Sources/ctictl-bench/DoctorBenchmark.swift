@@ -36,7 +36,11 @@ enum DoctorBenchmark {
 
     /// A license and a signed catalog made with the development key, as a vendor would.
     static func vendorInputs(in dir: String, ctictl: String) throws -> [String] {
-        let key = "keys/development-ed25519.pem"
+        // A copy with mode 0600: a fresh clone has the development key as 0644, which ctictl refuses.
+        let key = dir + "/keys/development-ed25519.pem"
+        try FileManager.default.createDirectory(atPath: dir + "/keys", withIntermediateDirectories: true)
+        for name in ["development-ed25519.pem", "development.jwks"] { try FileManager.default.copyItem(atPath: "keys/" + name, toPath: dir + "/keys/" + name) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         for command in [
             [ctictl, "catalog", "sign", "--product", "datev-connector", "--key", key, "--out", dir + "/catalog.sig"],
             [ctictl, "license", "issue", "--key", key, "--product", "datev-connector", "--customer", "K-1", "--seats", "60", "--pbx-id", "PBX-1",

@@ -48,6 +48,22 @@ struct CLI {
         return path
     }()
 
+    /// The repository's development signing key, copied into `directory`/keys with mode 0600
+    /// (a fresh clone has it as 0644, git keeps no other mode, and ctictl rightly refuses
+    /// that), beside the keyring that publishes it.
+    static func developmentKey(in directory: TemporaryDirectory, algorithm: String = "ed25519") throws -> String {
+        let keys = directory.path("keys")
+        let copy = keys + "/development-\(algorithm).pem"
+        if !FileManager.default.fileExists(atPath: copy) {
+            try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+            for name in ["development-\(algorithm).pem", "development.jwks"] where !FileManager.default.fileExists(atPath: keys + "/" + name) {
+                try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("keys/" + name).path, toPath: keys + "/" + name)
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy)
+        }
+        return copy
+    }
+
     @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
         try Process.runCapturing(executable, arguments, stdin: stdin, environment: environment, in: directory)

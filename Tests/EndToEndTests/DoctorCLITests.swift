@@ -5,13 +5,14 @@ import Testing
 /// startup check; marks per check, JSON, exit statuses, and a safe fix that can be rolled back.
 @Suite struct DoctorCLITests {
     let tmp: TemporaryDirectory
-    static let key = CLI.packageRoot.appendingPathComponent("keys/development-ed25519.pem").path
+    let key: String
     static let keyring = CLI.packageRoot.appendingPathComponent("keys/development.jwks").path
 
     init() throws {
         tmp = try TemporaryDirectory()
-        #expect(try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", Self.key, "--out", tmp.path("catalog.sig")]).status == 0)
-        let issued = try CLI.run(["license", "issue", "--key", Self.key, "--product", "datev-connector", "--customer", "K-7", "--seats", "5",
+        key = try CLI.developmentKey(in: tmp)
+        #expect(try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", key, "--out", tmp.path("catalog.sig")]).status == 0)
+        let issued = try CLI.run(["license", "issue", "--key", key, "--product", "datev-connector", "--customer", "K-7", "--seats", "5",
                                   "--pbx-id", "PBX-1", "--ledger", tmp.path("ledger.sqlite"), "--out", tmp.path("license.lic")])
         #expect(issued.status == 0, "\(issued.stderr)")
         try user("anna", [("StarfaceHost", "192.168.10.5"), ("UseTapiLine", "True")])

@@ -5,15 +5,16 @@ import Testing
 /// outcome of the startup check with its exit status, and the same verdict from both.
 @Suite struct StartupCheckCLITests {
     let tmp: TemporaryDirectory
+    let key: String
     static let keyring = CLI.packageRoot.appendingPathComponent("keys/development.jwks").path
-    static let key = CLI.packageRoot.appendingPathComponent("keys/development-ed25519.pem").path
 
     /// The standalone check, built beside ctictl.
     static let standalone = URL(fileURLWithPath: CLI.executable).deletingLastPathComponent().appendingPathComponent("ctictl-check").path
 
     init() throws {
         tmp = try TemporaryDirectory()
-        let signed = try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", Self.key, "--out", tmp.path("catalog.sig")])
+        key = try CLI.developmentKey(in: tmp)
+        let signed = try CLI.run(["catalog", "sign", "--product", "datev-connector", "--key", key, "--out", tmp.path("catalog.sig")])
         #expect(signed.status == 0, "\(signed.stderr)")
         try issue("valid.lic", ["--pbx-id", "PBX-1", "--expires", "2027-12-31"])
         try Self.config([("StarfaceHost", "192.168.10.5"), ("XmppPort", "5222"), ("TransferCallsAutomatically", "True")]).write(toFile: tmp.path("user.config"), atomically: true, encoding: .utf8)
@@ -21,7 +22,7 @@ import Testing
 
     func issue(_ name: String, _ extra: [String]) throws {
         let issued = try CLI.run(
-            ["license", "issue", "--key", Self.key, "--product", "datev-connector", "--customer", "K-7", "--seats", "5", "--ledger", tmp.path("ledger.sqlite"),
+            ["license", "issue", "--key", key, "--product", "datev-connector", "--customer", "K-7", "--seats", "5", "--ledger", tmp.path("ledger.sqlite"),
              "--out", tmp.path(name)] + extra)
         #expect(issued.status == 0, "\(issued.stderr)")
     }
@@ -128,7 +129,7 @@ import Testing
     @Test func aRevokedLicenseDoesNotStart() throws {
         let revoked = try CLI.run(["license", "revoke", "CTI-00000001", "--ledger", tmp.path("ledger.sqlite"), "--reason", "refunded"])
         #expect(revoked.status == 0, "\(revoked.stderr)")
-        let exported = try CLI.run(["revocations", "export", "--ledger", tmp.path("ledger.sqlite"), "--key", Self.key, "--out", tmp.path("revocations.sig")])
+        let exported = try CLI.run(["revocations", "export", "--ledger", tmp.path("ledger.sqlite"), "--key", key, "--out", tmp.path("revocations.sig")])
         #expect(exported.status == 0, "\(exported.stderr)")
         let (status, verdict) = try check(arguments(["--revocations": tmp.path("revocations.sig")]))
         #expect(status == 1)
