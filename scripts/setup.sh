@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what ctictl needs on a fresh Debian machine, and nothing that is already there:
 # the system packages libssl-dev and libsqlite3-dev, openssl, and for the tests
-# (`--with-python`) nodejs and Python's `cryptography` and `jsonschema`. Safe to run again.
+# (`--with-python`) nodejs, chromium and Python's `cryptography` and `jsonschema`. Safe to run again.
 set -euo pipefail
 
 need_apt=()
 packages=(libssl-dev libsqlite3-dev openssl)
 # For the tests only: nodejs checks the JSON Schema validator's regex dialect against
-# JavaScript's own.
-[[ ${1:-} == "--with-python" ]] && packages+=(nodejs)
+# JavaScript's own; chromium (headless) loads doctor's HTML report.
+[[ ${1:-} == "--with-python" ]] && packages+=(nodejs chromium)
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")
 done
