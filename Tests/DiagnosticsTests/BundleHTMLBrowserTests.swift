@@ -16,8 +16,10 @@ import Testing
         folder = try TemporaryDirectory("ctictl-html")
     }
 
-    /// A report with every status, fixes proposed and applied, and text that must be escaped.
-    static func report() async -> DoctorReport {
+    /// A report with every status, fixes proposed and applied, and text that must be escaped
+    /// (with `hostile`, markup that would run if it were not).
+    static func report(hostile: Bool = false) async -> DoctorReport {
+        let markup = hostile ? " <script>alert(1)</script>" : ""
         let checks: [any DiagnosticCheck] = [
             FixedCheck(name: "license.valid", group: .license, outcome: CheckOutcome(findings: [])),
             FixedCheck(name: "config.tapi-line", group: .config, outcome: CheckOutcome(
@@ -27,7 +29,7 @@ import Testing
                     LocalizedText(en: "UseTapiLine set to False (history entry 3)", de: "UseTapiLine auf False gesetzt (Verlaufseintrag 3)")
                 }])),
             FixedCheck(name: "pbx.address", group: .pbx, outcome: CheckOutcome(findings: [
-                .warning("pbx.public-address", en: "host-1 is the public address ip-1 <script>alert(1)</script> & \"quoted\"", de: "öffentliche Adresse",
+                .warning("pbx.public-address", en: "host-1 is the public address ip-1 of \"PBX\" & not the LAN address\(markup)", de: "öffentliche Adresse",
                          fixEN: "enter the LAN address in StarfaceHost", fixDE: "LAN-Adresse eintragen"),
             ])),
             FixedCheck(name: "module.name", group: .module, outcome: CheckOutcome(findings: [
@@ -43,11 +45,11 @@ import Testing
     }
 
     @Test func thePageLoadsNothingAndEscapesEveryText() async {
-        let html = HTMLReport(report: await Self.report()).render()
+        let html = HTMLReport(report: await Self.report(hostile: true)).render()
         for forbidden in ["<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import", "http://", "https://"] {
             #expect(!html.contains(forbidden), "\(forbidden) in the page")
         }
-        #expect(html.contains("ip-1 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"))
+        #expect(html.contains("ip-1 of &quot;PBX&quot; &amp; not the LAN address &lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("<meta charset=\"utf-8\">") && html.contains("<style>"))
         let german = HTMLReport(report: await Self.report(), german: true).render()
         #expect(german.contains("<html lang=\"de\">") && german.contains("Ursache") && german.contains("Verbindung zur TK-Anlage"))
@@ -69,8 +71,8 @@ import Testing
             "--user-data-dir=" + folder.path("profile"),
         ] + arguments
         let output = folder.path("chromium.out"), errors = folder.path("chromium.err")
-        FileManager.default.createFile(atPath: output, contents: nil)
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
@@ -96,7 +98,7 @@ import Testing
         #expect(Self.problems(controlRun.errors).contains { $0.contains("ctictl-control-error") }, "the browser's console is not seen: \(controlRun.errors)")
 
         let page = folder.path("report.html")
-        let report = await Self.report()
+        let report = await Self.report(hostile: true)
         try Data(HTMLReport(report: report).render().utf8).write(to: URL(fileURLWithPath: page))
         let run = try chromium(["--dump-dom", "file://" + page])
         #expect(run.status == 0)
@@ -109,6 +111,8 @@ import Testing
         for mark in ["✓", "!", "✗", "–"] { #expect(dom.contains("class=\"mark\"") && dom.contains(">\(mark)</span>"), "mark \(mark)") }
         #expect(dom.contains("Applied:</b> UseTapiLine set to False (history entry 3)"))
 
+        // The screenshot (docs/doctor-report.png) shows a report as a customer's would look.
+        try Data(HTMLReport(report: await Self.report()).render().utf8).write(to: URL(fileURLWithPath: page))
         let screenshot = folder.path("doctor-report.png")
         let shot = try chromium(["--screenshot=" + screenshot, "--window-size=1000,1250", "--hide-scrollbars", "file://" + page])
         #expect(shot.status == 0)

@@ -15,7 +15,7 @@ import ZIPFoundation
     static let canaries = [
         "CanaryPassw0rd!", "canarylogin4711", "pbx-canary-host.kanzlei-canary.de", "kanzlei-canary", "10.99.88.77", "203.0.113.77",
         "fe80::1234:5678:9abc:def0", "2001:db8:cafe::77", "+49 89 7654321", "0049 89 7654321", "7654321", "0171 2233445", "2233445",
-        "CanaryLogPass99", "CanaryUserFolderXq7", "Canary Müller", "Kanzlei Canary Steuerberatung", "CANARY-CUST-991", "canary-instance-7",
+        "CanaryLogPass99", "CanaryUserFolderXq7", "Canary Müller", "Müller", "ctictl-bundle-", "Kanzlei Canary Steuerberatung", "CANARY-CUST-991", "canary-instance-7",
         "00:1A:2B:CA:FE:01", "00-1A-2B-CA-FE-01", "192.168.77.88", "99887766", "Pw9x", "FakeCanaryKeyMaterial", "OldCanaryCaller",
     ]
 
@@ -255,6 +255,11 @@ import ZIPFoundation
         #expect(reasons.contains { $0.0 == "configs/broken.user.config" && $0.1.contains("not readable as a settings file") })
         #expect(reasons.contains { $0.0 == "keys/signing.pem" && $0.1.contains("private key") })
         #expect(reasons.contains { $0.0.hasSuffix("DatevConnector.2.log") && $0.1.contains("size cap") })
+        let config = listed.first { $0.member("name")?.hasSuffix("user.config") == true }
+        #expect(config?.objectMembers["removed"] == .number(1), "the password is counted as removed")
+        let mainLog = listed.first { $0.member("name")?.hasSuffix("DatevConnector.log") == true }?.objectMembers
+        // 17 values in its lines (see mainLog) and the profile folder in its name.
+        #expect(mainLog?["removed"] == .number(1) && mainLog?["pseudonyms"] == .number(18))
         let truncated = listed.first { $0.member("name")?.hasSuffix("DatevConnector.1.log") == true }
         #expect(truncated?.member("note")?.contains("older lines beyond the size cap") == true)
         #expect(listed.first { $0.member("name")?.contains("trace-") == true }?.member("note") == "converted from UTF-16LE to UTF-8")
@@ -278,6 +283,11 @@ import ZIPFoundation
 }
 
 extension JSONValue {
+    fileprivate var objectMembers: [String: JSONValue] {
+        guard case .object(let members) = self else { return [:] }
+        return members
+    }
+
     fileprivate func member(_ name: String) -> String? {
         guard case .object(let members) = self, case .string(let value)? = members[name] else { return nil }
         return value

@@ -115,8 +115,10 @@ struct BundleCollector {
         entries.append(item)
     }
 
-    private func collected(_ name: String, kind: String, note: String?, _ make: () -> [UInt8]) -> Collected {
-        let (replaced, removed) = (redactor.replaced, redactor.removed)
+    /// - Parameter since: the redaction counts before the content was made, when it was made
+    ///   before this call (a log is read before it is known whether it fits).
+    private func collected(_ name: String, kind: String, note: String?, since: (Int, Int)? = nil, _ make: () -> [UInt8]) -> Collected {
+        let (replaced, removed) = since ?? (redactor.replaced, redactor.removed)
         let bytes = make()
         let entryName = unique(BundleSource.safeName(redactor.redact(name)))
         return Collected(entry: BundleEntry(name: entryName, bytes: bytes), kind: kind, replaced: redactor.replaced - replaced, removed: redactor.removed - removed, note: note)
@@ -133,8 +135,11 @@ struct BundleCollector {
         return candidate
     }
 
+    /// The reason names the file by its name in the bundle: its path may name anyone.
     private mutating func leaveOut(_ source: BundleSource, _ reason: String) {
-        leftOut.append(LeftOutFile(name: BundleSource.safeName(redactor.redact(source.name)), kind: source.kind.rawValue, reason: redactor.redact(reason)))
+        let name = BundleSource.safeName(redactor.redact(source.name))
+        let reason = redactor.redact(reason.replacingOccurrences(of: source.path, with: source.name))
+        leftOut.append(LeftOutFile(name: name, kind: source.kind.rawValue, reason: reason))
     }
 
     private mutating func addConfig(_ source: BundleSource) {
@@ -158,10 +163,11 @@ struct BundleCollector {
             let replacement: String
             switch bundle.policy.role(ofSetting: setting.name) {
             case .secret:
+                redactor.noteRemoved()
                 replacement = "[redacted]"
             case .host:
-                let redacted = redactor.redact(value)
                 guard value.lowercased() != "localhost", IPAddressText.v4(Array(value.utf8))?.isKept != true else { continue }
+                let redacted = redactor.redact(value)
                 replacement = redacted != value ? redacted : redactor.pseudonym(.host, value)
             case .user:
                 replacement = redactor.pseudonym(.user, value)
@@ -197,6 +203,7 @@ struct BundleCollector {
                 continue
             }
             let excerpt: LogExcerpt
+            let before = (redactor.replaced, redactor.removed)
             do {
                 excerpt = try LogExcerpt.read(log.source.path, limit: remaining, redactor: redactor)
             } catch {
@@ -207,7 +214,8 @@ struct BundleCollector {
             var notes: [String] = []
             if excerpt.skipped > 0 { notes.append("the newest \(excerpt.taken) of \(excerpt.size) bytes (older lines beyond the size cap for logs left out)") }
             if excerpt.encoding != LogExcerpt.Encoding.utf8.rawValue { notes.append("converted from \(excerpt.encoding) to UTF-8") }
-            add(log.source.name, kind: "log", note: notes.isEmpty ? nil : notes.joined(separator: "; ")) { excerpt.bytes }
+            let item = collected(log.source.name, kind: "log", note: notes.isEmpty ? nil : notes.joined(separator: "; "), since: before) { excerpt.bytes }
+            entries.append(item)
         }
     }
 

@@ -150,8 +150,8 @@ public final class Redactor {
         return true
     }
 
-    fileprivate func noteReplaced() { replaced += 1 }
-    fileprivate func noteRemoved() { removed += 1 }
+    func noteReplaced() { replaced += 1 }
+    func noteRemoved() { removed += 1 }
 
     fileprivate func pseudonym(_ kind: PseudonymKind, _ value: String, normalized: String) -> [UInt8] {
         replaced += 1
@@ -182,10 +182,13 @@ public final class Redactor {
 
     fileprivate func isKept(_ token: String) -> Bool { keep.contains(token) }
 
+    /// Whether `text` occurs in `line` (memmem: this runs for every line of every log).
     static func contains(_ line: [UInt8], _ text: String) -> Bool {
         let needle = Array(text.utf8)
         guard line.count >= needle.count else { return false }
-        return (0...(line.count - needle.count)).contains { line[$0..<$0 + needle.count].elementsEqual(needle) }
+        return line.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { c_memmem(haystack.baseAddress, haystack.count, $0.baseAddress, $0.count) != nil }
+        }
     }
 }
 
@@ -259,7 +262,7 @@ private struct LineScanner {
 
     // A JWS (a license, a token): `eyJ…` in three base64url parts.
     private func signedToken(_ index: Int) -> Match? {
-        guard line[index...].starts(with: Array("eyJ".utf8)) else { return nil }
+        guard line[index] == UInt8(ascii: "e"), index + 2 < line.count, line[index + 1] == UInt8(ascii: "y"), line[index + 2] == UInt8(ascii: "J") else { return nil }
         let end = run(from: index) { $0.isBase64URL || $0 == UInt8(ascii: ".") }
         guard line[index..<end].filter({ $0 == UInt8(ascii: ".") }).count >= 2, end - index >= 24 else { return nil }
         redactor.noteRemoved()
@@ -270,14 +273,15 @@ private struct LineScanner {
 
     // `Password=…`, `"token": "…"`, `Kennwort: …`: the value goes, the name stays.
     private func secretAssignment(_ index: Int) -> Match? {
+        guard line[index].isWordByte else { return nil }
         let nameEnd = run(from: index) { $0.isWordByte || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-        guard nameEnd > index else { return nil }
-        let name = text(index..<nameEnd).lowercased()
-        guard let word = Self.secretWords.first(where: { name.contains($0) }) else { return nil }
         var cursor = nameEnd
         if cursor < line.count, line[cursor] == UInt8(ascii: "\"") || line[cursor] == UInt8(ascii: "'") { cursor += 1 }
         cursor = run(from: cursor) { $0 == 0x20 || $0 == 0x09 }
+        // Only a name followed by `=` or `:` is looked at (cheap, at every word).
         guard cursor < line.count, line[cursor] == UInt8(ascii: "=") || line[cursor] == UInt8(ascii: ":") else { return nil }
+        let name = text(index..<nameEnd).lowercased()
+        guard let word = Self.secretWords.first(where: { name.contains($0) }) else { return nil }
         cursor = run(from: cursor + 1) { $0 == 0x20 || $0 == 0x09 }
         guard cursor < line.count else { return nil }
         var valueEnd: Int
@@ -368,6 +372,7 @@ private struct LineScanner {
 
     // `C:\Users\<name>\…`, `/Users/<name>/…`: the name is a user.
     private func profilePath(_ index: Int) -> Match? {
+        guard line[index] | 0x20 == UInt8(ascii: "u") || line[index] | 0x20 == UInt8(ascii: "d") else { return nil }
         guard let folder = Self.profileFolders.first(where: { folder in
             line.count - index > folder.count && line[index..<index + folder.count].lazy.map(\.asciiLowercased).elementsEqual(folder)
         }) else { return nil }
@@ -375,23 +380,24 @@ private struct LineScanner {
         guard line[separator] == UInt8(ascii: "\\") || line[separator] == UInt8(ascii: "/") else { return nil }
         // In JSON a backslash is written twice.
         let start = run(from: separator + 1) { $0 == UInt8(ascii: "\\") }
+        guard start < line.count else { return nil }
+        let prefix = Array(line[index..<start])
+        // A name already known (`Canary Müller`) is taken whole, spaces and all.
+        if let known = redactor.name(in: line, at: start) { return (start + known.length, prefix + known.pseudonym) }
         let stops: [UInt8] = Array("\\/\"'<>|\r".utf8)
         var end = run(from: start) { !stops.contains($0) }
-        if end == line.count || !(line[end] == UInt8(ascii: "\\") || line[end] == UInt8(ascii: "/")) {
-            end = run(from: start) { !stops.contains($0) && !$0.isSpace }
-        }
+        let closed = end < line.count && (line[end] == UInt8(ascii: "\\") || line[end] == UInt8(ascii: "/"))
+        if !closed { end = run(from: start) { !stops.contains($0) && !$0.isSpace } }
         guard end > start else { return nil }
         let name = text(start..<end)
         guard !Self.systemProfiles.contains(name.lowercased()) else { return nil }
-        let pseudonym: [UInt8]
-        // Learned, so the name is replaced in the lines after this one too.
-        if name.count >= 3, let learned = redactor.learn(.user, name) {
+        // A folder name closed by a separator is certain, and learned: replaced in the lines
+        // after this one too. One that ends the text may be cut at a space: not learned.
+        if closed, name.count >= 3, let learned = redactor.learn(.user, name) {
             redactor.noteReplaced()
-            pseudonym = Array(learned.utf8)
-        } else {
-            pseudonym = redactor.pseudonym(.user, name, normalized: name.lowercased())
+            return (end, prefix + Array(learned.utf8))
         }
-        return (end, Array(line[index..<start]) + pseudonym)
+        return (end, prefix + redactor.pseudonym(.user, name, normalized: name.lowercased()))
     }
 
     // `00:1a:2b:3c:4d:5e` or with dashes.
@@ -411,9 +417,10 @@ private struct LineScanner {
     }
 
     private func ipv6(_ index: Int) -> Match? {
+        guard line[index].isHexDigit || line[index] == UInt8(ascii: ":") else { return nil }
         if index > 0, line[index - 1] == UInt8(ascii: ":") || line[index - 1] == UInt8(ascii: ".") { return nil }
         let end = run(from: index) { $0.isHexDigit || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
-        guard end - index >= 2, endsWord(end), line[index..<end].filter({ $0 == UInt8(ascii: ":") }).count >= 2 else { return nil }
+        guard end - index >= 2, endsWord(end), line[index..<end].lazy.filter({ $0 == UInt8(ascii: ":") }).count >= 2 else { return nil }
         var candidateEnd = end
         while candidateEnd > index, line[candidateEnd - 1] == UInt8(ascii: ".") { candidateEnd -= 1 }
         guard let address = IPAddressText.v6(text(index..<candidateEnd)) else { return nil }
@@ -447,6 +454,7 @@ private struct LineScanner {
     }
 
     private func phoneNumber(_ index: Int) -> Match? {
+        guard line[index] == UInt8(ascii: "+") || line[index] == UInt8(ascii: "0") || line[index] == UInt8(ascii: "(") else { return nil }
         guard let end = PhoneNumber.end(in: line, from: index) else { return nil }
         let written = Array(line[index..<end])
         return (end, redactor.pseudonym(.phone, text(index..<end), normalized: PhoneNumber.normalized(written)))
@@ -463,7 +471,7 @@ private struct LineScanner {
         guard line[index].isLetter || line[index].isDigit else { return nil }
         var end = run(from: index) { $0.isLetter || $0.isDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
         while end > index, line[end - 1] == UInt8(ascii: ".") { end -= 1 }
-        guard endsWord(end) else { return nil }
+        guard endsWord(end), let lastDot = line[index..<end].lastIndex(of: UInt8(ascii: ".")), (2...11).contains(end - lastDot - 1) else { return nil }
         let labels = text(index..<end).split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, !labels.contains(where: \.isEmpty), let last = labels.last, Self.topLevelDomains.contains(String(last)) else { return nil }
         let normalized = text(index..<end).lowercased()
@@ -573,3 +581,6 @@ extension String {
 
     var replacingDashes: String { String(map { $0 == "-" ? ":" : $0 }) }
 }
+
+// memmem(3) is in every libc but not in the Glibc module (it needs _GNU_SOURCE).
+@_silgen_name("memmem") private func c_memmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int) -> UnsafeRawPointer?
