@@ -267,6 +267,28 @@ import ZIPFoundation
         #expect(claims.contains("\"jti\" : \"CTI-00000042\"") && claims.contains("customer-1") && !claims.contains("BEGIN CTI LICENSE"))
     }
 
+    @Test func aHugeLogCostsOnlyItsNewestLines() async throws {
+        // 4 GiB, sparse: reading it whole would take long and all memory; only the tail is read.
+        let log = folder.path("logs/huge.log")
+        try FileManager.default.createDirectory(atPath: folder.path("logs"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.truncate(atOffset: 4 << 30)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\nlast line from 10.99.88.77\n".utf8))
+        try handle.close()
+        let report = await Doctor(checks: Self.checks).run(in: DoctorContext(product: "datev-connector", configSchemas: Self.configSchemas, now: 0))
+        let bundle = SupportBundle(
+            report: report, renderedText: "", renderedJSON: [], files: [BundleSource(kind: .log, path: log, name: "logs/huge.log")], logLimit: 64 * 1024)
+        let started = Date()
+        let entries = bundle.contents().entries
+        #expect(Date().timeIntervalSince(started) < 10)
+        let excerpt = try #require(entries.first { $0.name == "logs/huge.log" })
+        // The window's first line is cut: it is left out, not shown half.
+        #expect(String(decoding: excerpt.bytes, as: UTF8.self) == "last line from lan-ip-1\n")
+        #expect(String(decoding: entries[0].bytes, as: UTF8.self).contains("the newest 65536 of 4294967324 bytes"))
+    }
+
     @Test func anExistingFileIsReplacedOnlyWhenAsked() async throws {
         let bundle = try await plantedBundle()
         let zip = folder.path("support.zip")

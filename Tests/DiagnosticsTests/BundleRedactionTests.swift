@@ -70,6 +70,9 @@ import Testing
         redactor.learn(.user, "anna")
         redactor.learnHost("https://STARFACE:443")
         #expect(redactor.redact("Anna and Johanna at starface, starface-2") == "user-1 and Johanna at host-1, host-1-2")
+        redactor.learn(.user, #"KANZLEI\b.berg"#)
+        redactor.learnSecret(#"pa"ss\"#)
+        #expect(redactor.redact(#"{"user": "KANZLEI\\b.berg", "p": "pa\"ss\\"}"#) == #"{"user": "user-2", "p": "[redacted]"}"#)
         redactor.learnHost("10.0.0.05")
         #expect(redactor.redact("10.0.0.5 / 10.0.0.05") == "lan-ip-1 / lan-ip-1")
     }

@@ -65,7 +65,7 @@ struct BundleCollector {
         let parts = name.split(separator: "/")
         for (index, part) in parts.enumerated().dropLast() where part.lowercased() == "users" {
             let user = String(parts[index + 1])
-            if !["public", "default", "default user", "all users", "defaultuser0"].contains(user.lowercased()) { redactor.learn(.user, user) }
+            if !Redactor.systemProfiles.contains(user.lowercased()) { redactor.learn(.user, user) }
         }
     }
 

@@ -25,6 +25,9 @@ public final class Redactor {
     private var secrets = [[[UInt8]]](repeating: [], count: 256)
     private let keep: Set<String>
 
+    /// Profile folders of Windows itself, which name no one.
+    static let systemProfiles: Set<String> = ["public", "default", "default user", "all users", "defaultuser0"]
+
     private struct KnownName {
         let lowercased: [UInt8]
         let kind: PseudonymKind
@@ -48,11 +51,12 @@ public final class Redactor {
     /// A value that must never appear: removed wherever it occurs (values under 4 characters
     /// only as a whole word, so a one-digit PIN does not take every digit with it).
     public func learnSecret(_ value: String) {
-        let bytes = Array(value.utf8)
-        guard let first = bytes.first, !bytes.allSatisfy({ $0 == 0x20 }) else { return }
-        guard !secrets[Int(first)].contains(bytes) else { return }
-        secrets[Int(first)].append(bytes)
-        secrets[Int(first)].sort { $0.count > $1.count }
+        for spelling in Self.spellings(of: value) {
+            let bytes = Array(spelling.utf8)
+            guard let first = bytes.first, !bytes.allSatisfy({ $0 == 0x20 }), !secrets[Int(first)].contains(bytes) else { continue }
+            secrets[Int(first)].append(bytes)
+            secrets[Int(first)].sort { $0.count > $1.count }
+        }
     }
 
     /// A name to replace wherever it occurs as a whole word, in any case. Returns its pseudonym.
@@ -60,15 +64,17 @@ public final class Redactor {
     public func learn(_ kind: PseudonymKind, _ value: String) -> String? {
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty else { return nil }
-        let lowercased = Array(trimmed.lowercased().utf8)
-        let normalized = String(decoding: lowercased, as: UTF8.self)
+        let normalized = trimmed.lowercased()
         let pseudonym = table.pseudonym(kind, for: trimmed, normalized: normalized)
-        let bucket = Int(lowercased[0])
-        if !names[bucket].contains(where: { $0.lowercased == lowercased }) {
-            names[bucket].append(KnownName(lowercased: lowercased, kind: kind, value: trimmed, normalized: normalized))
-            names[bucket].sort { $0.lowercased.count > $1.lowercased.count }
-        }
+        for spelling in Self.spellings(of: trimmed) { learnAlias(kind, spelling, as: normalized, value: trimmed) }
         return pseudonym
+    }
+
+    /// A value as it is written in text and in JSON (`\\` and `\"` escaped): a report in
+    /// JSON or a JSON log names `KANZLEI\\anna`.
+    private static func spellings(of value: String) -> [String] {
+        let escaped = String(decoding: JSONWriter.compact(.string(value)).dropFirst().dropLast(), as: UTF8.self)
+        return escaped == value ? [value] : [value, escaped]
     }
 
     /// A host as a setting holds it (`starface.local`, `https://10.0.0.5:443/`, `[fe80::1]`):
@@ -93,11 +99,12 @@ public final class Redactor {
         }
     }
 
-    /// Another spelling of a value already learned (an address written with leading zeros).
-    private func learnAlias(_ kind: PseudonymKind, _ spelling: String, as normalized: String) {
+    /// A spelling of a value learned under `normalized` (an address written with leading
+    /// zeros, a name JSON-escaped).
+    private func learnAlias(_ kind: PseudonymKind, _ spelling: String, as normalized: String, value: String? = nil) {
         let lowercased = Array(spelling.lowercased().utf8)
-        guard let first = lowercased.first else { return }
-        names[Int(first)].append(KnownName(lowercased: lowercased, kind: kind, value: spelling, normalized: normalized))
+        guard let first = lowercased.first, !names[Int(first)].contains(where: { $0.lowercased == lowercased }) else { return }
+        names[Int(first)].append(KnownName(lowercased: lowercased, kind: kind, value: value ?? spelling, normalized: normalized))
         names[Int(first)].sort { $0.lowercased.count > $1.lowercased.count }
     }
 
@@ -367,8 +374,7 @@ private struct LineScanner {
     }
 
     private static let profileFolders = ["users", "documents and settings"].map { Array($0.utf8) }
-    /// Profile folders of Windows itself, which name no one.
-    private static let systemProfiles: Set<String> = ["public", "default", "default user", "all users", "defaultuser0"]
+
 
     // `C:\Users\<name>\…`, `/Users/<name>/…`: the name is a user.
     private func profilePath(_ index: Int) -> Match? {
@@ -390,7 +396,7 @@ private struct LineScanner {
         if !closed { end = run(from: start) { !stops.contains($0) && !$0.isSpace } }
         guard end > start else { return nil }
         let name = text(start..<end)
-        guard !Self.systemProfiles.contains(name.lowercased()) else { return nil }
+        guard !Redactor.systemProfiles.contains(name.lowercased()) else { return nil }
         // A folder name closed by a separator is certain, and learned: replaced in the lines
         // after this one too. One that ends the text may be cut at a space: not learned.
         if closed, name.count >= 3, let learned = redactor.learn(.user, name) {

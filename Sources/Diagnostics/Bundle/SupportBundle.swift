@@ -77,9 +77,15 @@ public struct SupportBundle: Sendable {
         let zip = try Self.zip(contents.entries, modified: Date(timeIntervalSince1970: TimeInterval(report.checkedAt)), path: path)
         do {
             try SafeFile.write(zip, to: path, mode: 0o600, exclusive: !replacing)
-            try SafeFile.write(contents.pseudonyms.mappingJSON(bundle: SafeFile.fileName(of: path)), to: mappingPath, mode: 0o600, exclusive: !replacing)
         } catch {
             throw CTIFailure(error)
+        }
+        do {
+            try SafeFile.write(contents.pseudonyms.mappingJSON(bundle: SafeFile.fileName(of: path)), to: mappingPath, mode: 0o600, exclusive: !replacing)
+        } catch {
+            // A bundle without its mapping could never be read back: it goes too.
+            try? FileManager.default.removeItem(atPath: path)
+            throw error.rephrased("\(error.message); the bundle was not kept")
         }
         return WrittenBundle(path: path, mappingPath: mappingPath, entries: contents.entries.map(\.name), leftOut: contents.leftOut.count)
     }
