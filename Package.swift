@@ -52,9 +52,13 @@ let package = Package(
         .executableTarget(name: "ctictl-check", dependencies: ["StartupCheckRunner"]),
         .target(name: "CTIStartupCheck", dependencies: ["StartupCheckRunner"], exclude: ["include"]),
         // `ctictl doctor`: named checks, the FAQ's known problems, safe fixes, a redacted bundle (docs/doctor.md).
-        .target(name: "Diagnostics", dependencies: ["StartupCheck", "StartupCheckRunner", "ClientConfig", "ConfigHistory", "Licensing", "ReleaseCatalog", "CTICore",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        .target(
+            name: "Diagnostics",
+            dependencies: [
+                "StartupCheck", "StartupCheckRunner", "ClientConfig", "ConfigHistory", "Licensing", "ReleaseCatalog", "CTICore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",
@@ -93,7 +97,10 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "CTICore", "Licensing", "Signing", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "CTICore", "Licensing", "Signing", "StartupCheckRunner", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "StartupCheckTests", dependencies: ["StartupCheck", "StartupCheckRunner", "Licensing", "ClientConfig", "ReleaseCatalog", "Signing", "CTICore"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(

@@ -27,7 +27,8 @@ public struct HTMLReport {
 
     private func say(_ text: LocalizedText) -> String { german ? text.de : text.en }
     private func say(en: String, de: String) -> String { german ? de : en }
-    /// Redacted, then escaped: what goes between tags and into attributes.
+    /// Redacted, then escaped: what goes between tags and into attributes. Check names and
+    /// finding codes are the program's own words: escaped only.
     private func text(_ value: String) -> String { Self.escape(transform(value)) }
     private func text(_ value: LocalizedText) -> String { text(say(value)) }
 
@@ -88,8 +89,8 @@ public struct HTMLReport {
 
     private func check(_ result: CheckResult) -> String {
         var html = """
-            <article class="check status-\(result.status.rawValue)" id="check-\(text(result.name))" data-status="\(result.status.rawValue)">
-            <h3><span class="mark" title="\(statusName(result.status))">\(Self.mark(result.status))</span> <span class="title">\(text(result.title))</span> <code class="name">\(text(result.name))</code> <span class="status">\(statusName(result.status))</span></h3>
+            <article class="check status-\(result.status.rawValue)" id="check-\(Self.escape(result.name))" data-status="\(result.status.rawValue)">
+            <h3><span class="mark" title="\(statusName(result.status))">\(Self.mark(result.status))</span> <span class="title">\(text(result.title))</span> <code class="name">\(Self.escape(result.name))</code> <span class="status">\(statusName(result.status))</span></h3>
 
             """
         if let reason = result.reason {
@@ -99,7 +100,7 @@ public struct HTMLReport {
             html += "<ul class=\"findings\">\n"
             for finding in result.findings {
                 html += """
-                    <li class="finding severity-\(finding.severity.rawValue)"><span class="severity">\(severityName(finding.severity))</span> <code>\(text(finding.code))</code>
+                    <li class="finding severity-\(finding.severity.rawValue)"><span class="severity">\(severityName(finding.severity))</span> <code>\(Self.escape(finding.code))</code>
                     <p class="cause"><b>\(say(en: "Cause", de: "Ursache")):</b> \(text(finding.message))</p>
 
                     """
