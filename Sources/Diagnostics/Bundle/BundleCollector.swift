@@ -94,7 +94,7 @@ struct BundleCollector {
     private func learn(_ factor: PBXFactor) {
         switch factor.kind {
         case PBXFactor.hostname: redactor.learnHost(factor.value)
-        case PBXFactor.mac: redactor.learn(.mac, factor.value.lowercased().replacingDashes)
+        case PBXFactor.mac: redactor.learn(.mac, factor.value)
         default: redactor.learn(.pbx, factor.value)
         }
     }

@@ -25,6 +25,10 @@ public final class Redactor {
     private var secrets = [[[UInt8]]](repeating: [], count: 256)
     private let keep: Set<String>
 
+    /// Words of the products themselves: a PBX named `starface` tells no one anything, and
+    /// replacing the word everywhere would hide "DATEVConnectorforSTARFACE" in every finding.
+    static let productWords: Set<String> = ["starface", "datev", "datevconnector", "localhost"]
+
     /// Profile folders of Windows itself, which name no one.
     static let systemProfiles: Set<String> = ["public", "default", "default user", "all users", "defaultuser0"]
 
@@ -63,8 +67,9 @@ public final class Redactor {
     @discardableResult
     public func learn(_ kind: PseudonymKind, _ value: String) -> String? {
         let trimmed = value.trimmingSpaces
-        guard !trimmed.isEmpty else { return nil }
-        let normalized = trimmed.lowercased()
+        guard !trimmed.isEmpty, !Self.productWords.contains(trimmed.lowercased()) else { return nil }
+        // A MAC address is one value with dashes or colons, as the scanner finds it.
+        let normalized = kind == .mac ? trimmed.lowercased().replacingDashes : trimmed.lowercased()
         let pseudonym = table.pseudonym(kind, for: trimmed, normalized: normalized)
         for spelling in Self.spellings(of: trimmed) { learnAlias(kind, spelling, as: normalized, value: trimmed) }
         return pseudonym
@@ -176,16 +181,22 @@ public final class Redactor {
         return nil
     }
 
-    /// The known name starting at `index` as a whole word, if any.
-    fileprivate func name(in line: [UInt8], at index: Int) -> (length: Int, pseudonym: [UInt8])? {
+    /// The known name starting at `index`, if any. At a word start a name must end a word
+    /// (`anna`, not the start of `annahme`); elsewhere only a long name counts
+    /// (`canarylogin4711` in `trace_canarylogin4711`), so short ones never cut words apart.
+    fileprivate func name(in line: [UInt8], at index: Int, wordStart: Bool = true) -> (length: Int, pseudonym: [UInt8])? {
         for name in names[Int(line[index].asciiLowercased)] where line.count - index >= name.lowercased.count {
+            if !wordStart && name.lowercased.count < Self.longName { return nil }
             let end = index + name.lowercased.count
             guard line[index..<end].lazy.map(\.asciiLowercased).elementsEqual(name.lowercased) else { continue }
-            guard end == line.count || !line[end].isWordByte else { continue }
+            guard name.lowercased.count >= Self.longName || end == line.count || !line[end].isWordByte else { continue }
             return (name.lowercased.count, pseudonym(name.kind, name.value, normalized: name.normalized))
         }
         return nil
     }
+
+    /// Names of this many bytes are replaced even inside a word.
+    static let longName = 6
 
     fileprivate func isKept(_ token: String) -> Bool { keep.contains(token) }
 
@@ -238,9 +249,15 @@ private struct LineScanner {
                 index += length
                 continue
             }
-            if index == 0 || !line[index - 1].isWordByte, let match = matchAtWordStart(index) {
-                output += match.replacement
-                index = match.end
+            if index == 0 || !line[index - 1].isWordByte {
+                if let match = matchAtWordStart(index) {
+                    output += match.replacement
+                    index = match.end
+                    continue
+                }
+            } else if let (length, pseudonym) = redactor.name(in: line, at: index, wordStart: false) {
+                output += pseudonym
+                index += length
                 continue
             }
             output.append(line[index])
