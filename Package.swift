@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "CTICore"),
@@ -51,7 +52,13 @@ let package = Package(
         .executableTarget(name: "ctictl-check", dependencies: ["StartupCheckRunner"]),
         .target(name: "CTIStartupCheck", dependencies: ["StartupCheckRunner"], exclude: ["include"]),
         // `ctictl doctor`: named checks, the FAQ's known problems, safe fixes, a redacted bundle (docs/doctor.md).
-        .target(name: "Diagnostics", dependencies: ["StartupCheck", "StartupCheckRunner", "ClientConfig", "ConfigHistory", "Licensing", "ReleaseCatalog", "CTICore"]),
+        .target(
+            name: "Diagnostics",
+            dependencies: [
+                "StartupCheck", "StartupCheckRunner", "ClientConfig", "ConfigHistory", "Licensing", "ReleaseCatalog", "CTICore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // Vendor/admin side only: kept out of ClientConfig so the client never links GRDB.
         .target(
             name: "ConfigHistory",
@@ -90,7 +97,10 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "CTICore"]),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "CTICore", "Licensing", "Signing", "StartupCheckRunner", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "StartupCheckTests", dependencies: ["StartupCheck", "StartupCheckRunner", "Licensing", "ClientConfig", "ReleaseCatalog", "Signing", "CTICore"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CTICore"]),
         .testTarget(

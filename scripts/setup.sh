@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs what ctictl needs on a fresh Debian machine, and nothing that is already there:
 # the system packages libssl-dev and libsqlite3-dev, openssl, and for the tests
-# (`--with-python`) nodejs, a JDK where `javac` is missing, and Python's `cryptography` and
-# `jsonschema`. Safe to run again.
+# (`--with-python`) nodejs, chromium, a JDK where `javac` is missing, and Python's
+# `cryptography` and `jsonschema`. Safe to run again.
 set -euo pipefail
 
 need_apt=()
 packages=(libssl-dev libsqlite3-dev openssl)
 # For the tests only: nodejs checks the JSON Schema validator's regex dialect against
-# JavaScript's own.
-[[ ${1:-} == "--with-python" ]] && packages+=(nodejs)
+# JavaScript's own; chromium (headless) loads doctor's HTML report.
+[[ ${1:-} == "--with-python" ]] && packages+=(nodejs chromium)
 # For the tests only: javac compiles the STARFACE module's Java verifier
 # (docs/integration/java), which the tests hold against ctictl.
 if [[ ${1:-} == "--with-python" ]] && ! command -v javac >/dev/null; then
