@@ -43,3 +43,11 @@ public struct DoctorContext: Sendable {
         self.probeTimeoutMilliseconds = probeTimeoutMilliseconds
     }
 }
+
+extension JSONValue {
+    /// A startup request's document member: its path (`{"path": …}`), if it names one.
+    var path: String? {
+        guard case .object(let members) = self, case .string(let path)? = members["path"] else { return nil }
+        return path
+    }
+}

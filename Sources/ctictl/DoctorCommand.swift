@@ -30,6 +30,8 @@ struct DoctorCommand: AsyncParsableCommand {
     var only: [String] = []
     @Flag(help: "Apply the fixes marked safe (each is recorded; config changes can be rolled back).")
     var fix = false
+    @Option(help: "Write a support bundle (ZIP, redacted; the pseudonym mapping is kept beside it, never in it).")
+    var bundle: String?
     @Option(name: .customLong("catalog-dir"), help: "The config-schemas folder (default: as for config check).")
     var catalogDir: String?
     @OptionGroup var history: HistoryOptions
@@ -58,10 +60,16 @@ struct DoctorCommand: AsyncParsableCommand {
             now: try inputs.at.map { try DateArgument.start($0, option: "--at") } ?? SystemClock.now(), probeTimeoutMilliseconds: offline ? nil : timeout)
         var report = await doctor.run(in: context)
         if fix { report.applySafeFixes() }
+        let text = report.text(language: language.text, fixing: fix)
+        // The bundle first: if it cannot be written, that is the error, before any report.
+        let written = try bundle.map {
+            try SupportBundle(report: report, renderedText: text, renderedJSON: report.json, context: context, german: language == .de).write(to: $0)
+        }
         switch format {
         case .json: Output.jsonDocument(report.json)
-        case .text: Output.print(report.text(language: language.text, fixing: fix))
+        case .text: Output.print(text)
         }
+        if let written { Output.printError(written.line[keyPath: language.text]) }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 

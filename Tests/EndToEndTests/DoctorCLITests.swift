@@ -113,4 +113,21 @@ import Testing
         // Doctor reads the state; it never writes it.
         #expect(try String(contentsOfFile: tmp.path("state.json"), encoding: .utf8) == #"{"highWaterMark": 4102444800}"#)
     }
+
+    @Test func theBundleIsWrittenWithoutTheUsersNamesAndItsMappingBesideIt() throws {
+        let run = try doctor(["--bundle", tmp.path("support.zip")])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("support bundle: \(tmp.path("support.zip"))") && run.stderr.contains("never send it"), "\(run.stderr)")
+        let zip = try Data(contentsOf: URL(fileURLWithPath: tmp.path("support.zip")))
+        #expect(zip.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let listing = try Process.runCapturing("/usr/bin/env", ["python3", "-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print('\\n'.join(z.namelist())); print(''.join(z.read(n).decode('utf-8', 'replace') for n in z.namelist()))", tmp.path("support.zip")])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        #expect(listing.stdout.contains("manifest.json") && listing.stdout.contains("report/report.html"))
+        for canary in ["anna", "192.168.10.5", "K-7"] { #expect(!listing.stdout.contains(canary), "\(canary) leaked into the bundle") }
+        let mapping = try String(contentsOfFile: tmp.path("support.mapping.json"), encoding: .utf8)
+        #expect(mapping.contains("anna"))
+        // A second run never replaces the bundle.
+        let again = try doctor(["--bundle", tmp.path("support.zip")])
+        #expect(again.status == 64, "\(again.stderr)")
+    }
 }

@@ -47,7 +47,7 @@ public struct BundleSource: Sendable, Equatable {
             sources.append(BundleSource(kind: kind, path: path, name: unique))
         }
         if let root = context.profileRoot, let discovery = try? ConfigDiscovery(root: root) {
-            for config in discovery.configs { add(.config, config.path, "configs/" + relative(config.path, to: root)) }
+            for config in discovery.configs { add(.config, config.path, "configs/" + profileName(config.path, root: root)) }
         }
         var named = context.configFiles
         if let config = context.startup.members["config"]?.path { named.append(config) }
@@ -56,7 +56,7 @@ public struct BundleSource: Sendable, Equatable {
         }
         if let root = context.profileRoot {
             for folder in profileLogFolders(root: root) {
-                for file in files(in: folder) { add(.log, file, "logs/" + relative(file, to: root)) }
+                for file in files(in: folder) { add(.log, file, "logs/" + profileName(file, root: root)) }
             }
         }
         for folder in context.logDirectories {
@@ -64,6 +64,13 @@ public struct BundleSource: Sendable, Equatable {
         }
         if let license = context.startup.members["license"]?.path { add(.license, license, "license") }
         return sources
+    }
+
+    /// `Users/<user>/…` whether `root` holds the Users folder or is it: the profile folder's
+    /// name then always stands after `Users/`, where the redaction learns it as a user name.
+    private static func profileName(_ path: String, root: String) -> String {
+        if let users = child(of: root, named: "users") { return "Users/" + relative(path, to: users) }
+        return "Users/" + relative(path, to: root)
     }
 
     private static func relative(_ path: String, to root: String) -> String {
@@ -108,13 +115,5 @@ public struct BundleSource: Sendable, Equatable {
     private static func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
-    }
-}
-
-extension JSONValue {
-    /// A startup request's document member: its path (`{"path": …}`).
-    fileprivate var path: String? {
-        guard case .object(let members) = self, case .string(let path)? = members["path"] else { return nil }
-        return path
     }
 }

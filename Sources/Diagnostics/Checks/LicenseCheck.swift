@@ -72,11 +72,3 @@ struct CompatibilitySupportedCheck: DiagnosticCheck {
         }
     }
 }
-
-extension JSONValue {
-    /// The path of a document member (`{"path": ...}`), if it names one.
-    var path: String? {
-        guard case .object(let object) = self else { return nil }
-        return object["path"]?.stringValue
-    }
-}
