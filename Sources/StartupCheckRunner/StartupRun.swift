@@ -116,7 +116,7 @@ public enum StartupRun {
         var verdict = StartupCheck().run(gathered.request)
         if let path = gathered.statePath, let next = verdict.report.nextState {
             do {
-                try next.save(path)
+                try StateFileLock.holding(forFileIn: path) { try next.save(path) }
             } catch {
                 verdict = verdict.adding(StartupFinding(.input, .warning(
                     ErrorCode.startupStateNotSaved.rawValue,
