@@ -22,7 +22,7 @@ enum StartupBenchmark {
         let processes: [(String, [String])] = [
             ("ctictl-check, license + config + compatibility, state", [check, "--request", try inputs.request(in: dir, "full", state: true)]),
             ("ctictl-check, the same without the state file", [check, "--request", try inputs.request(in: dir, "stateless", state: false)]),
-            ("ctictl-check, license and keyring only", [check, "--request", try inputs.request(in: dir, "license", state: false, licenseOnly: true)]),
+            ("ctictl-check, the same without config (and state)", [check, "--request", try inputs.request(in: dir, "noconfig", state: false, config: false)]),
         ]
         let openssl = ["/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey", inputs.publicKey, "-rawin", "-in", inputs.signingInput, "-sigfile", inputs.signature]
         for (label, command) in processes + [("openssl", openssl)] {
@@ -50,7 +50,6 @@ enum StartupBenchmark {
         let calls: [(String, [UInt8])] = [
             ("cti_startup_check, license + config + compatibility", Array(try SafeFile.read(try inputs.request(in: dir, "inproc-full", state: false)))),
             ("cti_startup_check, license + compatibility (no config)", Array(try SafeFile.read(try inputs.request(in: dir, "inproc-noconfig", state: false, config: false)))),
-            ("cti_startup_check, license and keyring only", Array(try SafeFile.read(try inputs.request(in: dir, "inproc-license", state: false, licenseOnly: true)))),
         ]
         for (label, request) in calls {
             let verdict = entry.call(request)
@@ -114,21 +113,15 @@ enum StartupBenchmark {
         }
 
         /// Writes a request (`ctictl.startup-request/1`) for these inputs; returns its path.
-        func request(in dir: String, _ name: String, state withState: Bool, config withConfig: Bool = true, licenseOnly: Bool = false) throws -> String {
+        func request(in dir: String, _ name: String, state withState: Bool, config withConfig: Bool = true) throws -> String {
             var members: [String: JSONValue] = [
                 "schema": .string("ctictl.startup-request/1"), "product": .string("datev-connector"), "license": .string(license),
-                "keyring": .string(keyring), "clientVersion": .string("2.6"), "pbxId": .string("SF-4711-0815"),
+                "keyring": .string(keyring), "catalog": .string(catalog), "clientVersion": .string("2.6"), "moduleVersion": .number(21),
+                "pbxVersion": .string("6.7.0.5"), "pbxId": .string("SF-4711-0815"), "datevVersion": .string("10.11"), "activeUsers": .number(12),
             ]
-            if !licenseOnly {
-                members["catalog"] = .string(catalog)
-                members["moduleVersion"] = .number(21)
-                members["pbxVersion"] = .string("6.7.0.5")
-                members["datevVersion"] = .string("10.11")
-                members["activeUsers"] = .number(12)
-                if withConfig {
-                    members["config"] = .string(config)
-                    members["configSchemas"] = .string(configSchemas)
-                }
+            if withConfig {
+                members["config"] = .string(config)
+                members["configSchemas"] = .string(configSchemas)
             }
             if withState { members["state"] = .string(state) }
             let path = dir + "/\(name).request.json"

@@ -25,8 +25,9 @@ let package = Package(
                 .product(name: "ReleaseCatalog", package: root.lastPathComponent),
                 .product(name: "JSONSchema", package: root.lastPathComponent),
                 .product(name: "ClientConfig", package: root.lastPathComponent),
-                // The startup check's C entry point, as a client process calls it.
-                .product(name: "CTIStartupCheck", package: root.lastPathComponent),
+                // The startup check's request, through the function the C entry point calls (not
+                // the dynamic library itself: it would bring a second copy of every module).
+                .product(name: "StartupCheckRunner", package: root.lastPathComponent),
             ]
         )
     ]

@@ -1,15 +1,14 @@
 import CTICore
-import CTIStartupCheck
 import Foundation
 import Licensing
 import ReleaseCatalog
 import Signing
 import StartupCheckRunner
 
-/// The `startup-request` target: bytes into the C entry point itself (`cti_startup_check`, the
-/// function a client's process calls), and the verdict it returns checked: always a JSON
-/// verdict (`ctictl.startup-check/1`), never an internal error (70), its word and exit status
-/// agreeing. A request reads files, so the harness lets through only requests whose every path
+/// The `startup-request` target: bytes into the C entry point's work (`StartupRun.verdictJSON`:
+/// all `cti_startup_check` does but copy the result into malloc'd memory), and the verdict
+/// checked: always a JSON verdict (`ctictl.startup-check/1`), never an internal error (70),
+/// its word and exit status agreeing. A request reads files, so the harness lets through only requests whose every path
 /// lies in `directory` (a copy of the inputs the seeds name, made at start), whose product is a
 /// plain name (it names a folder of the config schemas), and whose state is inline text: a
 /// state path would be written, and the fuzzer must write nothing.
@@ -47,11 +46,7 @@ enum StartupRequestFuzz {
 
     static func check(_ bytes: [UInt8]) {
         if let invocation = try? StartupInvocation(json: bytes, source: "fuzz", base: nil), !staysInside(invocation) { return }
-        guard let verdict = bytes.withUnsafeBufferPointer({ cti_startup_check($0.baseAddress, $0.count) }) else {
-            fail("cti_startup_check returned NULL for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
-        }
-        defer { cti_startup_check_free(verdict) }
-        let json = Array(UnsafeBufferPointer(start: UnsafeRawPointer(verdict).assumingMemoryBound(to: UInt8.self), count: strlen(verdict)))
+        let json = StartupRun.verdictJSON(request: bytes)
         let request = String(decoding: bytes, as: UTF8.self).debugDescription
         guard case .object(let members)? = try? JSONParser.parse(json) else { fail("the verdict for \(request) is not a JSON object") }
         require(members["schema"] == .string("ctictl.startup-check/1"), "the verdict for \(request) has no schema")
@@ -100,7 +95,8 @@ enum StartupRequestFuzz {
             "keyring": path("keyring.jwks"), "catalog": path("releases.signed"),
         ]
         let endorsement = try? KeyEndorsementFormat.sign(
-            JWK(kid: "fuzz-endorsed", key: PrivateSigningKey.generate(.ed25519).publicKey), by: signingKey, kid: signingKid, now: testVectorInstant)
+            JWK(kid: "fuzz-endorsed", key: PrivateSigningKey.generate(.es256).publicKey), by: signingKey, kid: signingKid, now: testVectorInstant)
+        let endorsements: [JSONValue] = endorsement.map { [.object(["text": .string($0)])] } ?? []
         let requests: [(String, [String: JSONValue])] = [
             ("paths", ["license": path("license.lic"), "config": path("clean.user.config"), "configSchemas": path("config-schemas")]),
             ("inline", [
@@ -109,7 +105,7 @@ enum StartupRequestFuzz {
                 "state": text(VerifierState(highWaterMark: testVectorInstant - 86_400, revocationSequence: 3).jsonBytes),
             ]),
             ("revocations", ["license": path("license.lic"), "revocations": path("revocations.txt"),
-                             "endorsements": .array(endorsement.map { [.object(["text": .string($0)])] } ?? [])]),
+                             "endorsements": .array(endorsements)]),
             ("expired", ["license": path("expired.lic"), "pbxVersion": .string("9.0")]),
             ("least", ["keyring": .null, "catalog": .null]),
         ]
