@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "ClientConfig", targets: ["ClientConfig"]),
         .library(name: "StartupCheck", targets: ["StartupCheck"]),
+        // The programs' side of the check (request documents, reading the files, the state);
+        // a product so the fuzz harness (scripts/fuzz) links it statically.
+        .library(name: "StartupCheckRunner", targets: ["StartupCheckRunner"]),
         // What a client installation ships (docs/startup-check.md): the check as a program
         // and as a C library (header in Sources/CTIStartupCheck/include).
         .executable(name: "ctictl-check", targets: ["ctictl-check"]),

@@ -3,13 +3,16 @@
 #  1. in-process license verification vs raw swift-crypto Ed25519 verification;
 #  2. batch issuance of 10,000 orders vs raw swift-crypto Ed25519 signing, on disk and tmpfs;
 #  3. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`;
-#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py.
+#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py;
+#  5. the client's startup check: the whole `ctictl-check` process vs `openssl pkeyutl -verify`,
+#     and `cti_startup_check` through the shipped library vs raw swift-crypto Ed25519 verification;
+#     and what the client-side products link (none of Foundation, ArgumentParser, GRDB, the ledger).
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/shipped-build.sh
-build_shipped ctictl ctictl-bench
+build_shipped ctictl ctictl-bench ctictl-check CTIStartupCheck
 bin="$(shipped_bin_path)"
 echo "== machine: $(nproc) cores, $(uname -m), $(openssl version)"
 echo "== 1. in-process verification"
@@ -24,3 +27,6 @@ echo "== 3. whole process"
 "$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"
 echo "== 4. config migrate, 10,000 configs, on the disk (TMPDIR=${TMPDIR:-/tmp})"
 "$bin/ctictl-bench" config-migrate --ctictl "$bin/ctictl" --count 10000
+echo "== 5. the client's startup check"
+scripts/client-links.sh "$bin/ctictl-check" "$bin/libCTIStartupCheck.so"
+"$bin/ctictl-bench" startup --check "$bin/ctictl-check" --library "$bin/libCTIStartupCheck.so" --runs "${1:-300}"

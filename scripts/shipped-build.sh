@@ -7,9 +7,17 @@
 # in Sources/ctictl/GeneratedBuildInfo.swift, which build_shipped writes from git just
 # before the build and removes after it (it is git-ignored): `ctictl --version` names the
 # commit of a shipped build, and a plain `swift build` says "unknown build".
+#
+# SwiftPM passes --static-swift-stdlib to the link of executables but not of a dynamic
+# library (the client's libCTIStartupCheck.so): its objects, compiled for the static runtime,
+# then ask for lib_FoundationCShims and _FoundationCollections, which exist only as static
+# libraries, and the link fails. -Xswiftc -static-stdlib reaches that link too: the library
+# carries the Swift runtime inside (needing only libc, libm, libstdc++, libgcc_s) and exports
+# none of its symbols (the toolchain's static-stdlib-args.lnk: --exclude-libs ALL), so it
+# loads into a process that has another Swift runtime, or none (.NET, Java).
 shipped_flags=(-c release --static-swift-stdlib --scratch-path .build-release
                -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
-               -Xswiftc -DCTICTL_BUILD_INFO)
+               -Xswiftc -static-stdlib -Xswiftc -DCTICTL_BUILD_INFO)
 
 # The commit the sources are at, with "-dirty" when tracked files differ from it; "unknown"
 # outside a git checkout.

@@ -17,7 +17,7 @@ import ucrt
 /// `cti_startup_check_free`. No global state: calls may run on any threads at once.
 @_cdecl("cti_startup_check")
 public func cti_startup_check(_ request: UnsafePointer<UInt8>?, _ length: Int) -> UnsafeMutablePointer<CChar>? {
-    let verdict = StartupCheckEntry.verdictJSON(request: request.map { Array(UnsafeBufferPointer(start: $0, count: max(0, length))) })
+    let verdict = StartupRun.verdictJSON(request: request.map { Array(UnsafeBufferPointer(start: $0, count: max(0, length))) })
     guard let memory = malloc(verdict.count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
     verdict.withUnsafeBufferPointer { if let base = $0.baseAddress { memory.update(from: base, count: $0.count) } }
     memory[verdict.count] = 0
@@ -44,24 +44,4 @@ enum StartupCheckEntry {
         memory.initialize(from: text, count: text.count)
         return UnsafePointer(memory)
     }()
-
-    /// The largest request accepted: inline documents fit well below this.
-    static let requestLimit = 32 << 20
-
-    static func verdictJSON(request: [UInt8]?) -> [UInt8] {
-        guard let request else {
-            return StartupVerdict.refused(CTIFailure(.startupRequestMalformed, "the request is NULL")).json(checkedAt: nil)
-        }
-        guard request.count <= requestLimit else {
-            return StartupVerdict.refused(CTIFailure(.startupInputTooLarge, "the request has \(request.count) bytes; at most \(requestLimit)")).json(checkedAt: nil)
-        }
-        let invocation: StartupInvocation
-        do {
-            invocation = try StartupInvocation(json: request, source: "request", base: nil)
-        } catch {
-            return StartupVerdict.refused(error).json(checkedAt: nil)
-        }
-        let outcome = StartupRun.run(invocation)
-        return outcome.verdict.json(checkedAt: outcome.checkedAt)
-    }
 }

@@ -116,7 +116,7 @@ public enum StartupRun {
         var verdict = StartupCheck().run(gathered.request)
         if let path = gathered.statePath, let next = verdict.report.nextState {
             do {
-                try next.save(path)
+                try StateFileLock.holding(forFileIn: path) { try next.save(path) }
             } catch {
                 verdict = verdict.adding(StartupFinding(.input, .warning(
                     ErrorCode.startupStateNotSaved.rawValue,
@@ -126,5 +126,28 @@ public enum StartupRun {
             }
         }
         return Outcome(verdict: verdict, checkedAt: gathered.request.now)
+    }
+
+    /// The largest request the C entry point accepts: inline documents fit well below this.
+    public static let requestLimit = 32 << 20
+
+    /// The C entry point's whole work (`cti_startup_check`, include/cti_startup_check.h): a
+    /// JSON request (nil for a NULL pointer) in, the JSON verdict out, always; here rather than
+    /// in the C library so the fuzzer (scripts/fuzz, `startup-request`) runs this very code.
+    public static func verdictJSON(request: [UInt8]?) -> [UInt8] {
+        guard let request else {
+            return StartupVerdict.refused(CTIFailure(.startupRequestMalformed, "the request is NULL")).json(checkedAt: nil)
+        }
+        guard request.count <= requestLimit else {
+            return StartupVerdict.refused(CTIFailure(.startupInputTooLarge, "the request has \(request.count) bytes; at most \(requestLimit)")).json(checkedAt: nil)
+        }
+        let invocation: StartupInvocation
+        do {
+            invocation = try StartupInvocation(json: request, source: "request", base: nil)
+        } catch {
+            return StartupVerdict.refused(error).json(checkedAt: nil)
+        }
+        let outcome = run(invocation)
+        return outcome.verdict.json(checkedAt: outcome.checkedAt)
     }
 }

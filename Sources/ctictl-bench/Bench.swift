@@ -9,6 +9,9 @@ import Signing
 ///
 ///   ctictl-bench verify [--seconds S]                     in-process verification vs raw Ed25519
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
+///   ctictl-bench startup --check PATH --library PATH [--runs N] [--seconds S] [--catalog-dir DIR]
+///                                                         the client's startup check: `ctictl-check` vs openssl,
+///                                                         `cti_startup_check` in process vs raw Ed25519
 ///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
 ///                                                         `ctictl config migrate --root` vs a Python script
 ///   ctictl-bench doctor [--ctictl PATH] [--users N] [--runs N]  `ctictl doctor --offline` over N users vs config check and cat
@@ -26,7 +29,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | startup --check PATH --library PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -44,6 +47,14 @@ enum Bench {
                 exit(64)
             }
             try ProcessBenchmark.run(ctictl: ctictl, runs: Int(option("--runs") ?? "200") ?? 200)
+        case "startup":
+            guard let check = option("--check"), let library = option("--library") else {
+                print("startup: --check PATH (ctictl-check) and --library PATH (libCTIStartupCheck.so) are required")
+                exit(64)
+            }
+            try StartupBenchmark.run(
+                check: check, library: library, catalogDirectory: option("--catalog-dir") ?? "config-schemas",
+                runs: Int(option("--runs") ?? "200") ?? 200, seconds: Double(option("--seconds") ?? "6") ?? 6)
         case "config-migrate":
             // By default the ctictl built beside this benchmark.
             let ctictl = option("--ctictl") ?? SafeFile.parentDirectory(of: CommandLine.arguments[0]) + "/ctictl"

@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // A libFuzzer harness for everything ctictl reads from outside, one reader per run
 // (FUZZ_TARGET): license files, keyrings, revocation lists, endorsements, ledger checkpoints,
-// catalogs, JSON, CSV, PEM, versions, times, and the terminal escaping of text. Built and run
+// catalogs, JSON, CSV, PEM, versions, times, the terminal escaping of text, and the startup
+// check's request through its C entry point. Built and run
 // by scripts/fuzz.sh, outside the main package (it has no main() until -sanitize=fuzzer
 // supplies one).
 import Foundation
@@ -24,6 +25,9 @@ let package = Package(
                 .product(name: "ReleaseCatalog", package: root.lastPathComponent),
                 .product(name: "JSONSchema", package: root.lastPathComponent),
                 .product(name: "ClientConfig", package: root.lastPathComponent),
+                // The startup check's request, through the function the C entry point calls (not
+                // the dynamic library itself: it would bring a second copy of every module).
+                .product(name: "StartupCheckRunner", package: root.lastPathComponent),
             ]
         )
     ]

@@ -18,7 +18,8 @@
  * Memory: the result is allocated by the library; free it with cti_startup_check_free, never
  * with another allocator. The request is only read during the call.
  * Threads: the function keeps no global state and may be called from several threads at
- * once. Two calls naming the same state file both write it atomically; the later one wins.
+ * once. Two calls naming the same state file both write it atomically, one after the other
+ * (an advisory lock on the state's directory; not on Windows); the later one wins.
  */
 #ifndef CTI_STARTUP_CHECK_H
 #define CTI_STARTUP_CHECK_H

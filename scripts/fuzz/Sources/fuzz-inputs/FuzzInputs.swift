@@ -19,6 +19,7 @@ enum Target: String, CaseIterable {
     case csvField = "csv-field", pem, version, time
     case terminalText = "terminal-text"
     case settings, schema, migration
+    case startupRequest = "startup-request"
 
     static let selected: Target = {
         let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
@@ -68,6 +69,7 @@ public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutabl
     // Made before the first input: allocations made while an input runs and never freed are
     // reported as leaks, and these live as long as the process.
     _ = (keyring, signingKey, verifier, context)
+    if target == .startupRequest { StartupRequestFuzz.prepare() }
     if let directory = ProcessInfo.processInfo.environment["FUZZ_SEEDS"] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -133,6 +135,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     case .migration:
         _ = try? Migration(jsonBytes: bytes, source: "fuzz")
+    case .startupRequest:
+        StartupRequestFuzz.check(bytes)
     }
     return 0
 }
@@ -253,6 +257,8 @@ enum Seeds {
             let directory = repository.appendingPathComponent("config-schemas/datev-connector/migrations").path
             return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
                 .map { ($0, repositoryFile("config-schemas/datev-connector/migrations/\($0)")) }
+        case .startupRequest:
+            return StartupRequestFuzz.seeds()
         }
     }
 }
