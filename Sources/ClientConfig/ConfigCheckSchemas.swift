@@ -84,7 +84,7 @@ public struct ProductSettings: Sendable {
     /// Reads `<directory>/<product>/`: releases.json, the schemas it names, rules.json.
     public static func load(product: String, from directory: String) throws -> ProductSettings {
         let catalog = try ReleaseCatalog.load(product: product, from: directory)
-        let folder = directory + "/" + product
+        let folder = try CatalogDirectory.productFolder(product, in: directory)
         var names: [String] = []
         for release in catalog.releases { if let name = release.configSchema, !names.contains(name) { names.append(name) } }
         if names.isEmpty { names = ["0"] }

@@ -45,7 +45,7 @@ public struct MigrationSet: Sendable {
     /// The migrations of `product` in a catalog directory (`DIR/<product>/migrations/`); a
     /// product without that folder has none (its releases changed no setting ctictl knows).
     public static func load(product: String, from catalogDirectory: String) throws(CTIFailure) -> MigrationSet {
-        let directory = catalogDirectory + "/" + product + "/migrations"
+        let directory = try CatalogDirectory.productFolder(product, in: catalogDirectory) + "/migrations"
         guard SafeFile.exists(directory) else { return try MigrationSet([]) }
         return try load(directory: directory)
     }

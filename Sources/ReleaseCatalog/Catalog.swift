@@ -127,7 +127,7 @@ public struct ReleaseCatalog: Sendable {
 
     /// `DIR/<product>/releases.json`.
     public static func load(product: String, from directory: String) throws -> ReleaseCatalog {
-        let path = directory + "/" + product + "/releases.json"
+        let path = try CatalogDirectory.productFolder(product, in: directory) + "/releases.json"
         guard SafeFile.exists(path) else {
             let known = CatalogDirectory.products(in: directory).joined(separator: ", ")
             throw CTIFailure(.catalogUnknownProduct, "\(path): no release catalog for product \"\(product)\"; the products of \(directory) are: \(known.isEmpty ? "none" : known)")

@@ -41,6 +41,17 @@ public struct CatalogDirectory: Sendable, Equatable {
         self.origin = origin
     }
 
+    /// `directory/<product>`: the one place a product name becomes a path. A product is a
+    /// name of lower-case letters, digits and dashes, so a request's `../x` or `/etc` never
+    /// reads outside the catalogs.
+    public static func productFolder(_ product: String, in directory: String) throws(CTIFailure) -> String {
+        let allowed = product.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+        guard allowed, let first = product.utf8.first, first != 0x2D, product.utf8.count <= 64 else {
+            throw CTIFailure(.catalogUnknownProduct, "\"\(TerminalText.line(product))\" is not a product name (lower-case letters, digits and dashes, like datev-connector)")
+        }
+        return directory + "/" + product
+    }
+
     /// Finds the catalogs; the error names every directory it looked in.
     /// - Parameters:
     ///   - workingDirectory: where `./config-schemas` is looked for (the current directory).

@@ -161,7 +161,7 @@ extension CatalogCommand {
 
         func run() throws {
             let issuer = try signing.issuer()
-            let path = try catalog.directory() + "/" + catalog.product + "/releases.json"
+            let path = try CatalogDirectory.productFolder(catalog.product, in: try catalog.directory()) + "/releases.json"
             let text = try SignedCatalog.sign(catalogJSON: try SafeFile.read(path, limit: ReleaseCatalog.fileLimit), source: path, key: issuer.key, kid: issuer.kid)
             try SafeFile.write(Array(text.utf8), to: out, mode: 0o644, backup: true)
             Output.print("Signed \(path) with \"\(issuer.kid)\"\n  signed catalog: \(out)")
