@@ -81,12 +81,16 @@ public struct ProductSettings: Sendable {
     public let schemas: [(name: String, schema: SettingsSchema)]
     public let rules: ConfigRules
 
-    /// Reads `<directory>/<product>/`: releases.json, the schemas it names, rules.json.
-    public static func load(product: String, from directory: String) throws -> ProductSettings {
+    /// Reads `<directory>/<product>/`: releases.json, the schemas it names, rules.json. With
+    /// `only`, a release the catalog lists with its schema, just that schema is read and
+    /// compiled: the client's startup check knows its release, and compiling every schema of
+    /// the product was most of its time (docs/performance.md).
+    public static func load(product: String, from directory: String, only release: Version? = nil) throws -> ProductSettings {
         let catalog = try ReleaseCatalog.load(product: product, from: directory)
         let folder = try CatalogDirectory.productFolder(product, in: directory)
         var names: [String] = []
         for release in catalog.releases { if let name = release.configSchema, !names.contains(name) { names.append(name) } }
+        if let release, let name = catalog.release(release)?.configSchema { names = [name] }
         if names.isEmpty { names = ["0"] }
         var schemas: [(name: String, schema: SettingsSchema)] = []
         for name in names { schemas.append((name, try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json"))) }

@@ -56,7 +56,7 @@ struct SchemaCompiler {
         for keyword in members.keys.sorted() {
             try checkKnown(keyword, at: tokens, isRoot: isRoot)
         }
-        let reader = KeywordReader(refusal: SchemaRefusal(source: source), members: members, tokens: tokens)
+        let reader = KeywordReader(refusal: SchemaRefusal(source: source), members: members, tokens: tokens, base: location)
         for keyword in members.keys.sorted() where Keyword.isAnnotation(keyword) {
             try reader.checkAnnotation(keyword)
             node.annotations.append((keyword, members[keyword] ?? .null))
@@ -86,16 +86,16 @@ struct SchemaCompiler {
     }
 
     private func checkKnown(_ keyword: String, at tokens: [String], isRoot: Bool) throws(CTIFailure) {
-        let location = JSONPointer.string(tokens + [keyword])
+        // (The location is spelled out only for a refusal: a schema has thousands of keywords.)
         if Keyword.rootOnly.contains(keyword) {
             guard isRoot else {
-                throw refuse(.schemaKeywordUnsupported, location, "keyword \"\(keyword)\" is supported only in the root schema")
+                throw refuse(.schemaKeywordUnsupported, JSONPointer.string(tokens + [keyword]), "keyword \"\(keyword)\" is supported only in the root schema")
             }
             return
         }
         guard Keyword.assertions.contains(keyword) || Keyword.structural.contains(keyword) || Keyword.isAnnotation(keyword) else {
             let hint = NearestName.closest(to: keyword, among: Keyword.all).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw refuse(.schemaKeywordUnsupported, location, "unsupported keyword \"\(keyword)\"\(hint)")
+            throw refuse(.schemaKeywordUnsupported, JSONPointer.string(tokens + [keyword]), "unsupported keyword \"\(keyword)\"\(hint)")
         }
     }
 
@@ -228,8 +228,17 @@ private struct KeywordReader {
     let refusal: SchemaRefusal
     let members: [String: JSONValue]
     let tokens: [String]
+    /// The schema object's own pointer (spelled out once, not per keyword).
+    let base: String
 
-    func location(_ keyword: String) -> String { JSONPointer.string(tokens + [keyword]) }
+    init(refusal: SchemaRefusal, members: [String: JSONValue], tokens: [String], base: String) {
+        self.refusal = refusal
+        self.members = members
+        self.tokens = tokens
+        self.base = base
+    }
+
+    func location(_ keyword: String) -> String { base + "/" + JSONPointer.escape(keyword) }
 
     private func refuse(_ keyword: String, _ message: String) -> CTIFailure {
         refusal.failure(.schemaKeywordInvalid, location(keyword), message)

@@ -19,6 +19,19 @@ public struct VerifierState: Sendable, Equatable, Encodable {
 
     static let schema = "ctictl.verifier-state/1"
 
+    /// How far the latest time seen must move before the state is written again. Far below the
+    /// clock tolerance (a day), so nothing the clock check could catch is lost by waiting.
+    public static let saveGranularity: Int64 = 3600
+
+    /// Whether this state, following `saved`, is worth writing: a newer revocation list was
+    /// accepted, or the latest time seen moved on by the granularity.
+    public func isWorthSaving(over saved: VerifierState) -> Bool {
+        if revocationSequence != saved.revocationSequence { return true }
+        guard let mark = highWaterMark else { return false }
+        guard let savedMark = saved.highWaterMark else { return true }
+        return mark - savedMark >= Self.saveGranularity
+    }
+
     /// The state after a verification at `context.now` (with the list, if any, accepted).
     public func advanced(to now: Int64, revocations: VerifiedRevocationList?) -> VerifierState {
         var next = self

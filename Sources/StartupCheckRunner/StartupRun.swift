@@ -52,7 +52,7 @@ extension StartupInvocation {
         if config != nil {
             do {
                 let directory = try CatalogDirectory.locate(option: string("configSchemas"))
-                settings = try ProductSettings.load(product: product, from: directory.path)
+                settings = try ProductSettings.load(product: product, from: directory.path, only: client)
             } catch {
                 problems.append(StartupFinding(.config, failure: CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(error)")), document: "config-schemas"))
             }

@@ -39,14 +39,12 @@ enum CEntry {
     }
 
     /// A verdict as compared across the callers: without what depends on the instant of the
-    /// call (a request without "at" is checked at the clock's now, which the next state records).
+    /// call and on the calls before it (a request without "at" is checked at the clock's now;
+    /// the next state is written by the first call and then only once it says something new).
     static func comparable(_ verdict: Any) throws -> NSDictionary {
         var object = try #require(verdict as? [String: Any], "a verdict is a JSON object: \(verdict)")
         object["checkedAt"] = nil
-        if var state = object["nextState"] as? [String: Any] {
-            state["highWaterMark"] = nil
-            object["nextState"] = state
-        }
+        object["nextState"] = nil
         return object as NSDictionary
     }
 

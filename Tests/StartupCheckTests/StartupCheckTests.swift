@@ -1,4 +1,5 @@
 import CTICore
+import ClientConfig
 import Licensing
 import ReleaseCatalog
 import Signing
@@ -207,5 +208,33 @@ struct StartupCheckTests {
         #expect(verdict.name == "do-not-start")
         #expect(verdict.report.findings.allSatisfy { $0.part == .config })
         #expect(verdict.report.parts.first { $0.part == .license }?.status == .pass)
+    }
+
+    @Test("the state is written again only when it says something new")
+    func stateWrittenOnlyWhenWorthIt() throws {
+        func next(after saved: VerifierState) throws -> VerifierState? {
+            var request = try fixture.request()
+            request.state = InputDocument(name: "state.json", bytes: saved.jsonBytes)
+            return StartupCheck().run(request).report.nextState
+        }
+        #expect(try next(after: VerifierState(highWaterMark: StartupFixture.now - 600)) == nil)
+        #expect(try next(after: VerifierState(highWaterMark: StartupFixture.now - 7_200)) == VerifierState(highWaterMark: StartupFixture.now))
+        #expect(try next(after: VerifierState()) == VerifierState(highWaterMark: StartupFixture.now))
+    }
+
+    @Test("loading only the running release's schema gives the same findings as loading every schema",
+          arguments: [StartupFixture.goodConfig, StartupFixture.userConfig([("StarfaceHost", "http://192.168.10.5"), ("UseTapiLine", "True"), ("Unknown", "1")]),
+                      StartupFixture.userConfig([("TransferCallsAutomatically", "False"), ("OpenCallerDialog", "False"), ("XmppPort", "x")])])
+    func onlyTheRunningReleasesSchema(config: String) throws {
+        var every = try fixture.request(config: config)
+        var only = every
+        only.settings = try ProductSettings.load(product: "datev-connector", from: StartupFixture.schemas, only: try Version("2.6"))
+        #expect(only.settings?.schemas.count == 1)
+        #expect(every.settings?.schemas.count ?? 0 > 1)
+        every.now = StartupFixture.now
+        let all = StartupCheck().run(every).report.findings
+        let one = StartupCheck().run(only).report.findings
+        #expect(all == one)
+        #expect(!all.isEmpty || config == StartupFixture.goodConfig)
     }
 }

@@ -18,12 +18,11 @@ import threading
 
 
 def normalised(verdict):
-    """The verdict without what depends on the instant of the call (a request without "at" is
-    checked at the clock's now, and the next state records that instant)."""
+    """The verdict without what depends on the instant of the call and on the calls before it
+    (the next state is written by the first call, then only once it says something new)."""
     copy = dict(verdict)
     copy.pop("checkedAt", None)
-    if isinstance(copy.get("nextState"), dict):
-        copy["nextState"] = {k: v for k, v in copy["nextState"].items() if k != "highWaterMark"}
+    copy.pop("nextState", None)
     return copy
 
 
