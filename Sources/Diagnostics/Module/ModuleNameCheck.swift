@@ -60,8 +60,9 @@ public enum ModuleName {
         let firstShown = kinds.firstIndex { $0 != .space && $0 != .hidden } ?? scalars.count
         let lastShown = kinds.lastIndex { $0 != .space && $0 != .hidden } ?? -1
         let spaces = kinds.indices.filter { kinds[$0] == .space }
+        // With nothing visible, every space counts as leading.
         let leading = spaces.filter { $0 < firstShown }
-        let trailing = spaces.filter { $0 > lastShown }
+        let trailing = spaces.filter { $0 > lastShown && $0 > firstShown }
         let inner = spaces.filter { $0 > firstShown && $0 < lastShown }
         if !leading.isEmpty {
             add("module.name-leading-space", "white space at the start: \(described(leading, scalars))", "Leerraum am Anfang: \(described(leading, scalars, at: "an Stelle"))")
