@@ -3,7 +3,8 @@
 #  1. in-process license verification vs raw swift-crypto Ed25519 verification;
 #  2. batch issuance of 10,000 orders vs raw swift-crypto Ed25519 signing, on disk and tmpfs;
 #  3. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`;
-#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py.
+#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py;
+#  5. doctor's PBX probes with unreachable (silent) loopback PBXs vs the probe timeout.
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +25,6 @@ echo "== 3. whole process"
 "$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"
 echo "== 4. config migrate, 10,000 configs, on the disk (TMPDIR=${TMPDIR:-/tmp})"
 "$bin/ctictl-bench" config-migrate --ctictl "$bin/ctictl" --count 10000
+echo "== 5. doctor's PBX probes, unreachable PBXs on loopback (target: the probe timeout + 100 ms)"
+"$bin/ctictl-bench" pbx-probe --users 50 --hosts 1 --timeout 2000 --rounds 5
+"$bin/ctictl-bench" pbx-probe --users 50 --hosts 20 --timeout 2000 --rounds 5

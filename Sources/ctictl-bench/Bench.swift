@@ -11,6 +11,8 @@ import Signing
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
 ///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
 ///                                                         `ctictl config migrate --root` vs a Python script
+///   ctictl-bench pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]
+///                                                         doctor's PBX probes with unreachable PBXs vs the probe timeout
 @main
 enum Bench {
     static func main() {
@@ -25,7 +27,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY] | pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -49,6 +51,10 @@ enum Bench {
             try ConfigMigrateBenchmark.run(
                 count: Int(option("--count") ?? "10000") ?? 10000, ctictl: ctictl, catalog: option("--catalog-dir") ?? "config-schemas",
                 script: option("--script") ?? "scripts/bench/migrate_configs.py")
+        case "pbx-probe":
+            try PBXProbeBenchmark.run(
+                users: Int(option("--users") ?? "50") ?? 50, hosts: Int(option("--hosts") ?? "1") ?? 1,
+                timeoutMilliseconds: Int(option("--timeout") ?? "2000") ?? 2000, rounds: Int(option("--rounds") ?? "5") ?? 5)
         default:
             print("unknown mode \(mode)")
             exit(64)
