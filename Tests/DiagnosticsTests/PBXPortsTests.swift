@@ -95,14 +95,21 @@ import Testing
         let directory = try PBXTestDirectory()
         let configs = try [
             ("a", "nowhere.invalid"), ("b", "slow.kanzlei.local"), ("c", "broken.kanzlei.local"), ("d", "starface.kanzlei.de"), ("e", "203.0.113.7"),
+            ("f", "blocked.kanzlei.local"), ("g", "0.0.0.0"),
         ].map { try directory.config("\($0.0).config", ["StarfaceHost": $0.1]) }
         let network = LoopbackOnlyNetwork(names: [
             "nowhere.invalid": .notFound("Name or service not known"), "slow.kanzlei.local": .timedOut,
             "broken.kanzlei.local": .failed("Temporary failure in name resolution"), "starface.kanzlei.de": .addresses([IPAddress("198.51.100.20")!]),
+            "blocked.kanzlei.local": .addresses([IPAddress("0.0.0.0")!, IPAddress("::")!]),
         ])
         let outcome = await PBXPortsCheck(network: network).run(in: directory.context(configs: configs))
         let codes = outcome.findings.map(\.code)
-        #expect(codes.prefix(4) == ["pbx.name-unresolved", "pbx.name-resolution-timeout", "pbx.name-resolution-failed", "pbx.name-public-address"])
+        #expect(codes == [
+            "pbx.name-unresolved", "pbx.name-resolution-timeout", "pbx.name-resolution-failed",
+            "pbx.name-public-address", "pbx.port-unreachable", "pbx.port-unreachable", "pbx.port-unreachable", "pbx.port-unreachable", "pbx.name-not-usable",
+        ])
+        // 0.0.0.0 (which would reach this computer) is never probed: pbx.address names it.
+        #expect(outcome.findings[8].message.en == "blocked.kanzlei.local (\(configs[5])) resolves only to 0.0.0.0, ::, where no PBX can be reached")
         #expect(outcome.findings[0].message.en == "nowhere.invalid (\(configs[0])) does not resolve: Name or service not known")
         #expect(outcome.findings[3].message.de.contains("öffentlichen Adresse 198.51.100.20"))
         // The public addresses went to the test network, which refused them: no packet left loopback.

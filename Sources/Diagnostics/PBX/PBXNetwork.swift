@@ -39,7 +39,9 @@ public enum ServiceProtocol: String, Sendable, Equatable {
     func request(host: String) -> [UInt8] {
         switch self {
         case .xmpp:
-            return Array("<?xml version='1.0'?><stream:stream to='\(host)' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>".utf8)
+            // The host comes from a config: only characters that cannot end the attribute go in.
+            let domain = String(host.unicodeScalars.filter { $0.isASCII && !"'\"<>&".unicodeScalars.contains($0) && $0.value >= 0x20 })
+            return Array("<?xml version='1.0'?><stream:stream to='\(domain)' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>".utf8)
         case .tls:
             return TLSClientHello.bytes
         }

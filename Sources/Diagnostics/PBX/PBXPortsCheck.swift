@@ -102,9 +102,20 @@ struct ProbeTarget: Sendable {
                     fixEN: "Check this computer's network and DNS settings.", fixDE: "Netzwerk- und DNS-Einstellungen dieses Computers prüfen.")]
             }
         }
+        // 0.0.0.0 would reach this computer, a multicast address nothing: pbx.address names
+        // such a literal; a name resolving only to them (a DNS filter's 0.0.0.0) is named here.
+        let usable = addresses.filter { ![.unspecified, .multicast, .reserved].contains($0.kind) }
+        guard !usable.isEmpty else {
+            if IPAddress(host) != nil { return findings }
+            return findings + [.error(
+                "pbx.name-not-usable", en: "\(host) (\(users)) resolves only to \(addresses.map(\.description).joined(separator: ", ")), where no PBX can be reached",
+                de: "\(host) (\(users)) wird nur zu \(addresses.map(\.description).joined(separator: ", ")) aufgelöst; dort ist keine TK-Anlage erreichbar",
+                fixEN: "Check the office DNS (a filter may block the name), or enter the PBX's internal IP address.",
+                fixDE: "Das DNS des Büros prüfen (ein Filter kann den Namen sperren) oder die interne IP-Adresse der STARFACE eintragen.")]
+        }
         let outcomes = await withTaskGroup(of: (Int, IPAddress, PortOutcome).self) { group in
             for (index, port) in ports.enumerated() {
-                for address in addresses {
+                for address in usable {
                     group.addTask { (index, address, await network.probe(address, port: port.number, speaking: port.service, host: host, deadline: deadline)) }
                 }
             }
