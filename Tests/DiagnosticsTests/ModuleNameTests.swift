@@ -40,8 +40,9 @@ import Testing
         ("\u{FF24}ATEVConnectorforSTARFACE", "U+FF24 FULLWIDTH LATIN CAPITAL LETTER D at 1 looks like D"),
         ("DATEVC0nnectorforSTARFACE", "U+0030 DIGIT ZERO at 7 looks like o"),
         ("DATEVConnectorforSTARFACE".replacingOccurrences(of: "D", with: "\u{1D403}"), "U+1D403 MATHEMATICAL BOLD CAPITAL D at 1 looks like D"),
-        ("DATEVConnect\u{1D0F}rforSTARFACE", "U+1D0F LATIN LETTER SMALL CAPITAL O at 13 looks like o"),
+        ("DATEVConnect\u{1D0F}rforSTARFACE", "U+1D0F LATIN LETTER SMALL CAPITAL O at 13 looks like O, expected o"),
         ("DATEVConnectorforSTARFACE".replacingOccurrences(of: "V", with: "\u{2164}"), "U+2164 ROMAN NUMERAL FIVE at 5 looks like V"),
+        ("D\u{0430}TEVConnectorforSTARFACE", "U+0430 CYRILLIC SMALL LETTER A at 2 looks like a, expected A"),
     ])
     func lookAlikesAreNamedWithTheLetterTheyPretendToBe(name: String, expected: String) {
         #expect(codes(name) == ["module.name-lookalike"])

@@ -102,8 +102,14 @@ public enum ModuleName {
             return findings
         }
         if !lookalike.isEmpty {
-            let list = lookalike.map { "\(described([$0], scalars)) looks like \(Self.letter(at: $0, in: visibleIndices))" }.joined(separator: ", ")
-            let listDE = lookalike.map { "\(described([$0], scalars, at: "an Stelle")) sieht aus wie \(Self.letter(at: $0, in: visibleIndices))" }.joined(separator: ", ")
+            func pretended(_ index: Int, _ expected: String) -> String {
+                let want = Self.letter(at: index, in: visibleIndices)
+                let looks = Lookalikes.letters(for: scalars[index]).filter { $0.lowercased() == want.lowercased() }
+                let letter = looks.contains(want) ? want : looks.first ?? want
+                return letter == want ? "\(letter)" : "\(letter), \(expected) \(want)"
+            }
+            let list = lookalike.map { "\(described([$0], scalars)) looks like \(pretended($0, "expected"))" }.joined(separator: ", ")
+            let listDE = lookalike.map { "\(described([$0], scalars, at: "an Stelle")) sieht aus wie \(pretended($0, "erwartet"))" }.joined(separator: ", ")
             add("module.name-lookalike", "characters that only look like the right ones: \(list)", "Zeichen, die nur so aussehen wie die richtigen: \(listDE)")
         }
         if !wrongCase.isEmpty {
