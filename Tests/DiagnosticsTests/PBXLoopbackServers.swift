@@ -47,7 +47,8 @@ final class LoopbackServer: @unchecked Sendable {
         }
         guard listen(descriptor, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         serving = true
-        Task { [self] in await OwnThread.run { self.serve(behaviour) } }
+        // A thread of its own, started now: no waiting for the cooperative pool, which other suites may keep busy.
+        OwnThread.start { self.serve(behaviour) }
     }
 
     /// A loopback port that was just free: nothing listens there, a connect is refused.
@@ -151,19 +152,19 @@ final class LoopbackOnlyNetwork: PBXNetwork, @unchecked Sendable {
     /// Every probe made, `address port`.
     var probes: [String] { probed.withLock { $0 } }
 
-    func resolve(_ host: String, deadline: ContinuousClock.Instant) async -> Resolution {
+    func resolve(_ host: String, deadline: ContinuousClock.Instant) -> Resolution {
         if let known = names[host] { return known }
         refused.withLock { $0.append("resolve \(host)") }
         return .failed("not in the test's table")
     }
 
-    func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) async -> PortOutcome {
+    func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) -> PortOutcome {
         guard address.kind == .loopback else {
             refused.withLock { $0.append("probe \(address) \(port)") }
             return .unreachable("refused by the test")
         }
         probed.withLock { $0.append("\(address) \(port)") }
-        return await SystemNetwork().probe(address, port: port, speaking: service, host: host, deadline: deadline)
+        return SystemNetwork().probe(address, port: port, speaking: service, host: host, deadline: deadline)
     }
 }
 

@@ -61,11 +61,12 @@ public enum ServiceProtocol: String, Sendable, Equatable {
     }
 }
 
-/// The network as the PBX checks see it: name lookup and port probes, each bounded by a
-/// deadline. Tests pass one that reaches loopback only.
+/// The network as the PBX checks see it: name lookup and port probes, each returning by its
+/// deadline. Both block the calling thread, which is one of the probe's own (`OwnThread`).
+/// Tests pass one that reaches loopback only.
 public protocol PBXNetwork: Sendable {
-    func resolve(_ host: String, deadline: ContinuousClock.Instant) async -> Resolution
-    func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) async -> PortOutcome
+    func resolve(_ host: String, deadline: ContinuousClock.Instant) -> Resolution
+    func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) -> PortOutcome
 }
 
 /// A minimal TLS ClientHello (TLS 1.2 record, common ECDHE suites): enough for any TLS server

@@ -24,15 +24,12 @@ public struct PBXPortsCheck: DiagnosticCheck {
         guard !targets.isEmpty else {
             return .notRun(en: "no config names a PBX address (see pbx.address)", de: "keine Konfiguration nennt eine Adresse der TK-Anlage (siehe pbx.address)")
         }
-        let deadline = ContinuousClock.now.advanced(by: .milliseconds(max(0, timeout)))
         let network = self.network
-        let findings = await withTaskGroup(of: (Int, [Finding]).self) { group in
-            for (index, target) in targets.enumerated() {
-                group.addTask { (index, await target.probe(through: network, deadline: deadline)) }
-            }
-            var findings = [[Finding]](repeating: [], count: targets.count)
-            for await (index, found) in group { findings[index] = found }
-            return findings.flatMap { $0 }
+        // One thread coordinates, every host and every probe has its own: from here on nothing
+        // waits for the cooperative pool, and the deadline is taken where the probing starts.
+        let findings = await OwnThread.run {
+            let deadline = ContinuousClock.now.advanced(by: .milliseconds(max(0, timeout)))
+            return OwnThread.all(targets.map { target in { target.probe(through: network, deadline: deadline) } }).flatMap { $0 }
         }
         return CheckOutcome(findings: findings)
     }
@@ -69,14 +66,16 @@ struct ProbeTarget: Sendable {
         return targets
     }
 
-    func probe(through network: any PBXNetwork, deadline: ContinuousClock.Instant) async -> [Finding] {
+    /// Resolves the host and probes each port at each address, all at once; blocks until done
+    /// (by the deadline).
+    func probe(through network: any PBXNetwork, deadline: ContinuousClock.Instant) -> [Finding] {
         let users = ConfiguredPBX.ownerList(owners)
         var findings: [Finding] = []
         let addresses: [IPAddress]
         if let literal = IPAddress(host) {
             addresses = [literal]
         } else {
-            switch await network.resolve(host, deadline: deadline) {
+            switch network.resolve(host, deadline: deadline) {
             case .addresses(let found):
                 addresses = found
                 if let outside = found.first(where: { $0.kind == .publicInternet }) {
@@ -113,19 +112,17 @@ struct ProbeTarget: Sendable {
                 fixEN: "Check the office DNS (a filter may block the name), or enter the PBX's internal IP address.",
                 fixDE: "Das DNS des Büros prüfen (ein Filter kann den Namen sperren) oder die interne IP-Adresse der STARFACE eintragen.")]
         }
-        let outcomes = await withTaskGroup(of: (Int, IPAddress, PortOutcome).self) { group in
-            for (index, port) in ports.enumerated() {
-                for address in usable {
-                    group.addTask { (index, address, await network.probe(address, port: port.number, speaking: port.service, host: host, deadline: deadline)) }
-                }
-            }
-            var best = [(IPAddress, PortOutcome)?](repeating: nil, count: ports.count)
-            for await (index, address, outcome) in group where best[index].map({ outcome.rank < $0.1.rank }) ?? true {
-                best[index] = (address, outcome)
-            }
-            return best
+        let probes = ports.flatMap { port in usable.map { address in (port, address) } }
+        let outcomes = OwnThread.all(probes.map { port, address in
+            { network.probe(address, port: port.number, speaking: port.service, host: host, deadline: deadline) }
+        })
+        // Per port, the best outcome over its addresses.
+        var best = [(IPAddress, PortOutcome)?](repeating: nil, count: ports.count)
+        for ((port, address), outcome) in zip(probes, outcomes) {
+            guard let index = ports.firstIndex(of: port) else { continue }
+            if best[index].map({ outcome.rank < $0.1.rank }) ?? true { best[index] = (address, outcome) }
         }
-        for (port, result) in zip(ports, outcomes) {
+        for (port, result) in zip(ports, best) {
             guard let (address, outcome) = result else { continue }
             findings.append(Self.finding(outcome, host: host, address: address, port: port, users: users))
         }

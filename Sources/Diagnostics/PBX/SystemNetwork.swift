@@ -8,21 +8,21 @@ import Musl
 import Darwin
 #endif
 
-/// The real network: getaddrinfo and non-blocking TCP connects watched with poll, each on a
-/// thread of its own and bounded by the deadline. Every socket is closed before a probe returns.
+/// The real network: getaddrinfo (on a thread of its own, waited for until the deadline) and
+/// non-blocking TCP connects watched with poll until the deadline. Every socket is closed
+/// before a probe returns.
 public struct SystemNetwork: PBXNetwork {
     /// At most this many addresses of one name are tried.
     static let addressLimit = 4
 
     public init() {}
 
-    public func resolve(_ host: String, deadline: ContinuousClock.Instant) async -> Resolution {
-        await OwnThread.run(until: deadline) { Self.lookUp(host) } ?? .timedOut
+    public func resolve(_ host: String, deadline: ContinuousClock.Instant) -> Resolution {
+        OwnThread.result(until: deadline) { Self.lookUp(host) } ?? .timedOut
     }
 
-    public func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) async -> PortOutcome {
-        let request = service.request(host: host)
-        return await OwnThread.run { TCPProbe(address: address, port: port, deadline: deadline).run(sending: request, expecting: service) }
+    public func probe(_ address: IPAddress, port: UInt16, speaking service: ServiceProtocol, host: String, deadline: ContinuousClock.Instant) -> PortOutcome {
+        TCPProbe(address: address, port: port, deadline: deadline).run(sending: service.request(host: host), expecting: service)
     }
 
     static func lookUp(_ host: String) -> Resolution {
