@@ -70,37 +70,9 @@ struct ProbeTarget: Sendable {
     /// (by the deadline).
     func probe(through network: any PBXNetwork, deadline: ContinuousClock.Instant) -> [Finding] {
         let users = ConfiguredPBX.ownerList(owners)
-        var findings: [Finding] = []
-        let addresses: [IPAddress]
-        if let literal = IPAddress(host) {
-            addresses = [literal]
-        } else {
-            switch network.resolve(host, deadline: deadline) {
-            case .addresses(let found):
-                addresses = found
-                if let outside = found.first(where: { $0.kind == .publicInternet }) {
-                    findings.append(.warning(
-                        "pbx.name-public-address", en: "\(host) (\(users)) resolves to the public address \(outside): calls then reach DATEV only sometimes (FAQ)",
-                        de: "\(host) (\(users)) wird zur öffentlichen Adresse \(outside) aufgelöst: dann werden Anrufe nur manchmal in die DATEV übertragen (FAQ)",
-                        fixEN: "Enter the PBX's internal LAN address, or have the office DNS resolve \(host) to it.",
-                        fixDE: "Die interne IP-Adresse der STARFACE eintragen oder \(host) im DNS des Büros darauf auflösen lassen."))
-                }
-            case .notFound(let words):
-                return [.error(
-                    "pbx.name-unresolved", en: "\(host) (\(users)) does not resolve: \(words)", de: "\(host) (\(users)) lässt sich nicht auflösen: \(words)",
-                    fixEN: "Check the spelling, or enter the PBX's internal IP address.", fixDE: "Die Schreibweise prüfen oder die interne IP-Adresse der STARFACE eintragen.")]
-            case .timedOut:
-                return [.error(
-                    "pbx.name-resolution-timeout", en: "\(host) (\(users)): no answer from name resolution within the probe timeout",
-                    de: "\(host) (\(users)): keine Antwort der Namensauflösung innerhalb der Wartezeit",
-                    fixEN: "Check this computer's DNS server, or enter the PBX's internal IP address.",
-                    fixDE: "Den DNS-Server dieses Computers prüfen oder die interne IP-Adresse der STARFACE eintragen.")]
-            case .failed(let words):
-                return [.error(
-                    "pbx.name-resolution-failed", en: "\(host) (\(users)): name resolution failed: \(words)", de: "\(host) (\(users)): Namensauflösung fehlgeschlagen: \(words)",
-                    fixEN: "Check this computer's network and DNS settings.", fixDE: "Netzwerk- und DNS-Einstellungen dieses Computers prüfen.")]
-            }
-        }
+        let (resolved, lookupFindings) = addresses(through: network, deadline: deadline, users: users)
+        guard let addresses = resolved else { return lookupFindings }
+        var findings = lookupFindings
         // 0.0.0.0 would reach this computer, a multicast address nothing: pbx.address names
         // such a literal; a name resolving only to them (a DNS filter's 0.0.0.0) is named here.
         let usable = addresses.filter { ![.unspecified, .multicast, .reserved].contains($0.kind) }
@@ -127,6 +99,35 @@ struct ProbeTarget: Sendable {
             findings.append(Self.finding(outcome, host: host, address: address, port: port, users: users))
         }
         return findings
+    }
+
+    /// The host's addresses (itself for an address), with what the lookup found; nil
+    /// addresses when the name did not resolve.
+    private func addresses(through network: any PBXNetwork, deadline: ContinuousClock.Instant, users: String) -> ([IPAddress]?, [Finding]) {
+        if let literal = IPAddress(host) { return ([literal], []) }
+        switch network.resolve(host, deadline: deadline) {
+        case .addresses(let found):
+            guard let outside = found.first(where: { $0.kind == .publicInternet }) else { return (found, []) }
+            return (found, [.warning(
+                "pbx.name-public-address", en: "\(host) (\(users)) resolves to the public address \(outside): calls then reach DATEV only sometimes (FAQ)",
+                de: "\(host) (\(users)) wird zur öffentlichen Adresse \(outside) aufgelöst: dann werden Anrufe nur manchmal in die DATEV übertragen (FAQ)",
+                fixEN: "Enter the PBX's internal LAN address, or have the office DNS resolve \(host) to it.",
+                fixDE: "Die interne IP-Adresse der STARFACE eintragen oder \(host) im DNS des Büros darauf auflösen lassen.")])
+        case .notFound(let words):
+            return (nil, [.error(
+                "pbx.name-unresolved", en: "\(host) (\(users)) does not resolve: \(words)", de: "\(host) (\(users)) lässt sich nicht auflösen: \(words)",
+                fixEN: "Check the spelling, or enter the PBX's internal IP address.", fixDE: "Die Schreibweise prüfen oder die interne IP-Adresse der STARFACE eintragen.")])
+        case .timedOut:
+            return (nil, [.error(
+                "pbx.name-resolution-timeout", en: "\(host) (\(users)): no answer from name resolution within the probe timeout",
+                de: "\(host) (\(users)): keine Antwort der Namensauflösung innerhalb der Wartezeit",
+                fixEN: "Check this computer's DNS server, or enter the PBX's internal IP address.",
+                fixDE: "Den DNS-Server dieses Computers prüfen oder die interne IP-Adresse der STARFACE eintragen.")])
+        case .failed(let words):
+            return (nil, [.error(
+                "pbx.name-resolution-failed", en: "\(host) (\(users)): name resolution failed: \(words)", de: "\(host) (\(users)): Namensauflösung fehlgeschlagen: \(words)",
+                fixEN: "Check this computer's network and DNS settings.", fixDE: "Netzwerk- und DNS-Einstellungen dieses Computers prüfen.")])
+        }
     }
 
     static func finding(_ outcome: PortOutcome, host: String, address: IPAddress, port: Port, users: String) -> Finding {
