@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl-bench",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore",
+                "Ledger", "Licensing", "Signing", "CTICore", "Diagnostics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

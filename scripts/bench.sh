@@ -7,6 +7,8 @@
 #  5. the client's startup check: the whole `ctictl-check` process vs `openssl pkeyutl -verify`,
 #     and `cti_startup_check` through the shipped library vs raw swift-crypto Ed25519 verification;
 #     and what the client-side products link (none of Foundation, ArgumentParser, GRDB, the ledger).
+#  6. doctor: a whole run over 50 users vs config check and cat; its PBX probes with unreachable
+#     (silent) loopback PBXs vs the probe timeout.
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,3 +32,8 @@ echo "== 4. config migrate, 10,000 configs, on the disk (TMPDIR=${TMPDIR:-/tmp})
 echo "== 5. the client's startup check"
 scripts/client-links.sh "$bin/ctictl-check" "$bin/libCTIStartupCheck.so"
 "$bin/ctictl-bench" startup --check "$bin/ctictl-check" --library "$bin/libCTIStartupCheck.so" --runs "${1:-300}"
+echo "== 6. doctor over 50 users, offline (target <= 150 ms)"
+"$bin/ctictl-bench" doctor --ctictl "$bin/ctictl" --users 50 --runs 20
+echo "== 6b. doctor's PBX probes, unreachable PBXs on loopback (target: the probe timeout + 100 ms)"
+"$bin/ctictl-bench" pbx-probe --users 50 --hosts 1 --timeout 2000 --rounds 5
+"$bin/ctictl-bench" pbx-probe --users 50 --hosts 20 --timeout 2000 --rounds 5

@@ -139,54 +139,5 @@ enum DotNetBoolean {
 /// Whether a text is an IP address outside the non-public blocks of docs/config.md. A pure
 /// check of the text: nothing is resolved, a host name is never public.
 enum PublicAddress {
-    static func isPublic(_ text: String) -> Bool {
-        var address = String(DotNetBoolean.trimmed(text))
-        if address.hasPrefix("["), address.hasSuffix("]"), address.count >= 2 { address = String(address.dropFirst().dropLast()) }
-        if let v4 = ipv4(address) { return isPublicV4(v4) }
-        guard address.contains(":"), let v6 = ipv6(address) else { return false }
-        if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff { return isPublicV4(Array(v6[12..<16])) }
-        return isPublicV6(v6)
-    }
-
-    /// Four numbers 0–255 in dotted decimal, without leading zeros.
-    static func ipv4(_ text: String) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part == "0" || part.first != "0", let number = UInt8(part) else { return nil }
-            bytes.append(number)
-        }
-        return bytes
-    }
-
-    static func ipv6(_ text: String) -> [UInt8]? {
-        var storage = in6_addr()
-        guard inet_pton(AF_INET6, text, &storage) == 1 else { return nil }
-        return withUnsafeBytes(of: &storage) { Array($0) }
-    }
-
-    private static func within(_ bytes: [UInt8], _ prefix: [UInt8], bits: Int) -> Bool {
-        for bit in 0..<bits {
-            let mask = UInt8(0x80) >> UInt8(bit % 8)
-            if bytes[bit / 8] & mask != prefix[bit / 8] & mask { return false }
-        }
-        return true
-    }
-
-    private static let nonPublicV4: [([UInt8], Int)] = [
-        ([0, 0, 0, 0], 8), ([10, 0, 0, 0], 8), ([100, 64, 0, 0], 10), ([127, 0, 0, 0], 8), ([169, 254, 0, 0], 16),
-        ([172, 16, 0, 0], 12), ([192, 168, 0, 0], 16), ([224, 0, 0, 0], 4), ([240, 0, 0, 0], 4),
-    ]
-
-    static func isPublicV4(_ bytes: [UInt8]) -> Bool { !nonPublicV4.contains { within(bytes, $0.0, bits: $0.1) } }
-
-    private static let nonPublicV6: [([UInt8], Int)] = [
-        ([UInt8](repeating: 0, count: 16), 128), ([UInt8](repeating: 0, count: 15) + [1], 128),
-        ([0xfc] + [UInt8](repeating: 0, count: 15), 7), ([0xfe, 0x80] + [UInt8](repeating: 0, count: 14), 10),
-        ([0xff] + [UInt8](repeating: 0, count: 15), 8),
-    ]
-
-    static func isPublicV6(_ bytes: [UInt8]) -> Bool { !nonPublicV6.contains { within(bytes, $0.0, bits: $0.1) } }
+    static func isPublic(_ text: String) -> Bool { IPAddress(String(DotNetBoolean.trimmed(text)))?.kind == .publicInternet }
 }

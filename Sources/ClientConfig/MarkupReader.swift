@@ -5,14 +5,14 @@ import CTICore
 /// the five predefined entities and character references, comments, CDATA and processing
 /// instructions. Anything else that is not well-formed XML is refused with the line and column.
 /// It never recurses, so deep nesting cannot exhaust the stack; `depthLimit` bounds it anyway.
-struct MarkupReader {
+public struct MarkupReader {
     private let bytes: [UInt8]
     private let errors: SourceErrors
     private let depthLimit: Int
     private var index: Int
 
     /// Reads a whole document and returns its root element.
-    static func document(_ bytes: [UInt8], source: String, depthLimit: Int) throws(CTIFailure) -> MarkupElement {
+    public static func document(_ bytes: [UInt8], source: String, depthLimit: Int) throws(CTIFailure) -> MarkupElement {
         var reader = MarkupReader(bytes: bytes, source: source, depthLimit: depthLimit)
         return try reader.readDocument()
     }

@@ -1,39 +1,39 @@
 /// The XML of a settings file as a tree whose every part knows its byte range in the file, so
 /// an edit can replace exactly the bytes of one value and leave everything else untouched.
-struct MarkupElement: Sendable {
-    var name: String
-    var attributes: [MarkupAttribute]
+public struct MarkupElement: Sendable {
+    public var name: String
+    public var attributes: [MarkupAttribute]
     /// From `<` of the start tag to `>` of the end tag (or of `/>`).
     var range: Range<Int>
     var startTag: Range<Int>
     /// Between the start tag and the end tag; nil for `<name />`.
     var content: Range<Int>?
-    var children: [MarkupNode]
+    public var children: [MarkupNode]
 
-    func attribute(_ name: String) -> MarkupAttribute? { attributes.first { $0.name == name } }
+    public func attribute(_ name: String) -> MarkupAttribute? { attributes.first { $0.name == name } }
 
-    var childElements: [MarkupElement] {
+    public var childElements: [MarkupElement] {
         children.compactMap { if case let .element(element) = $0 { return element } else { return nil } }
     }
 
     /// The character data of the direct children (text and CDATA, comments left out), as
     /// .NET's `InnerText` reads it for an element holding text only.
-    var text: String {
+    public var text: String {
         var text = ""
         for case let .text(part) in children { text += part }
         return text
     }
 }
 
-struct MarkupAttribute: Sendable {
-    var name: String
+public struct MarkupAttribute: Sendable {
+    public var name: String
     /// The value with references replaced and whitespace normalised, as XML defines it.
-    var value: String
+    public var value: String
     /// From the first byte of the name to the closing quote.
     var range: Range<Int>
 }
 
-enum MarkupNode: Sendable {
+public enum MarkupNode: Sendable {
     case element(MarkupElement)
     /// Character data with references replaced and line ends normalised (text or CDATA).
     case text(String)

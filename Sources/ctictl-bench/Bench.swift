@@ -15,6 +15,8 @@ import Signing
 ///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
 ///                                                         `ctictl config migrate --root` vs a Python script
 ///   ctictl-bench doctor [--ctictl PATH] [--users N] [--runs N]  `ctictl doctor --offline` over N users vs config check and cat
+///   ctictl-bench pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]
+///                                                         doctor's PBX probes with unreachable PBXs vs the probe timeout
 @main
 enum Bench {
     static func main() {
@@ -29,7 +31,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | startup --check PATH --library PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | startup --check PATH --library PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY] | doctor [--users N] [--runs N] | pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -65,6 +67,10 @@ enum Bench {
             try DoctorBenchmark.run(
                 users: Int(option("--users") ?? "50") ?? 50, runs: Int(option("--runs") ?? "20") ?? 20,
                 ctictl: option("--ctictl") ?? SafeFile.parentDirectory(of: CommandLine.arguments[0]) + "/ctictl", catalog: option("--catalog-dir") ?? "config-schemas")
+        case "pbx-probe":
+            try PBXProbeBenchmark.run(
+                users: Int(option("--users") ?? "50") ?? 50, hosts: Int(option("--hosts") ?? "1") ?? 1,
+                timeoutMilliseconds: Int(option("--timeout") ?? "2000") ?? 2000, rounds: Int(option("--rounds") ?? "5") ?? 5)
         default:
             print("unknown mode \(mode)")
             exit(64)
