@@ -120,7 +120,7 @@ import Testing
         let config = try directory.config("a.config", ["StarfaceHost": "192.168.10.5"])
         let network = LoopbackOnlyNetwork()
         let outcome = await PBXPortsCheck(network: network).run(in: directory.context(configs: [config], timeout: nil))
-        #expect(outcome.kind == .notRun(because: LocalizedText(en: "not run: --offline", de: "nicht ausgeführt: --offline")))
+        #expect(outcome.kind == .notRun(because: LocalizedText(en: "--offline: no network", de: "--offline: kein Netzwerk")))
         #expect(network.refusedRequests.isEmpty && network.probes.isEmpty)
         let none = await PBXPortsCheck(network: network).run(in: directory.context())
         guard case .notRun(let reason) = none.kind else { Issue.record("ran without configs"); return }

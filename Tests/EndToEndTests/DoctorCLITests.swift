@@ -53,7 +53,7 @@ import Testing
         #expect(object["schema"] as? String == "ctictl.doctor/1")
         #expect(object["exitStatus"] as? Int == 1)
         let checks = try #require(object["checks"] as? [[String: Any]])
-        #expect(checks.map { $0["name"] as? String } == ["license.valid", "config.users", "compatibility.supported", "clock.sane"])
+        #expect(checks.map { $0["name"] as? String } == ["license.valid", "config.users", "compatibility.supported", "pbx.address", "pbx.ports", "module.name", "clock.sane"])
         #expect(checks.first { $0["name"] as? String == "config.users" }?["status"] as? String == "failed")
     }
 

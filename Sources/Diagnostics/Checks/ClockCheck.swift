@@ -55,6 +55,9 @@ public enum DoctorChecks {
             LicenseValidCheck(shared: shared),
             ConfigUsersCheck(historyPath: historyPath),
             CompatibilitySupportedCheck(shared: shared),
+            PBXAddressCheck(),
+            PBXPortsCheck(),
+            ModuleNameCheck(),
             ClockCheck(newestLogEntry: newestLogEntry),
         ]
     }

@@ -16,7 +16,7 @@ public struct PBXPortsCheck: DiagnosticCheck {
 
     public func run(in context: DoctorContext) async -> CheckOutcome {
         guard let timeout = context.probeTimeoutMilliseconds else {
-            return .notRun(en: "not run: --offline", de: "nicht ausgeführt: --offline")
+            return .notRun(en: "--offline: no network", de: "--offline: kein Netzwerk")
         }
         let configs = ConfiguredPBX.all(in: context).configs
         guard !configs.isEmpty else { return PBXChecks.noConfigs }
