@@ -39,7 +39,9 @@ public enum SafeFile {
     private static func readAll(_ fd: Int32, name: String, limit: Int64, expected: Int) throws(FileError) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(expected)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        // As large as the file and one byte more (its end in the second read), at least a
+        // page for files that tell no size, at most 64 KiB.
+        var buffer = [UInt8](repeating: 0, count: min(max(expected + 1, 4096), 64 * 1024))
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
@@ -54,6 +56,16 @@ public enum SafeFile {
             }
         }
         return bytes
+    }
+
+    /// `read`, or nil when nothing is at `path` (no separate check that it exists).
+    public static func readIfPresent(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> [UInt8]? {
+        do {
+            return try read(path, limit: limit)
+        } catch {
+            guard error.reason == .notFound else { throw error }
+            return nil
+        }
     }
 
     /// Whether a path exists (file, directory or anything else).
@@ -121,11 +133,16 @@ public enum SafeFile {
         public let path: String
         public let bytes: [UInt8]
         public let mode: UInt32
+        /// The file's content as the caller has just read it (the config history reads it to
+        /// record it): the backup is made of these bytes, with `mode`, instead of reading the
+        /// file again. Nil: `replaceAll` reads it (and takes its mode).
+        public let original: [UInt8]?
 
-        public init(path: String, bytes: [UInt8], mode: UInt32 = 0o644) {
+        public init(path: String, bytes: [UInt8], mode: UInt32 = 0o644, original: [UInt8]? = nil) {
             self.path = path
             self.bytes = bytes
             self.mode = mode
+            self.original = original
         }
     }
 
@@ -217,7 +234,9 @@ public enum SafeFile {
         let target = try resolvingLinks(file.path)
         removeStaleTemporaries(in: parentDirectory(of: target))
         var backupFile: (temporary: String, original: [UInt8])?
-        if backup && exists(target) {
+        if backup, let original = file.original {
+            backupFile = (try writeTemporary(original, beside: target + ".bak", mode: file.mode), original)
+        } else if backup && exists(target) {
             let original = try read(target, limit: Int64.max)
             backupFile = (try writeTemporary(original, beside: target + ".bak", mode: try mode(of: target)), original)
         }

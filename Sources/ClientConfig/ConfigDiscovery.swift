@@ -53,8 +53,14 @@ public struct ConfigDiscovery: Sendable {
         let usersFolder = walker.children(of: walker.root, named: "users")
         for users in usersFolder.isEmpty ? [walker.root] : usersFolder {
             for user in walker.directories(in: users) {
-                found += walker.roamingConfigs(of: user)
-                found += walker.dotNetConfigs(of: user)
+                // AppData holds the roots of both layouts: each directory is listed once.
+                for appData in walker.children(of: user, named: "appdata") {
+                    let folders = walker.directories(in: appData)
+                    func named(_ lowercaseName: String) -> [String] { folders.filter { DirectoryWalker.lastComponent(of: $0).lowercased() == lowercaseName } }
+                    let name = DirectoryWalker.lastComponent(of: user)
+                    found += walker.roamingConfigs(of: name, in: named("roaming"))
+                    found += walker.dotNetConfigs(of: name, in: named("local"))
+                }
             }
         }
         configs = found.sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) }
@@ -83,36 +89,32 @@ private struct DirectoryWalker {
         self.resolvedRoot = Self.resolved(root) ?? root
     }
 
-    mutating func roamingConfigs(of user: String) -> [DiscoveredConfig] {
-        let name = Self.lastComponent(of: user)
+    /// The seed's layout below a user's `AppData/Roaming` folders.
+    mutating func roamingConfigs(of user: String, in roamingFolders: [String]) -> [DiscoveredConfig] {
         var found: [DiscoveredConfig] = []
-        for appData in children(of: user, named: "appdata") {
-            for roaming in children(of: appData, named: "roaming") {
-                for folder in children(of: roaming, named: "datevconnector") {
-                    for file in files(in: folder, named: "user.config") {
-                        found.append(DiscoveredConfig(user: name, path: file, layout: .roaming, company: nil, application: nil, version: nil))
-                    }
+        for roaming in roamingFolders {
+            for folder in children(of: roaming, named: "datevconnector") {
+                for file in files(in: folder, named: "user.config") {
+                    found.append(DiscoveredConfig(user: user, path: file, layout: .roaming, company: nil, application: nil, version: nil))
                 }
             }
         }
         return found
     }
 
-    mutating func dotNetConfigs(of user: String) -> [DiscoveredConfig] {
-        let name = Self.lastComponent(of: user)
+    /// .NET's layout below a user's `AppData/Local` folders.
+    mutating func dotNetConfigs(of user: String, in localFolders: [String]) -> [DiscoveredConfig] {
         var found: [DiscoveredConfig] = []
-        for appData in children(of: user, named: "appdata") {
-            for local in children(of: appData, named: "local") {
-                for company in directories(in: local) {
-                    for application in directories(in: company) where Self.isDotNetApplicationFolder(Self.lastComponent(of: application)) {
-                        for versionFolder in directories(in: application) {
-                            let version = Self.lastComponent(of: versionFolder)
-                            for file in files(in: versionFolder, named: "user.config") {
-                                found.append(
-                                    DiscoveredConfig(
-                                        user: name, path: file, layout: .dotNet, company: Self.lastComponent(of: company),
-                                        application: Self.lastComponent(of: application), version: Self.isVersion(version) ? version : nil))
-                            }
+        for local in localFolders {
+            for company in directories(in: local) {
+                for application in directories(in: company) where Self.isDotNetApplicationFolder(Self.lastComponent(of: application)) {
+                    for versionFolder in directories(in: application) {
+                        let version = Self.lastComponent(of: versionFolder)
+                        for file in files(in: versionFolder, named: "user.config") {
+                            found.append(
+                                DiscoveredConfig(
+                                    user: user, path: file, layout: .dotNet, company: Self.lastComponent(of: company),
+                                    application: Self.lastComponent(of: application), version: Self.isVersion(version) ? version : nil))
                         }
                     }
                 }

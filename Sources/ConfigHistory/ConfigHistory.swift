@@ -188,8 +188,11 @@ public final class ConfigHistory: Sendable {
                     guard seen.insert(file).inserted else {
                         throw CTIFailure(.historyWriteFailed, "\(pending.path): given more than once; it is written once (its first entry)")
                     }
-                    let (entry, firstVersion) = try record(pending.bytes, to: file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
-                    replacements.append(SafeFile.Replacement(path: file, bytes: pending.bytes, mode: (try? SafeFile.mode(of: file)) ?? 0o644))
+                    let (entry, firstVersion, current) = try record(
+                        pending.bytes, to: file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
+                    // The backup is the content just recorded as found: each file is read once here.
+                    replacements.append(SafeFile.Replacement(
+                        path: file, bytes: pending.bytes, mode: (try? SafeFile.mode(of: file)) ?? 0o644, original: current))
                     recorded.append((index, file, firstVersion))
                     results[index] = .success(entry)
                 } catch {
@@ -215,18 +218,21 @@ public final class ConfigHistory: Sendable {
     }
 
     /// Records `bytes` as the next version of `file`, after its current content when that is
-    /// not the newest version; returns the new entry and the first version this added.
-    private func record(_ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database) throws -> (entry: Entry, firstVersion: Int64) {
+    /// not the newest version; returns the new entry, the first version this added and the
+    /// current content (nil: no file yet).
+    private func record(
+        _ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database
+    ) throws -> (entry: Entry, firstVersion: Int64, current: [UInt8]?) {
         var asFound: Entry?
-        if SafeFile.exists(file) {
-            let current = try SafeFile.read(file, limit: Self.contentLimit)
+        let current = try SafeFile.readIfPresent(file, limit: Self.contentLimit)
+        if let current {
             let newest = try historyRows.fetchOne(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
             if newest?.sha256 != Self.sha256(current) {
                 asFound = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
             }
         }
         let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, release: release, now: now)
-        return (entry, asFound?.version ?? entry.version)
+        return (entry, asFound?.version ?? entry.version, current)
     }
 
     private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil, now: Int64) throws -> Entry {

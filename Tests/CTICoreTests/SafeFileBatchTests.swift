@@ -40,6 +40,36 @@ import Testing
     }
 
     /// A link stays a link: the file it points to is replaced, its backup beside that file.
+    /// The content the caller read is the backup, with the mode given: the file is not read again.
+    @Test func theOriginalTheCallerReadIsTheBackup() throws {
+        let path = tmp.path("read-once.config")
+        try SafeFile.write(bytes("old"), to: path, mode: 0o640)
+        let results = try SafeFile.replaceAll([.init(path: path, bytes: bytes("new"), mode: 0o640, original: bytes("old"))], backups: true)
+        #expect(results.count == 1 && results[0] == nil)
+        #expect(try SafeFile.read(path) == bytes("new"))
+        #expect(try SafeFile.read(path + ".bak") == bytes("old"))
+        #expect(try SafeFile.mode(of: path + ".bak") == 0o640)
+        // Without backups it is not used.
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("newer"), original: bytes("new"))], backups: false).allSatisfy { $0 == nil })
+        #expect(try SafeFile.read(path + ".bak") == bytes("old"))
+    }
+
+    /// Reading sizes its buffer by the file: empty, small, exactly a buffer, larger than one.
+    @Test func readReturnsEveryByteWhateverTheSize() throws {
+        for size in [0, 1, 600, 4095, 4096, 4097, 65_535, 65_536, 200_000] {
+            let path = tmp.path("size-\(size)")
+            let content = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            try SafeFile.write(content, to: path, mode: 0o600)
+            #expect(try SafeFile.read(path, limit: .max) == content, "\(size) bytes")
+        }
+        let small = tmp.path("size-600")
+        #expect(throws: FileError.self) { _ = try SafeFile.read(small, limit: 599) }
+        #expect(try SafeFile.read(small, limit: 600).count == 600)
+        #expect(try SafeFile.readIfPresent(tmp.path("none")) == nil)
+        #expect(try SafeFile.readIfPresent(small) == (try SafeFile.read(small)))
+        #expect(throws: FileError.self) { _ = try SafeFile.readIfPresent(tmp.path) }
+    }
+
     @Test func followsLinksAsWriteDoes() throws {
         try SafeFile.write(bytes("old"), to: tmp.path("real.config"))
         try FileManager.default.createSymbolicLink(atPath: tmp.path("link.config"), withDestinationPath: "real.config")

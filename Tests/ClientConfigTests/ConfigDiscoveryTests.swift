@@ -70,6 +70,22 @@ import Testing
         }
     }
 
+    /// Each directory is listed once, whichever layouts it may hold: a link out of the root
+    /// where AppData should be is skipped once, and both layouts below one AppData are found.
+    @Test func eachDirectoryIsListedOnce() throws {
+        try withTemporaryTree { root, outside in
+            try write(outside, "AppData/Roaming/DatevConnector/user.config")
+            try makeDirectory(root + "/Users/gus")
+            try FileManager.default.createSymbolicLink(atPath: root + "/Users/gus/AppData", withDestinationPath: outside + "/AppData")
+            try write(root, "Users/hanna/AppData/Roaming/DatevConnector/user.config")
+            try write(root, "Users/hanna/AppData/Local/STARFACE/DatevConnector.exe_Url_abc/2.6.1.0/user.config")
+            let found = try ConfigDiscovery(root: root)
+            #expect(found.skipped.map { String($0.path.dropFirst(root.count)) } == ["/Users/gus/AppData"])
+            #expect(found.configs.map(\.layout) == [.dotNet, .roaming])
+            #expect(found.configs.allSatisfy { $0.user == "hanna" })
+        }
+    }
+
     @Test func anEmptyTreeFindsNothing() throws {
         try withTemporaryTree { root, _ in
             let found = try ConfigDiscovery(root: root)
