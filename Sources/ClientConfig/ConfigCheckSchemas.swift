@@ -25,14 +25,14 @@ public struct SettingsSchema: Sendable {
     /// `x-placeholder`: no setting of the product is known.
     public let isPlaceholder: Bool
 
-    public init(jsonBytes: [UInt8], source: String) throws(CTIFailure) {
+    public init(jsonBytes: [UInt8], source: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(jsonBytes)
         } catch {
             throw CTIFailure(.configSchemaUnusable, "\(source): the settings schema is not valid JSON (\(error))")
         }
-        schema = try JSONSchema(document: document, source: source)
+        schema = try JSONSchema(document: document, source: source, patterns: patterns)
         guard case let .object(top) = document else { throw CTIFailure(.configSchemaUnusable, "\(source): a settings schema is a JSON object") }
         func version(_ value: JSONValue?, _ what: String) throws(CTIFailure) -> Version? {
             guard case let .string(text)? = value else { return nil }
@@ -59,7 +59,7 @@ public struct SettingsSchema: Sendable {
         self.source = source
     }
 
-    public init(contentsOf path: String) throws(CTIFailure) {
+    public init(contentsOf path: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
         guard SafeFile.exists(path) else {
             throw CTIFailure(.configSchemaUnusable, "\(path): the settings schema is missing; every configSchema of releases.json needs its file")
         }
@@ -69,7 +69,7 @@ public struct SettingsSchema: Sendable {
         } catch {
             throw CTIFailure(error)
         }
-        try self.init(jsonBytes: bytes, source: path)
+        try self.init(jsonBytes: bytes, source: path, patterns: patterns)
     }
 }
 
@@ -93,7 +93,9 @@ public struct ProductSettings: Sendable {
         if let release, let name = catalog.release(release)?.configSchema { names = [name] }
         if names.isEmpty { names = ["0"] }
         var schemas: [(name: String, schema: SettingsSchema)] = []
-        for name in names { schemas.append((name, try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json"))) }
+        // The client's one release (`only`): its patterns are compiled when a value needs them.
+        let patterns: JSONSchema.PatternCompilation = release == nil ? .atLoad : .atFirstMatch
+        for name in names { schemas.append((name, try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json", patterns: patterns))) }
         // `0` (no release) first, then by release.
         schemas.sort { a, b in b.schema.release.map { r in a.schema.release.map { $0 < r } ?? true } ?? false }
         let rules = try ConfigRules(contentsOf: "\(folder)/rules.json")

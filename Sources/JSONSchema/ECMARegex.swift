@@ -1,33 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An ECMA-262 regular expression (the dialect of JSON Schema's `pattern`), run by Swift's
 /// `Regex` engine (the standard library's, no Foundation). The ECMA pattern is parsed here and
 /// rewritten into Swift's syntax so the two agree: `.`, `^`, `$`, `\d`, `\w`, `\s` mean
 /// what ECMA-262 says (with the `u` flag: code points, not grapheme clusters), and ECMA syntax
 /// errors and features Swift cannot run as ECMA does (lookbehind, `\b`) are refused instead of
 /// guessed.
-struct ECMARegex: @unchecked Sendable {  // Regex is an immutable value; matching does not mutate it
+struct ECMARegex: Sendable {
     let source: String
-    private let regex: Regex<AnyRegexOutput>
+    private let program: LazyRegex
 
     struct SyntaxError: Error {
         let reason: String
     }
 
+    /// Checks the ECMA syntax now; the engine's own parse and compilation wait for the first
+    /// match: most patterns of a schema are never used by one validation, and compiling them
+    /// all was the largest part of the client's startup check (docs/performance.md).
     init(_ source: String) throws(SyntaxError) {
         self.source = source
         var translator = ECMARegexTranslator(source)
-        let swiftPattern = try translator.translate()
-        do {
-            regex = try Regex(swiftPattern).matchingSemantics(.unicodeScalar)
-        } catch {
-            throw SyntaxError(reason: "not supported by the regex engine (\(error))")
-        }
-        // The engine compiles its program at the first match: done here, once, at load.
-        _ = "".contains(regex)
+        program = LazyRegex(try translator.translate())
+    }
+
+    /// Compiles the engine's program now (a schema's loader that wants every error at load).
+    func compile() throws(SyntaxError) {
+        _ = try program.regex()
     }
 
     /// Whether the pattern matches anywhere in `text` (JSON Schema patterns are not anchored).
+    /// A translated pattern the engine refuses (a translator defect: tests compile every
+    /// pattern of config-schemas and of the official suite) matches nothing.
     func matches(_ text: String) -> Bool {
-        text.contains(regex)
+        guard let regex = try? program.regex() else { return false }
+        return text.contains(regex)
+    }
+}
+
+/// The engine's program for a translated pattern, made once, at first use, by whichever
+/// thread needs it first (a schema is shared across threads).
+private final class LazyRegex: @unchecked Sendable {  // the state is guarded by `lock`
+    private let pattern: String
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var compiled: Result<Regex<AnyRegexOutput>, ECMARegex.SyntaxError>?
+
+    init(_ pattern: String) {
+        self.pattern = pattern
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    func regex() throws(ECMARegex.SyntaxError) -> Regex<AnyRegexOutput> {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if let compiled { return try compiled.get() }
+        let result: Result<Regex<AnyRegexOutput>, ECMARegex.SyntaxError>
+        do {
+            let regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
+            // The engine compiles its program at the first match: done here, once.
+            _ = "".contains(regex)
+            result = .success(regex)
+        } catch {
+            result = .failure(ECMARegex.SyntaxError(reason: "not supported by the regex engine (\(error))"))
+        }
+        compiled = result
+        return try result.get()
     }
 }
 

@@ -13,22 +13,56 @@ public struct JSONSchema: Sendable {
 
     /// Parses and compiles a schema file. Never crashes on any input: bad JSON, unsupported
     /// keywords, invalid patterns, unresolvable or looping `$ref`s all throw a `CTIFailure`.
-    public init(_ bytes: some Collection<UInt8>, source: String) throws(CTIFailure) {
+    /// When the regular expressions of a schema are compiled by the engine.
+    public enum PatternCompilation: Sendable {
+        /// At load: a pattern the engine cannot run refuses the schema (the default: tools
+        /// that vet schemas).
+        case atLoad
+        /// At the first match (the ECMA syntax is still checked at load): a program that
+        /// validates one document with a trusted schema pays only for the patterns it uses.
+        case atFirstMatch
+    }
+
+    public init(_ bytes: some Collection<UInt8>, source: String, patterns: PatternCompilation = .atLoad) throws(CTIFailure) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
         } catch {
             throw CTIFailure(.schemaNotJSON, "\(source): the schema is not valid JSON (\(error))")
         }
-        try self.init(document: document, source: source)
+        try self.init(document: document, source: source, patterns: patterns)
     }
 
     /// Compiles an already parsed schema document.
-    public init(document: JSONValue, source: String) throws(CTIFailure) {
-        var compiler = SchemaCompiler(source: source)
+    public init(document: JSONValue, source: String, patterns: PatternCompilation = .atLoad) throws(CTIFailure) {
+        var compiler = SchemaCompiler(source: source, compilesPatterns: patterns == .atLoad)
         self.nodes = try compiler.compileDocument(document)
         self.nodeByLocation = compiler.nodeByLocation
         self.source = source
+    }
+
+    /// Compiles every regular expression of the schema in the engine now, refusing one it
+    /// cannot run (`schema.pattern-invalid`). Loading checks their ECMA syntax only and leaves
+    /// the engine's compilation to the first match; tools that vet schemas call this.
+    public func compilePatterns() throws(CTIFailure) {
+        for node in nodes {
+            for check in node.checks {
+                let patterns: [ECMARegex]
+                switch check.rule {
+                case .pattern(let regex): patterns = [regex]
+                case .patternProperties(let pairs): patterns = pairs.map(\.regex)
+                case .additionalProperties(_, _, let regexes): patterns = regexes
+                default: patterns = []
+                }
+                for pattern in patterns {
+                    do {
+                        try pattern.compile()
+                    } catch {
+                        throw CTIFailure(.schemaPatternInvalid, "\(source): \(check.location): the regular expression \(JSONText.quoted(pattern.source)) cannot run: \(error.reason)")
+                    }
+                }
+            }
+        }
     }
 
     public func validate(_ instance: JSONValue) -> ValidationResult {

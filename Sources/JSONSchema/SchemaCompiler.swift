@@ -18,8 +18,12 @@ struct SchemaCompiler {
     private var pendingRefs: [(node: Int, check: Int, reference: String)] = []
     private var rootID: String?
 
-    init(source: String) {
+    /// Whether the engine compiles each pattern now (else at its first match).
+    let compilesPatterns: Bool
+
+    init(source: String, compilesPatterns: Bool = true) {
         self.source = source
+        self.compilesPatterns = compilesPatterns
     }
 
     mutating func compileDocument(_ document: JSONValue) throws(CTIFailure) -> [SchemaNode] {
@@ -183,7 +187,9 @@ struct SchemaCompiler {
 
     private func regex(_ pattern: String, at location: String) throws(CTIFailure) -> ECMARegex {
         do {
-            return try ECMARegex(pattern)
+            let regex = try ECMARegex(pattern)
+            if compilesPatterns { try regex.compile() }
+            return regex
         } catch {
             throw refuse(.schemaPatternInvalid, location, "the regular expression \(JSONText.quoted(pattern)) is not a supported ECMA-262 pattern: \(error.reason)")
         }
