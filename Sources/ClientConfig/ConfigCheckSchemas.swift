@@ -98,7 +98,7 @@ public struct ProductSettings: Sendable {
         for name in names { schemas.append((name, try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json", patterns: patterns))) }
         // `0` (no release) first, then by release.
         schemas.sort { a, b in b.schema.release.map { r in a.schema.release.map { $0 < r } ?? true } ?? false }
-        let rules = try ConfigRules(contentsOf: "\(folder)/rules.json")
+        let rules = try ConfigRules(contentsOf: "\(folder)/rules.json", patterns: patterns)
         guard rules.product == product else {
             throw CTIFailure(.configRulesMalformed, "\(folder)/rules.json: product is \"\(rules.product)\", not \"\(product)\"")
         }
