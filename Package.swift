@@ -3,8 +3,10 @@ import PackageDescription
 
 // Module graph (arrows = may import), see docs/architecture.md:
 //   ctictl ──> Ledger ──> Licensing ──> ReleaseCatalog ──> Signing ──> CTICore
-//                                   ──> Signing
-//   JSONSchema ──> CTICore, ClientConfig ──> JSONSchema, CTICore (no Foundation: the client checks its config with them)
+//          ──> Diagnostics ──> StartupCheckRunner ──> StartupCheck ──> Licensing, ClientConfig
+//   ClientConfig ──> JSONSchema, ReleaseCatalog, CTICore
+//   The client side (ctictl-check, CTIStartupCheck) links StartupCheckRunner and below only:
+//   no Ledger, GRDB, ArgumentParser or full Foundation (scripts/client-links.sh checks it).
 let package = Package(
     name: "ctictl",
     platforms: [.macOS(.v14)],
