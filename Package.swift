@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "ClientConfig", targets: ["ClientConfig"]),
         .library(name: "StartupCheck", targets: ["StartupCheck"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
         // What a client installation ships (docs/startup-check.md): the check as a program
         // and as a C library (header in Sources/CTIStartupCheck/include).
         .executable(name: "ctictl-check", targets: ["ctictl-check"]),
@@ -82,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl-bench",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore",
+                "Ledger", "Licensing", "Signing", "CTICore", "Diagnostics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

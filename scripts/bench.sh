@@ -3,7 +3,8 @@
 #  1. in-process license verification vs raw swift-crypto Ed25519 verification;
 #  2. batch issuance of 10,000 orders vs raw swift-crypto Ed25519 signing, on disk and tmpfs;
 #  3. a whole `ctictl license verify` process vs `openssl pkeyutl -verify`;
-#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py.
+#  4. `ctictl config migrate --root` over 10,000 configs vs scripts/bench/migrate_configs.py;
+#  5. the doctor's log scan over 1 GB of client logs vs `cat` of the same files, on disk and tmpfs.
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +25,9 @@ echo "== 3. whole process"
 "$bin/ctictl-bench" process --ctictl "$bin/ctictl" --runs "${1:-300}"
 echo "== 4. config migrate, 10,000 configs, on the disk (TMPDIR=${TMPDIR:-/tmp})"
 "$bin/ctictl-bench" config-migrate --ctictl "$bin/ctictl" --count 10000
+echo "== 5. log scan, 1 GB of client logs vs cat, on the disk (TMPDIR=${TMPDIR:-/tmp})"
+"$bin/ctictl-bench" log-scan --megabytes 1024
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  echo "== 5b. log scan in memory (tmpfs)"
+  TMPDIR=/dev/shm "$bin/ctictl-bench" log-scan --megabytes 1024
+fi

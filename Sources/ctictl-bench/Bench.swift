@@ -11,6 +11,8 @@ import Signing
 ///   ctictl-bench process --ctictl PATH [--runs N]         whole `ctictl license verify` vs `openssl pkeyutl -verify`
 ///   ctictl-bench config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]
 ///                                                         `ctictl config migrate --root` vs a Python script
+///   ctictl-bench log-scan [--megabytes N] [--rounds R] [--catalog-dir DIR]
+///                                                         the doctor's log scan vs `cat` of the same files
 @main
 enum Bench {
     static func main() {
@@ -25,7 +27,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY] | log-scan [--megabytes N] [--rounds R] [--catalog-dir DIR]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -49,6 +51,10 @@ enum Bench {
             try ConfigMigrateBenchmark.run(
                 count: Int(option("--count") ?? "10000") ?? 10000, ctictl: ctictl, catalog: option("--catalog-dir") ?? "config-schemas",
                 script: option("--script") ?? "scripts/bench/migrate_configs.py")
+        case "log-scan":
+            try LogScanBenchmark.run(
+                megabytes: Int(option("--megabytes") ?? "1024") ?? 1024, rounds: Int(option("--rounds") ?? "3") ?? 3,
+                configSchemas: option("--catalog-dir") ?? "config-schemas")
         default:
             print("unknown mode \(mode)")
             exit(64)

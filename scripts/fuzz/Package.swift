@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "ReleaseCatalog", package: root.lastPathComponent),
                 .product(name: "JSONSchema", package: root.lastPathComponent),
                 .product(name: "ClientConfig", package: root.lastPathComponent),
+                .product(name: "Diagnostics", package: root.lastPathComponent),
             ]
         )
     ]
