@@ -184,7 +184,19 @@ enum LogSpelling: String, CaseIterable, Sendable {
         #expect(report.findings.map(\.issue.code) == ["log.credentials-rejected", "log.registering-buddy-failed"])
         #expect(report.findings.map(\.count) == [1, blocks])
         #expect(report.scanned.first?.bytes ?? 0 > 55_000_000)
-        #expect(report.peakBufferBytes <= options.chunkSize + options.lineLimit + 2 * KnownIssues.partBytesMaximum, "\(report.peakBufferBytes)")
+        #expect(report.peakBufferBytes <= options.chunkSize + 2 * options.lineLimit, "\(report.peakBufferBytes)")
+        #expect(report.peakBufferBytes <= options.bufferLimit && options.bufferLimit < 1 << 20)
+    }
+
+    @Test func aUTF16LogStaysWithinTheBufferLimitToo() {
+        var text = ""
+        for index in 0..<40_000 { text += index % 1000 == 7 ? "2020-03-01 09:00:00 Zugangsdaten nicht korrekt 😀\r\n" : "2020-03-01 09:00:00 Präsenz geändert 😀\r\n" }
+        let options = LogScanOptions(chunkSize: 64 << 10, lineLimit: 16 << 10)
+        for spelling in [LogSpelling.utf16LE, .utf16BENoBOM] {
+            let report = LogScanner(knownIssues: Self.datev, options: options).scan(bytes: spelling.encode(text), name: "l", modified: 0)
+            #expect(report.findings.map(\.count) == [40], "\(spelling)")
+            #expect(report.peakBufferBytes > options.chunkSize && report.peakBufferBytes <= options.bufferLimit, "\(spelling): \(report.peakBufferBytes)")
+        }
     }
 
     @Test func filesAreReadNewestFirstAndTheNewestEntryIsTheLastSeen() throws {

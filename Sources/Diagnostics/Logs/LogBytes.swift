@@ -31,7 +31,7 @@ final class LogFile: LogBytes {
     private let descriptor: Int32
 
     init(path: String) throws(FileError) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { throw SafeFileErrors.error(path, errno) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {

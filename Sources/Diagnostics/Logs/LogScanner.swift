@@ -1,8 +1,6 @@
 import CTICore
 
-/// How the scanner reads: the memory it holds is at most about `chunkSize + lineLimit` bytes
-/// of text (and once more `chunkSize` for UTF-16 before it is transcoded), whatever the logs'
-/// size.
+/// How the scanner reads: its buffers hold at most `bufferLimit` bytes, whatever the logs' size.
 public struct LogScanOptions: Sendable {
     /// Bytes read at a time, from the end of a file backwards.
     public var chunkSize: Int
@@ -17,6 +15,11 @@ public struct LogScanOptions: Sendable {
         self.lineLimit = max(lineLimit, KnownIssues.partBytesMaximum)
         self.entryLineLimit = max(entryLineLimit, 1)
     }
+
+    /// The most the buffers hold: a chunk of text and the start of a line carried over from
+    /// the chunk after it (`chunkSize + 2 * lineLimit` for UTF-8); for UTF-16 the raw chunk
+    /// besides its UTF-8, up to 1.5 times as long.
+    public var bufferLimit: Int { chunkSize * 5 / 2 + 2 * lineLimit }
 }
 
 /// A known issue found in the logs: how many entries showed it, and the newest of them.

@@ -300,7 +300,7 @@ enum LogScanProperties {
         let reports = scanners.map { $0.scan(bytes: bytes, name: "fuzz.log", modified: 1_600_000_000) }
         for (scanner, report) in zip(scanners, reports) {
             require(report.findings == reports[2].findings, "chunk \(scanner.options.chunkSize) finds \(report.findings.map(\.issue.code)), one chunk \(reports[2].findings.map(\.issue.code))")
-            require(report.peakBufferBytes <= scanner.options.chunkSize + scanner.options.lineLimit + 2 * KnownIssues.partBytesMaximum,
+            require(report.peakBufferBytes <= scanner.options.bufferLimit,
                     "chunk \(scanner.options.chunkSize) held \(report.peakBufferBytes) bytes")
             require(report.findings.allSatisfy { $0.count >= 1 }, "a finding without an entry")
         }
