@@ -17,9 +17,10 @@ public struct LogScanOptions: Sendable {
     }
 
     /// The most the buffers hold: a chunk of text and the start of a line carried over from
-    /// the chunk after it (`chunkSize + 2 * lineLimit` for UTF-8); for UTF-16 the raw chunk
-    /// besides its UTF-8, up to 1.5 times as long.
-    public var bufferLimit: Int { chunkSize * 5 / 2 + 2 * lineLimit }
+    /// the chunk after it, and appended to it (`chunkSize + 2 * lineLimit` for UTF-8); for
+    /// UTF-16 the raw chunk (a unit longer where it would cut a pair) besides its UTF-8, up to
+    /// 1.5 times as long.
+    public var bufferLimit: Int { (chunkSize + 2) * 5 / 2 + 2 * lineLimit }
 }
 
 /// A known issue found in the logs: how many entries showed it, and the newest of them.
@@ -125,7 +126,10 @@ private struct OpenEntry {
     }
 
     /// Ends the entry: each issue one of whose signatures has all its parts counts once.
-    mutating func close(at time: LogTime, in file: String, matcher: SignatureMatcher, tally: inout IssueTally) {
+    mutating func close(at time: @autoclosure () -> LogTime, in file: String, matcher: SignatureMatcher, tally: inout IssueTally) {
+        lines = 0
+        guard !touched.isEmpty else { return }
+        let time = time()
         var issues: [Int] = []
         for signature in touched {
             let issue = matcher.signatureIssue[signature]
@@ -136,16 +140,18 @@ private struct OpenEntry {
             masks[signature] = 0
         }
         touched.removeAll(keepingCapacity: true)
-        lines = 0
     }
 }
 
 /// One scan over several files: the buffers, reused from file to file, and the tally.
 private struct ScanRun {
     let scanner: LogScanner
-    var matcher: SignatureMatcher { scanner.matcher }
-    var options: LogScanOptions { scanner.options }
+    let matcher: SignatureMatcher
+    let options: LogScanOptions
     var report = LogScanReport()
+    /// The file being read, and its modification time (the time of an entry without one).
+    var file = ""
+    var fileTime = LogTime(seconds: 0, source: .fileModified)
     var tally: IssueTally
     var entry: OpenEntry
     /// Text (UTF-8 or Windows-1252) of the chunk being searched, followed by `carry`.
@@ -158,6 +164,8 @@ private struct ScanRun {
 
     init(scanner: LogScanner) {
         self.scanner = scanner
+        matcher = scanner.matcher
+        options = scanner.options
         tally = IssueTally(issues: scanner.knownIssues.issues.count)
         entry = OpenEntry(signatures: scanner.matcher.signatureIssue.count)
     }
@@ -168,7 +176,8 @@ private struct ScanRun {
         let encoding = LogEncoding.detect(head: head)
         let unit = encoding.utf16BigEndian == nil ? 1 : 2
         let dataStart = min(encoding.byteOrderMarkLength, log.count)
-        let fileTime = LogTime(seconds: modified, source: .fileModified)
+        file = name
+        fileTime = LogTime(seconds: modified, source: .fileModified)
         var end = dataStart + (log.count - dataStart) / unit * unit
         carry.removeAll(keepingCapacity: true)
         while end > dataStart {
@@ -191,18 +200,18 @@ private struct ScanRun {
             }
             text.append(contentsOf: carry)
             report.peakBufferBytes = max(report.peakBufferBytes, text.count + raw.count + carry.count)
-            searchText(atFileStart: start == dataStart, name: name, fileTime: fileTime)
+            searchText(atFileStart: start == dataStart)
             end = start
         }
         // The lines before the first timestamp form an entry of their own.
-        entry.close(at: fileTime, in: name, matcher: matcher, tally: &tally)
+        entry.close(at: fileTime, in: file, matcher: matcher, tally: &tally)
         report.scanned.append(ScannedLog(path: name, bytes: log.count, encoding: encoding))
     }
 
     /// Searches `text` and walks its lines from the last to the first, closing an entry at each
     /// line with a timestamp. The first line is complete only at the start of the file; else
     /// it is kept in `carry` to be completed by the chunk before.
-    private mutating func searchText(atFileStart: Bool, name: String, fileTime: LogTime) {
+    private mutating func searchText(atFileStart: Bool) {
         let text = self.text
         hits.removeAll(keepingCapacity: true)
         text.withUnsafeBytes { bytes in
@@ -228,7 +237,7 @@ private struct ScanRun {
                     take(hits[next])
                     next -= 1
                 }
-                endLine(bytes, from: lineStart, to: lineEnd, name: name, fileTime: fileTime)
+                endLine(bytes, from: lineStart, to: lineEnd)
                 guard let newline else {
                     carry.removeAll(keepingCapacity: true)
                     return
@@ -245,14 +254,14 @@ private struct ScanRun {
 
     /// A line with a timestamp is the head of the open entry and closes it; any other line
     /// (but an empty one) continues it, up to `entryLineLimit` lines.
-    private mutating func endLine(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, name: String, fileTime: LogTime) {
+    private mutating func endLine(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
         let contentEnd = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
         guard contentEnd > start else { return }
-        if let time = LogTimestamp.parse(bytes, from: start, to: contentEnd) {
-            entry.close(at: time, in: name, matcher: matcher, tally: &tally)
+        if let head = LogTimestamp.head(bytes, from: start, to: contentEnd) {
+            entry.close(at: head.time, in: file, matcher: matcher, tally: &tally)
         } else {
             entry.lines += 1
-            if entry.lines >= options.entryLineLimit { entry.close(at: fileTime, in: name, matcher: matcher, tally: &tally) }
+            if entry.lines >= options.entryLineLimit { entry.close(at: fileTime, in: file, matcher: matcher, tally: &tally) }
         }
     }
 

@@ -40,7 +40,26 @@ public struct LogTime: Sendable, Equatable {
 /// - `DD.MM.YYYY HH:MM:SS` with an optional fraction: German Windows.
 /// Anything else is not a timestamp, and the line continues the entry above it.
 enum LogTimestamp {
+    /// A timestamp read but not yet converted (the conversion is only needed for an entry that
+    /// showed an issue).
+    struct Head {
+        let date: CivilDate
+        let secondOfDay: Int
+        /// Seconds east of UTC; nil without a zone.
+        let zoneOffset: Int?
+
+        var time: LogTime {
+            let local = date.secondsSince1970 + Int64(secondOfDay)
+            guard let zoneOffset else { return LogTime(seconds: local, source: .local) }
+            return LogTime(seconds: local - Int64(zoneOffset), source: .zoned)
+        }
+    }
+
     static func parse(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> LogTime? {
+        head(bytes, from: start, to: end)?.time
+    }
+
+    static func head(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Head? {
         var reader = DigitReader(bytes: bytes, position: start, end: end)
         reader.skip("[")
         let date: CivilDate?
@@ -61,20 +80,18 @@ enum LogTimestamp {
         if reader.skip(",") || reader.skip(".") {
             guard reader.digits(upTo: 9) > 0 else { return nil }
         }
-        let local = date.secondsSince1970 + Int64(hour * 3600 + minute * 60 + second)
-        if reader.skip("Z") || reader.skip("z") { return LogTime(seconds: local, source: .zoned) }
-        let save = reader.position
+        let secondOfDay = hour * 3600 + minute * 60 + second
+        if reader.skip("Z") || reader.skip("z") { return Head(date: date, secondOfDay: secondOfDay, zoneOffset: 0) }
         if reader.skip("+") || reader.skip("-") {
-            let sign: Int64 = bytes[reader.position - 1] == UInt8(ascii: "-") ? -1 : 1
+            let sign = bytes[reader.position - 1] == UInt8(ascii: "-") ? -1 : 1
             if let zoneHour = reader.number(2), zoneHour < 24 {
-                _ = reader.skip(":")
+                reader.skip(":")
                 if let zoneMinute = reader.number(2), zoneMinute < 60 {
-                    return LogTime(seconds: local - sign * Int64(zoneHour * 3600 + zoneMinute * 60), source: .zoned)
+                    return Head(date: date, secondOfDay: secondOfDay, zoneOffset: sign * (zoneHour * 3600 + zoneMinute * 60))
                 }
             }
-            reader.position = save
         }
-        return LogTime(seconds: local, source: .local)
+        return Head(date: date, secondOfDay: secondOfDay, zoneOffset: nil)
     }
 
     private struct DigitReader {

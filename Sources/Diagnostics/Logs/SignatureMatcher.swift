@@ -32,9 +32,15 @@ struct SignatureMatcher: Sendable {
     private let stride: Int
     /// One bit per hash of the patterns' blocks.
     private let filter: [UInt64]
-    /// Per hash of a block: the patterns that hold it, and where (latest first, so the hits of
-    /// one block come out by offset).
-    private let candidates: [Int: [(pattern: Int, at: Int)]]
+    /// Per hash of a block, `bucketStart[hash]..<bucketStart[hash + 1]` in `bucketPattern` and
+    /// `bucketAt`: the patterns that hold such a block, and where (latest first, so the hits of
+    /// one block come out by offset). Flat arrays: the search neither hashes nor counts references.
+    private let bucketStart: [Int32]
+    private let bucketPattern: [Int32]
+    private let bucketAt: [Int32]
+    /// The patterns' bytes one after the other; pattern `i` is `patternStart[i]..<patternStart[i + 1]`.
+    private let patternBytes: [UInt8]
+    private let patternStart: [Int]
 
     init(issues: [KnownIssue]) {
         var patterns: [Pattern] = []
@@ -53,23 +59,31 @@ struct SignatureMatcher: Sendable {
         }
         let shortest = patterns.map(\.bytes.count).min() ?? 4
         var filter = [UInt64](repeating: 0, count: 1 << 10)
-        var candidates: [Int: [(pattern: Int, at: Int)]] = [:]
+        var blocks: [(key: Int, pattern: Int, at: Int)] = []
         for (index, pattern) in patterns.enumerated() {
             pattern.bytes.withUnsafeBytes { bytes in
                 for at in 0...(shortest - 4) {
                     let key = Self.key(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
                     filter[key >> 6] |= 1 << UInt64(key & 63)
-                    candidates[key, default: []].append((index, at))
+                    blocks.append((key, index, at))
                 }
             }
         }
+        blocks.sort { ($0.key, $1.at) < ($1.key, $0.at) }
+        var bucketStart = [Int32](repeating: 0, count: (1 << 16) + 1)
+        for block in blocks { bucketStart[block.key + 1] += 1 }
+        for key in 0..<(1 << 16) { bucketStart[key + 1] += bucketStart[key] }
         self.patterns = patterns
         self.signatureIssue = signatureIssue
         self.signatureParts = signatureParts
         self.longestPattern = patterns.map(\.bytes.count).max() ?? 0
         self.stride = shortest - 3
         self.filter = filter
-        self.candidates = candidates.mapValues { $0.sorted { $0.at > $1.at } }
+        self.bucketStart = bucketStart
+        bucketPattern = blocks.map { Int32($0.pattern) }
+        bucketAt = blocks.map { Int32($0.at) }
+        patternBytes = patterns.flatMap(\.bytes)
+        patternStart = patterns.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.bytes.count) }
     }
 
     static func lowercased(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
@@ -83,23 +97,40 @@ struct SignatureMatcher: Sendable {
     func find(in bytes: UnsafeRawBufferPointer, into hits: inout [Hit]) {
         guard !patterns.isEmpty, bytes.count >= 4 else { return }
         let last = bytes.count - 4
+        let stride = stride
         filter.withUnsafeBufferPointer { filter in
-            var block = 0
-            while block <= last {
-                let key = Self.key(bytes.loadUnaligned(fromByteOffset: block, as: UInt32.self))
-                if filter[key >> 6] & (1 << UInt64(key & 63)) != 0 {
-                    for (index, at) in candidates[key] ?? [] where block >= at && matches(patterns[index].bytes, in: bytes, at: block - at) {
-                        hits.append(Hit(offset: block - at, pattern: index))
+            bucketStart.withUnsafeBufferPointer { bucketStart in
+                bucketPattern.withUnsafeBufferPointer { bucketPattern in
+                    bucketAt.withUnsafeBufferPointer { bucketAt in
+                        patternBytes.withUnsafeBufferPointer { patternBytes in
+                            patternStart.withUnsafeBufferPointer { patternStart in
+                                var block = 0
+                                while block <= last {
+                                    let key = Self.key(bytes.loadUnaligned(fromByteOffset: block, as: UInt32.self))
+                                    if filter[key >> 6] & (1 << UInt64(key & 63)) != 0 {
+                                        for entry in Int(bucketStart[key])..<Int(bucketStart[key + 1]) {
+                                            let offset = block - Int(bucketAt[entry]), pattern = Int(bucketPattern[entry])
+                                            let start = patternStart[pattern], count = patternStart[pattern + 1] - start
+                                            if offset >= 0 && offset + count <= bytes.count
+                                                && Self.matches(UnsafeBufferPointer(rebasing: patternBytes[start..<(start + count)]), in: bytes, at: offset)
+                                            {
+                                                hits.append(Hit(offset: offset, pattern: pattern))
+                                            }
+                                        }
+                                    }
+                                    block += stride
+                                }
+                            }
+                        }
                     }
                 }
-                block += stride
             }
         }
     }
 
-    private func matches(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        guard offset + pattern.count <= bytes.count else { return false }
-        for (index, byte) in pattern.enumerated() where Self.lowercased(bytes[offset + index]) != byte { return false }
+    @inline(__always)
+    private static func matches(_ pattern: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        for index in 0..<pattern.count where lowercased(bytes[offset + index]) != pattern[index] { return false }
         return true
     }
 }
