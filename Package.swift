@@ -22,6 +22,7 @@ let package = Package(
         // The programs' side of the check (request documents, reading the files, the state);
         // a product so the fuzz harness (scripts/fuzz) links it statically.
         .library(name: "StartupCheckRunner", targets: ["StartupCheckRunner"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
         // What a client installation ships (docs/startup-check.md): the check as a program
         // and as a C library (header in Sources/CTIStartupCheck/include).
         .executable(name: "ctictl-check", targets: ["ctictl-check"]),

@@ -9,6 +9,7 @@
 #     and what the client-side products link (none of Foundation, ArgumentParser, GRDB, the ledger).
 #  6. doctor: a whole run over 50 users vs config check and cat; its PBX probes with unreachable
 #     (silent) loopback PBXs vs the probe timeout.
+#  7. the doctor's log scan over 1 GB of client logs vs `cat` of the same files, on disk and tmpfs.
 # Release build, static Swift runtime (what ships). Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,9 @@ echo "== 6. doctor over 50 users, offline (target <= 150 ms)"
 echo "== 6b. doctor's PBX probes, unreachable PBXs on loopback (target: the probe timeout + 100 ms)"
 "$bin/ctictl-bench" pbx-probe --users 50 --hosts 1 --timeout 2000 --rounds 5
 "$bin/ctictl-bench" pbx-probe --users 50 --hosts 20 --timeout 2000 --rounds 5
+echo "== 7. log scan, 1 GB of client logs vs cat, on the disk (TMPDIR=${TMPDIR:-/tmp})"
+"$bin/ctictl-bench" log-scan --megabytes 1024
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  echo "== 7b. log scan in memory (tmpfs)"
+  TMPDIR=/dev/shm "$bin/ctictl-bench" log-scan --megabytes 1024
+fi

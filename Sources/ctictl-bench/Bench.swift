@@ -17,6 +17,8 @@ import Signing
 ///   ctictl-bench doctor [--ctictl PATH] [--users N] [--runs N]  `ctictl doctor --offline` over N users vs config check and cat
 ///   ctictl-bench pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]
 ///                                                         doctor's PBX probes with unreachable PBXs vs the probe timeout
+///   ctictl-bench log-scan [--megabytes N] [--rounds R] [--catalog-dir DIR]
+///                                                         the doctor's log scan vs `cat` of the same files
 @main
 enum Bench {
     static func main() {
@@ -31,7 +33,7 @@ enum Bench {
     static func run() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let mode = arguments.first else {
-            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | startup --check PATH --library PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY] | doctor [--users N] [--runs N] | pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R]")
+            print("usage: ctictl-bench verify [--seconds S] | batch [--count N] [--rounds R] | process --ctictl PATH [--runs N] | startup --check PATH --library PATH [--runs N] | config-migrate [--ctictl PATH] [--count N] [--catalog-dir DIR] [--script PY] | doctor [--users N] [--runs N] | pbx-probe [--users N] [--hosts H] [--timeout MS] [--rounds R] | log-scan [--megabytes N] [--rounds R] [--catalog-dir DIR]")
             exit(64)
         }
         func option(_ name: String) -> String? {
@@ -71,6 +73,10 @@ enum Bench {
             try PBXProbeBenchmark.run(
                 users: Int(option("--users") ?? "50") ?? 50, hosts: Int(option("--hosts") ?? "1") ?? 1,
                 timeoutMilliseconds: Int(option("--timeout") ?? "2000") ?? 2000, rounds: Int(option("--rounds") ?? "5") ?? 5)
+        case "log-scan":
+            try LogScanBenchmark.run(
+                megabytes: Int(option("--megabytes") ?? "1024") ?? 1024, rounds: Int(option("--rounds") ?? "3") ?? 3,
+                configSchemas: option("--catalog-dir") ?? "config-schemas")
         default:
             print("unknown mode \(mode)")
             exit(64)

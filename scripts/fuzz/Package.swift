@@ -28,6 +28,7 @@ let package = Package(
                 // The startup check's request, through the function the C entry point calls (not
                 // the dynamic library itself: it would bring a second copy of every module).
                 .product(name: "StartupCheckRunner", package: root.lastPathComponent),
+                .product(name: "Diagnostics", package: root.lastPathComponent),
             ]
         )
     ]

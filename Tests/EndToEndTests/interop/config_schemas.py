@@ -9,6 +9,7 @@
   its defaults are valid values; releases.json names only schemas that exist;
 - each schema accepts its valid examples (examples/<release>.examples.json) and rejects each
   invalid one at the setting the example names;
+- every known-issues.json follows known-issues.schema.json;
 - every rules.json follows rules.schema.json; its ranges parse; its settings are declared;
   its placeholders can be filled; a code repeats only for another subject or disjoint releases;
 - the findings of examples/findings.json, computed by the reference evaluator below (the
@@ -408,6 +409,11 @@ def main():
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, re.error) as error:
             fail("%s: the check stopped at malformed data (%s: %s)" % (product, type(error).__name__, error))
     check_meta_schema_refuses(meta, load(os.path.join(root, "datev-connector", "2.6.schema.json")))
+    known_issues_schema = Validator(load(os.path.join(root, "known-issues.schema.json")))
+    for product in products:
+        path = os.path.join(root, product, "known-issues.json")
+        for error in known_issues_schema.iter_errors(load(path)) if os.path.isfile(path) else []:
+            fail("%s: breaks known-issues.schema.json at %s: %s" % (path, "/".join(map(str, error.absolute_path)), error.message))
     print("%d JSON Schemas valid; %d settings schemas of %d products, %d valid and %d invalid examples; %d rules, %d rule cases; %d failures"
           % (len(all_schemas), counts["schemas"], len(products), counts["valid"], counts["invalid"], counts["rules"], counts["cases"], len(failures)))
     sys.exit(1 if failures else 0)

@@ -1,5 +1,6 @@
 import ClientConfig
 import CTICore
+import Diagnostics
 import Foundation
 import JSONSchema
 import Ledger
@@ -20,6 +21,7 @@ enum Target: String, CaseIterable {
     case terminalText = "terminal-text"
     case settings, schema, migration
     case startupRequest = "startup-request"
+    case logScan = "log-scan", knownIssues = "known-issues"
 
     static let selected: Target = {
         let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
@@ -68,7 +70,7 @@ public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutabl
     let target = Target.selected
     // Made before the first input: allocations made while an input runs and never freed are
     // reported as leaks, and these live as long as the process.
-    _ = (keyring, signingKey, verifier, context)
+    _ = (keyring, signingKey, verifier, context, LogScanProperties.scanners)
     if target == .startupRequest { StartupRequestFuzz.prepare() }
     if let directory = ProcessInfo.processInfo.environment["FUZZ_SEEDS"] {
         do {
@@ -137,6 +139,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         _ = try? Migration(jsonBytes: bytes, source: "fuzz")
     case .startupRequest:
         StartupRequestFuzz.check(bytes)
+    case .logScan:
+        LogScanProperties.check(bytes)
+    case .knownIssues:
+        KnownIssuesProperties.check(bytes)
     }
     return 0
 }
@@ -259,6 +265,10 @@ enum Seeds {
                 .map { ($0, repositoryFile("config-schemas/datev-connector/migrations/\($0)")) }
         case .startupRequest:
             return StartupRequestFuzz.seeds()
+        case .logScan:
+            return LogScanProperties.seeds
+        case .knownIssues:
+            return ["datev-connector", "crm-groupware", "connector365-cti"].map { ("\($0).json", repositoryFile("config-schemas/\($0)/known-issues.json")) }
         }
     }
 }
@@ -281,5 +291,57 @@ enum SettingsProperties {
         require(edited.settings.first { $0.section == setting.section && $0.name == setting.name }?.value == "x&<y>\"z",
                 "a value set does not read back in \(String(decoding: bytes, as: UTF8.self).debugDescription)")
         _ = reverted
+    }
+}
+
+/// A log scan finds the same whatever the chunk size (a signature or a UTF-16 pair cut by a
+/// chunk boundary is still found), and its buffers stay within the chunk and the line limit.
+enum LogScanProperties {
+    static let knownIssues: KnownIssues = {
+        do { return try KnownIssues(jsonBytes: repositoryFile("config-schemas/datev-connector/known-issues.json"), source: "known-issues.json") } catch { fail("\(error)") }
+    }()
+    static let scanners = [16, 46, 1 << 20].map { LogScanner(knownIssues: knownIssues, options: LogScanOptions(chunkSize: $0, lineLimit: 300, entryLineLimit: 4)) }
+
+    static func check(_ bytes: [UInt8]) {
+        let reports = scanners.map { $0.scan(bytes: bytes, name: "fuzz.log", modified: 1_600_000_000) }
+        for (scanner, report) in zip(scanners, reports) {
+            require(report.findings == reports[2].findings, "chunk \(scanner.options.chunkSize) finds \(report.findings.map(\.issue.code)), one chunk \(reports[2].findings.map(\.issue.code))")
+            require(report.peakBufferBytes <= scanner.options.bufferLimit,
+                    "chunk \(scanner.options.chunkSize) held \(report.peakBufferBytes) bytes")
+            require(report.findings.allSatisfy { $0.count >= 1 }, "a finding without an entry")
+        }
+    }
+
+    static var seeds: [(String, [UInt8])] {
+        let text = """
+            2019-09-13 10:15:42,123 [7] ERROR Keine Verbindung möglich\r
+            13.09.2019 10:15:43 System.Runtime.InteropServices.COMException (0x800401FB): OLE_E_NOTRUNNING
+               bei TAPI3Lib.TAPIClass.Initialize() 😀
+            2019-09-13T10:15:44+02:00 Im Datenserver ist ein Ausnahmefehler aufgetreten. bei Datev.Sdd.Data.ClinetPlugin.ServerAccessBase
+            Registering Buddy failed: 262631
+
+            """
+        let utf16LE = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let utf16BE = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        return [
+            ("utf8.log", Array(text.utf8)), ("utf8-bom.log", [0xEF, 0xBB, 0xBF] + Array(text.utf8)), ("utf16le.log", [0xFF, 0xFE] + utf16LE),
+            ("utf16be.log", [0xFE, 0xFF] + utf16BE), ("utf16le-nobom.log", utf16LE),
+            ("cp1252.log", text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }),
+        ]
+    }
+}
+
+/// Whatever known-issues file loads, the first signature of each issue, written in one line,
+/// is found as that issue.
+enum KnownIssuesProperties {
+    static func check(_ bytes: [UInt8]) {
+        guard let issues = try? KnownIssues(jsonBytes: bytes, source: "fuzz") else { return }
+        let scanner = LogScanner(knownIssues: issues, options: LogScanOptions(chunkSize: 64))
+        for issue in issues.issues {
+            guard let signature = issue.signatures.first else { fail("\(issue.code) has no signature") }
+            let line = "2020-01-01 00:00:00 " + signature.parts.joined(separator: " ") + "\n"
+            let found = scanner.scan(bytes: Array(line.utf8), name: "fuzz.log", modified: 0).findings.map(\.issue.code)
+            require(found.contains(issue.code), "\(issue.code): \(line.debugDescription) is not found (found \(found))")
+        }
     }
 }
