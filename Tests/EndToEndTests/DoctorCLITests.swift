@@ -53,7 +53,7 @@ import Testing
         #expect(object["schema"] as? String == "ctictl.doctor/1")
         #expect(object["exitStatus"] as? Int == 1)
         let checks = try #require(object["checks"] as? [[String: Any]])
-        #expect(checks.map { $0["name"] as? String } == ["license.valid", "config.users", "compatibility.supported", "pbx.address", "pbx.ports", "module.name", "clock.sane"])
+        #expect(checks.map { $0["name"] as? String } == ["license.valid", "config.users", "compatibility.supported", "pbx.address", "pbx.ports", "module.name", "logs.known-issues", "clock.sane"])
         #expect(checks.first { $0["name"] as? String == "config.users" }?["status"] as? String == "failed")
     }
 
@@ -129,5 +129,20 @@ import Testing
         // A second run never replaces the bundle.
         let again = try doctor(["--bundle", tmp.path("support.zip")])
         #expect(again.status == 64, "\(again.stderr)")
+    }
+
+    @Test func knownProblemsInTheLogsAndAClockBehindThem() throws {
+        let logs = tmp.path("Users/anna/AppData/Roaming/DatevConnector/logs")
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let log = "2026-11-02 08:00:01,120 INFO  Verbindung wird aufgebaut\r\n2026-11-02 08:00:02,500 ERROR Registering Buddy failed: 262631\r\n"
+        try Data(log.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }.reduce(into: [0xFF, 0xFE]) { $0.append($1) }).write(to: URL(fileURLWithPath: logs + "/DatevConnector.log"))
+        // Written "in the future": the clock of this computer is behind the client's logs.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(30 * 86_400)], ofItemAtPath: logs + "/DatevConnector.log")
+        let run = try doctor(["--check", "logs", "--check", "clock", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let checks = try #require(object["checks"] as? [[String: Any]])
+        let codes = checks.flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+        #expect(codes.contains("log.registering-buddy-failed"), "\(run.stdout)")
+        #expect(codes.contains("clock.behind-logs"), "\(run.stdout)")
     }
 }

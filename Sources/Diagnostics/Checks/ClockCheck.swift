@@ -39,8 +39,8 @@ struct ClockCheck: DiagnosticCheck {
         if let newestLog, context.now < newestLog - tolerance {
             findings.append(.warning(
                 "clock.behind-logs",
-                en: "The newest client log entry is from \(UTCTimestamp.format(newestLog)), after the clock's \(UTCTimestamp.format(context.now)): the clock was ahead, or is now behind.",
-                de: "Der neueste Protokolleintrag des Clients ist vom \(UTCTimestamp.format(newestLog)), nach der Uhrzeit \(UTCTimestamp.format(context.now)): Die Uhr ging vor oder geht jetzt nach.",
+                en: "The newest client log was written at \(UTCTimestamp.format(newestLog)), after the clock's \(UTCTimestamp.format(context.now)): the clock was ahead, or is now behind.",
+                de: "Das neueste Client-Protokoll wurde am \(UTCTimestamp.format(newestLog)) geschrieben, nach der Uhrzeit \(UTCTimestamp.format(context.now)): Die Uhr ging vor oder geht jetzt nach.",
                 fixEN: "Check the date, time and time zone of this computer.", fixDE: "Datum, Uhrzeit und Zeitzone dieses Rechners prüfen."))
         }
         return CheckOutcome(findings: findings)
@@ -49,7 +49,9 @@ struct ClockCheck: DiagnosticCheck {
 
 /// The checks of `ctictl doctor`, in the order the report shows them.
 public enum DoctorChecks {
-    public static func standard(historyPath: String, newestLogEntry: @escaping @Sendable (DoctorContext) async -> Int64? = { _ in nil }) -> [any DiagnosticCheck] {
+    public static func standard(
+        historyPath: String, newestLogEntry: @escaping @Sendable (DoctorContext) async -> Int64? = { KnownIssuesCheck.newestLogWrite(in: $0) }
+    ) -> [any DiagnosticCheck] {
         let shared = SharedStartup()
         return [
             LicenseValidCheck(shared: shared),
@@ -58,6 +60,7 @@ public enum DoctorChecks {
             PBXAddressCheck(),
             PBXPortsCheck(),
             ModuleNameCheck(),
+            KnownIssuesCheck(),
             ClockCheck(newestLogEntry: newestLogEntry),
         ]
     }

@@ -1,4 +1,5 @@
 import CTICore
+import ReleaseCatalog
 
 /// `logs.known-issues`: the client logs of every user below `--root` and of the folders named
 /// with `--logs`, scanned for the known issues of `config-schemas/<product>/known-issues.json`;
@@ -16,14 +17,33 @@ public struct KnownIssuesCheck: DiagnosticCheck {
         LocalizedText(en: "Known problems in the client logs", de: "Bekannte Probleme in den Client-Protokollen")
     }
 
-    public static func knownIssuesPath(configSchemas: String, product: String) -> String {
-        "\(configSchemas)/\(product)/known-issues.json"
+    public static func knownIssuesPath(configSchemas: String, product: String) throws(CTIFailure) -> String {
+        try CatalogDirectory.productFolder(product, in: configSchemas) + "/known-issues.json"
+    }
+
+    /// The log folders of a run: those named with `--logs`, and each profile's below `--root`
+    /// (where the product's known-issues.json says its client writes them).
+    static func logFolders(in context: DoctorContext, knownIssues: KnownIssues) -> [String] {
+        var folders = context.logDirectories
+        if let root = context.profileRoot {
+            folders += LogLocations.folders(underProfileRoot: root, relativePaths: knownIssues.logFolders)
+        }
+        return folders
+    }
+
+    /// When the newest client log was last written (its modification time), for the clock
+    /// check; nil without logs.
+    public static func newestLogWrite(in context: DoctorContext) -> Int64? {
+        guard let path = try? knownIssuesPath(configSchemas: context.configSchemas, product: context.product),
+              let knownIssues = try? KnownIssues(contentsOf: path) else { return nil }
+        return LogLocations.files(in: logFolders(in: context, knownIssues: knownIssues)).files.first?.modified
     }
 
     public func run(in context: DoctorContext) async -> CheckOutcome {
-        let path = Self.knownIssuesPath(configSchemas: context.configSchemas, product: context.product)
         let knownIssues: KnownIssues
+        let path: String
         do {
+            path = try Self.knownIssuesPath(configSchemas: context.configSchemas, product: context.product)
             knownIssues = try KnownIssues(contentsOf: path)
         } catch {
             return .notRun(en: "the known issues cannot be read: \(error.message)", de: "die bekannten Probleme sind nicht lesbar: \(error.message)")
@@ -32,10 +52,7 @@ public struct KnownIssuesCheck: DiagnosticCheck {
             let quoted = TerminalText.line(path)
             return .notRun(en: "\(quoted) names no log signatures for \(context.product)", de: "\(quoted) nennt keine Protokoll-Signaturen für \(context.product)")
         }
-        var folders = context.logDirectories
-        if let root = context.profileRoot {
-            folders += LogLocations.folders(underProfileRoot: root, relativePaths: knownIssues.logFolders)
-        }
+        let folders = Self.logFolders(in: context, knownIssues: knownIssues)
         guard !folders.isEmpty else { return Self.noLogFolder(context: context, knownIssues: knownIssues) }
         let (files, skipped) = LogLocations.files(in: folders)
         let report = LogScanner(knownIssues: knownIssues, options: options).scan(files)
