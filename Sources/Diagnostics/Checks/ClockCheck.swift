@@ -9,7 +9,7 @@ struct ClockCheck: DiagnosticCheck {
     let newestLogEntry: @Sendable (DoctorContext) async -> Int64?
     let name = "clock.sane"
     let group = CheckGroup.clock
-    var title: LocalizedText { LocalizedText(en: "the clock is not behind what the client has seen", de: "die Uhr liegt nicht hinter dem, was der Client gesehen hat") }
+    var title: LocalizedText { LocalizedText(en: "Clock not behind what the client has seen", de: "Uhr nicht hinter dem, was der Client gesehen hat") }
 
     func run(in context: DoctorContext) async -> CheckOutcome {
         let statePath = context.startup.members["state"]?.path

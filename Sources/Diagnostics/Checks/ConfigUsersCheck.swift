@@ -11,7 +11,7 @@ struct ConfigUsersCheck: DiagnosticCheck {
     let historyPath: String
     let name = "config.users"
     let group = CheckGroup.config
-    var title: LocalizedText { LocalizedText(en: "every user's client config fits its release", de: "die Client-Konfiguration jedes Benutzers passt zu ihrer Version") }
+    var title: LocalizedText { LocalizedText(en: "Every user's client config fits its release", de: "Client-Konfiguration jedes Benutzers passt zu ihrer Version") }
 
     func run(in context: DoctorContext) async -> CheckOutcome {
         var targets: [(path: String, user: String?, versionFolder: String?)] = context.configFiles.map { ($0, nil, nil) }

@@ -9,7 +9,7 @@ struct LicenseValidCheck: DiagnosticCheck {
     let shared: SharedStartup
     let name = "license.valid"
     let group = CheckGroup.license
-    var title: LocalizedText { LocalizedText(en: "the license is valid for this product and PBX", de: "die Lizenz gilt für dieses Produkt und diese TK-Anlage") }
+    var title: LocalizedText { LocalizedText(en: "License valid for this product and PBX", de: "Lizenz gültig für dieses Produkt und diese TK-Anlage") }
 
     /// The inputs the license part stands on.
     static let documents: Set<String> = ["license", "keyring", "endorsement", "revocations", "state"]
@@ -54,7 +54,7 @@ struct CompatibilitySupportedCheck: DiagnosticCheck {
     let shared: SharedStartup
     let name = "compatibility.supported"
     let group = CheckGroup.compatibility
-    var title: LocalizedText { LocalizedText(en: "the client release is supported with this PBX", de: "die Client-Version wird mit dieser TK-Anlage unterstützt") }
+    var title: LocalizedText { LocalizedText(en: "Client release supported with this PBX", de: "Client-Version mit dieser TK-Anlage unterstützt") }
 
     func run(in context: DoctorContext) async -> CheckOutcome {
         guard context.startup.names("clientVersion"), context.startup.names("pbxVersion") else {
