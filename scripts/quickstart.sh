@@ -28,5 +28,10 @@ echo "== verifying it (development keys must be allowed explicitly)"
 echo "== inspecting it (decodes without verifying, and says so)"
 "$ctictl" license inspect out/quickstart.lic
 
+echo "== the client's startup check with it (license, compatibility; docs/startup-check.md)"
+"$ctictl" catalog sign --product datev-connector --key keys/development-ed25519.pem --out out/catalog.sig
+"$ctictl" check --product datev-connector --license out/quickstart.lic --keyring keys/development.jwks \
+  --catalog out/catalog.sig --client-version 2.6 --pbx-version 6.7.0.5 --allow-development-keys
+
 echo "== the ledger"
 "$ctictl" ledger list
