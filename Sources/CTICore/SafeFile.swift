@@ -416,6 +416,22 @@ public enum SafeFile {
     /// so a later run can tell one that a killed run left behind from one being written.
     static let temporaryMarker = ".ctictl-tmp-"
 
+    /// The names in `directory` (not `.` and `..`), sorted.
+    public static func fileNames(in directory: String) throws(FileError) -> [String] {
+        guard let listing = opendir(directory) else {
+            let code = errno
+            throw code == ENOENT ? FileError(path: directory, reason: .notFound, isInput: true)
+                : FileError(path: directory, reason: .io("cannot be read (\(String(cString: strerror(code))))"), isInput: true)
+        }
+        defer { closedir(listing) }
+        var names: [String] = []
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
     /// Removes the temporary files in `directory` whose process no longer runs (a run killed
     /// between creating and renaming its temporary file). Once per directory and process: a
     /// directory is listed at most once, however many files are written into it.

@@ -81,6 +81,13 @@ public struct ProductSettings: Sendable {
     public let schemas: [(name: String, schema: SettingsSchema)]
     public let rules: ConfigRules
 
+    private init(product: String, catalog: ReleaseCatalog, schemas: [(name: String, schema: SettingsSchema)], rules: ConfigRules) {
+        self.product = product
+        self.catalog = catalog
+        self.schemas = schemas
+        self.rules = rules
+    }
+
     /// Reads `<directory>/<product>/`: releases.json, the schemas it names, rules.json. With
     /// `only`, a release the catalog lists with its schema, just that schema is read and
     /// compiled: the client's startup check knows its release, and compiling every schema of
@@ -88,6 +95,33 @@ public struct ProductSettings: Sendable {
     public static func load(product: String, from directory: String, only release: Version? = nil) throws -> ProductSettings {
         let catalog = try ReleaseCatalog.load(product: product, from: directory)
         let folder = try CatalogDirectory.productFolder(product, in: directory)
+        return try build(product: product, catalog: catalog, only: release, rulesSource: "\(folder)/rules.json") { name, patterns throws(CTIFailure) in
+            try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json", patterns: patterns)
+        } rules: { patterns throws(CTIFailure) in
+            try ConfigRules(contentsOf: "\(folder)/rules.json", patterns: patterns)
+        }
+    }
+
+    /// From the product's settings files as read and a catalog, without I/O: the client's
+    /// startup check passes its *verified* release catalog, so which schema belongs to which
+    /// release is signed too, and no catalog is parsed twice.
+    public init(product: String, catalog: ReleaseCatalog, files: ProductSettingsFiles, only release: Version? = nil) throws(CTIFailure) {
+        self = try Self.build(product: product, catalog: catalog, only: release, rulesSource: files.rules.name) { name, patterns throws(CTIFailure) in
+            guard let document = files.schemas.first(where: { ProductSettingsFiles.schemaName(of: $0.name) == name }) else {
+                throw CTIFailure(.configSchemaUnusable, "\(name).schema.json: the settings schema is missing; every configSchema of the release catalog needs its file")
+            }
+            return try SettingsSchema(jsonBytes: document.bytes, source: document.name, patterns: patterns)
+        } rules: { patterns throws(CTIFailure) in
+            try ConfigRules(jsonBytes: files.rules.bytes, source: files.rules.name, patterns: patterns)
+        }
+    }
+
+    /// The catalog's schemas (just `only`'s when the catalog lists it), compiled, and the rules.
+    private static func build(
+        product: String, catalog: ReleaseCatalog, only release: Version?, rulesSource: String,
+        schema: (String, JSONSchema.PatternCompilation) throws(CTIFailure) -> SettingsSchema,
+        rules readRules: (JSONSchema.PatternCompilation) throws(CTIFailure) -> ConfigRules
+    ) throws(CTIFailure) -> ProductSettings {
         var names: [String] = []
         for release in catalog.releases { if let name = release.configSchema, !names.contains(name) { names.append(name) } }
         if let release, let name = catalog.release(release)?.configSchema { names = [name] }
@@ -95,12 +129,12 @@ public struct ProductSettings: Sendable {
         var schemas: [(name: String, schema: SettingsSchema)] = []
         // The client's one release (`only`): its patterns are compiled when a value needs them.
         let patterns: JSONSchema.PatternCompilation = release == nil ? .atLoad : .atFirstMatch
-        for name in names { schemas.append((name, try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json", patterns: patterns))) }
+        for name in names { schemas.append((name, try schema(name, patterns))) }
         // `0` (no release) first, then by release.
         schemas.sort { a, b in b.schema.release.map { r in a.schema.release.map { $0 < r } ?? true } ?? false }
-        let rules = try ConfigRules(contentsOf: "\(folder)/rules.json", patterns: patterns)
+        let rules = try readRules(patterns)
         guard rules.product == product else {
-            throw CTIFailure(.configRulesMalformed, "\(folder)/rules.json: product is \"\(rules.product)\", not \"\(product)\"")
+            throw CTIFailure(.configRulesMalformed, "\(rulesSource): product is \"\(rules.product)\", not \"\(product)\"")
         }
         return ProductSettings(product: product, catalog: catalog, schemas: schemas, rules: rules)
     }
@@ -131,5 +165,36 @@ public struct ProductSettings: Sendable {
         }
         guard let least, let first, least > first else { return nil }
         return least
+    }
+}
+
+/// A product's settings files as read (every `*.schema.json` and `rules.json` of
+/// `config-schemas/<product>/`), for a check that does no I/O of its own.
+public struct ProductSettingsFiles: Sendable, Equatable {
+    public var schemas: [InputDocument]
+    public var rules: InputDocument
+
+    public init(schemas: [InputDocument], rules: InputDocument) {
+        self.schemas = schemas
+        self.rules = rules
+    }
+
+    /// `2.6` for `…/2.6.schema.json`.
+    static func schemaName(of path: String) -> String {
+        String(SafeFile.fileName(of: path).dropLast(".schema.json".count))
+    }
+
+    /// Reads `<directory>/<product>/`: its schemas and rules (not the catalog).
+    public static func read(product: String, from directory: String) throws(CTIFailure) -> ProductSettingsFiles {
+        let folder = try CatalogDirectory.productFolder(product, in: directory)
+        do {
+            let schemas = try SafeFile.fileNames(in: folder).filter { $0.hasSuffix(".schema.json") && !$0.hasPrefix(".") }.map { name throws(FileError) in
+                InputDocument(name: "\(folder)/\(name)", bytes: try SafeFile.read("\(folder)/\(name)", limit: 1 << 20))
+            }
+            let rules = InputDocument(name: "\(folder)/rules.json", bytes: try SafeFile.read("\(folder)/rules.json", limit: ConfigRules.fileLimit))
+            return ProductSettingsFiles(schemas: schemas, rules: rules)
+        } catch {
+            throw CTIFailure(error)
+        }
     }
 }

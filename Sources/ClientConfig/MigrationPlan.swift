@@ -51,17 +51,11 @@ public struct MigrationSet: Sendable {
     }
 
     private static func jsonFiles(in directory: String) throws(CTIFailure) -> [String] {
-        guard let handle = opendir(directory) else {
-            let code = errno
-            throw CTIFailure(code == ENOENT ? FileError(path: directory, reason: .notFound, isInput: true) : FileError(path: directory, reason: .io("cannot be read (\(String(cString: strerror(code))))"), isInput: true))
+        do {
+            return try SafeFile.fileNames(in: directory).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+        } catch {
+            throw CTIFailure(error)
         }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".json") && !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted()
     }
 
     /// `plan(from:to:releases:)` with the catalog's releases.

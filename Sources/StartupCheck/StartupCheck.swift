@@ -22,7 +22,7 @@ public struct StartupCheck: Sendable {
         let keyring = run.trustedKeyring()
         let catalog = keyring.flatMap { run.verifiedCatalog(keyring: $0) }
         let license = keyring.flatMap { run.checkLicense(keyring: $0, catalog: catalog, state: state) }
-        run.checkConfig()
+        run.checkConfig(catalog: catalog)
         run.checkCompatibility(catalog: catalog)
         return run.verdict(license: license)
     }
@@ -184,16 +184,26 @@ private struct Run {
 
     // MARK: Config
 
-    mutating func checkConfig() {
+    /// The config against the schema the *verified* catalog names for the installed release.
+    mutating func checkConfig(catalog: ReleaseCatalog?) {
         guard let document = request.config else {
             skipped[.config] = LocalizedText(en: "no settings file given", de: "keine Einstellungsdatei angegeben")
             return
         }
-        guard let settings = request.settings else {
-            add(.config, CTIFailure(.startupSchemasMissing, "\(document.name): the product's settings schemas were not given, so the file cannot be checked"))
+        guard let files = request.settingsFiles else {
+            if !reported("config-schemas") {
+                add(.config, CTIFailure(.startupSchemasMissing, "\(document.name): the product's settings schemas were not given, so the file cannot be checked"))
+            }
+            return
+        }
+        guard let catalog else {
+            skipped[.config] = LocalizedText(
+                en: "no verified release catalog: which schema belongs to the installed release cannot be told",
+                de: "kein geprüfter Versionskatalog: welches Schema zur installierten Version gehört, ist nicht feststellbar")
             return
         }
         do {
+            let settings = try ProductSettings(product: request.product, catalog: catalog, files: files, only: request.client)
             let file = try SettingsFile(bytes: document.bytes, source: document.name)
             let check = ConfigCheck(product: settings)
             let release: Version? = settings.hasReleases ? request.client : nil

@@ -22,9 +22,10 @@ public struct StartupRequest: Sendable {
     public var state: InputDocument?
     /// This user's settings file (`user.config`); nil skips the config part.
     public var config: InputDocument?
-    /// The schemas and rules of the product's settings (from the installation's
-    /// config-schemas folder); needed when `config` is given.
-    public var settings: ProductSettings?
+    /// The product's settings schemas and rules as read (the installation's
+    /// config-schemas folder); needed when `config` is given. Which schema belongs to the
+    /// installed release is taken from the verified catalog.
+    public var settingsFiles: ProductSettingsFiles?
     /// The installed client release.
     public var client: Version
     /// The installed STARFACE module's version number, if known.
@@ -50,7 +51,7 @@ public struct StartupRequest: Sendable {
 
     public init(
         product: String, license: InputDocument?, keyring: InputDocument?, endorsements: [InputDocument] = [], revocations: InputDocument? = nil,
-        catalog: InputDocument?, state: InputDocument? = nil, config: InputDocument? = nil, settings: ProductSettings? = nil,
+        catalog: InputDocument?, state: InputDocument? = nil, config: InputDocument? = nil, settingsFiles: ProductSettingsFiles? = nil,
         client: Version, module: Int? = nil, pbx: Version?, pbxFactors: [PBXFactor] = [], datev: Version? = nil, activeUsers: Int? = nil,
         now: Int64, nowIsFromClock: Bool = true, allowDevelopmentKeys: Bool = false, problems: [StartupFinding] = []
     ) {
@@ -62,7 +63,7 @@ public struct StartupRequest: Sendable {
         self.catalog = catalog
         self.state = state
         self.config = config
-        self.settings = settings
+        self.settingsFiles = settingsFiles
         self.client = client
         self.module = module
         self.pbx = pbx

@@ -48,11 +48,11 @@ extension StartupInvocation {
                 state = Self.read(reference, label: "state", part: .input, limit: limits.state, problems: &problems)
             }
         }
-        var settings: ProductSettings?
+        var settingsFiles: ProductSettingsFiles?
         if config != nil {
             do {
                 let directory = try CatalogDirectory.locate(option: string("configSchemas"))
-                settings = try ProductSettings.load(product: product, from: directory.path, only: client)
+                settingsFiles = try ProductSettingsFiles.read(product: product, from: directory.path)
             } catch {
                 problems.append(StartupFinding(.config, failure: CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(error)")), document: "config-schemas"))
             }
@@ -70,7 +70,7 @@ extension StartupInvocation {
             .compactMap { kind, member in string(member).map { PBXFactor(kind: kind, value: $0) } }
         let request = StartupRequest(
             product: product, license: license, keyring: keyring, endorsements: endorsements, revocations: revocations, catalog: catalog,
-            state: state, config: config, settings: settings, client: client, module: integer("moduleVersion"),
+            state: state, config: config, settingsFiles: settingsFiles, client: client, module: integer("moduleVersion"),
             pbx: try string("pbxVersion").map { v throws(CTIFailure) in try Self.version(v, member: "pbxVersion") }, pbxFactors: factors,
             datev: try string("datevVersion").map { v throws(CTIFailure) in try Self.version(v, member: "datevVersion") },
             activeUsers: integer("activeUsers"), now: now, nowIsFromClock: string("at") == nil,

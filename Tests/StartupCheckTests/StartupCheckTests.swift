@@ -222,19 +222,29 @@ struct StartupCheckTests {
         #expect(try next(after: VerifierState()) == VerifierState(highWaterMark: StartupFixture.now))
     }
 
-    @Test("loading only the running release's schema gives the same findings as loading every schema",
+    @Test("the running release's schema alone gives the findings of all the schemas, read from files or from the documents",
           arguments: [StartupFixture.goodConfig, StartupFixture.userConfig([("StarfaceHost", "http://192.168.10.5"), ("UseTapiLine", "True"), ("Unknown", "1")]),
                       StartupFixture.userConfig([("TransferCallsAutomatically", "False"), ("OpenCallerDialog", "False"), ("XmppPort", "x")])])
     func onlyTheRunningReleasesSchema(config: String) throws {
-        var every = try fixture.request(config: config)
-        var only = every
-        only.settings = try ProductSettings.load(product: "datev-connector", from: StartupFixture.schemas, only: try Version("2.6"))
-        #expect(only.settings?.schemas.count == 1)
-        #expect(every.settings?.schemas.count ?? 0 > 1)
-        every.now = StartupFixture.now
-        let all = StartupCheck().run(every).report.findings
-        let one = StartupCheck().run(only).report.findings
-        #expect(all == one)
+        let release = try Version("2.6")
+        let every = try ProductSettings.load(product: "datev-connector", from: StartupFixture.schemas)
+        let only = try ProductSettings.load(product: "datev-connector", from: StartupFixture.schemas, only: release)
+        let documents = try ProductSettings(product: "datev-connector", catalog: every.catalog, files: fixture.settingsFiles, only: release)
+        #expect(every.schemas.count > 1)
+        #expect(only.schemas.count == 1 && documents.schemas.count == 1)
+        let file = try SettingsFile(bytes: Array(config.utf8), source: "user.config")
+        let all = ConfigCheck(product: every).findings(for: file, release: release)
+        #expect(ConfigCheck(product: only).findings(for: file, release: release) == all)
+        #expect(ConfigCheck(product: documents).findings(for: file, release: release) == all)
         #expect(!all.isEmpty || config == StartupFixture.goodConfig)
+    }
+
+    @Test("without a verified catalog the config is not checked, and says why")
+    func configNeedsTheVerifiedCatalog() throws {
+        var request = try fixture.request(config: StartupFixture.userConfig([("UseTapiLine", "True")]))
+        request.catalog = nil
+        let verdict = StartupCheck().run(request)
+        #expect(verdict.codes == ["startup.catalog-missing"])
+        #expect(verdict.report.parts.first { $0.part == .config }?.status == .skipped)
     }
 }

@@ -20,7 +20,7 @@ struct StartupFixture {
     let development = PrivateSigningKey.generate(.eddsa)
     let keyring: Keyring
     let catalog: String
-    let settings: ProductSettings
+    let settingsFiles: ProductSettingsFiles
 
     init() throws {
         keyring = Keyring(keys: [
@@ -29,7 +29,7 @@ struct StartupFixture {
         ])
         let catalogJSON = try SafeFile.read(Self.schemas + "/datev-connector/releases.json", limit: 8 << 20)
         catalog = try SignedCatalog.sign(catalogJSON: catalogJSON, source: "releases.json", key: production, kid: "prod")
-        settings = try ProductSettings.load(product: "datev-connector", from: Self.schemas)
+        settingsFiles = try ProductSettingsFiles.read(product: "datev-connector", from: Self.schemas)
     }
 
     /// A license for datev-connector bound to PBX "PBX-1", valid through 2027.
@@ -59,7 +59,7 @@ struct StartupFixture {
             product: "datev-connector", license: InputDocument(name: "license.lic", bytes: Array((try license ?? self.license()).utf8)),
             keyring: InputDocument(name: "keyring.jwks", bytes: keyring.jsonBytes),
             catalog: InputDocument(name: "catalog.sig", bytes: Array(catalog.utf8)),
-            config: config.map { InputDocument(name: "user.config", bytes: Array($0.utf8)) }, settings: settings,
+            config: config.map { InputDocument(name: "user.config", bytes: Array($0.utf8)) }, settingsFiles: settingsFiles,
             client: try Version("2.6"), pbx: try Version("6.7.0.5"), pbxFactors: [PBXFactor(kind: PBXFactor.instanceID, value: "PBX-1")],
             datev: try Version("10.11"), now: Self.now)
     }
