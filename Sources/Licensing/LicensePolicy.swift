@@ -1,13 +1,27 @@
 import CTICore
 import Signing
 
-/// One rule a signed license must satisfy here and now. Policies are small and named, see
-/// what the verifier saw (claims, the key that signed) and return findings; the verifier
-/// runs them all and reports every finding, not just the first.
+/// One rule a signed license must satisfy here and now. Policies are small and named, carry
+/// their own inputs (the product asked for, the PBX observed, the revocation list: model
+/// swift-certificates' `ExpiryPolicy`), see what the verifier saw (claims, the key that
+/// signed) and return findings; the verifier runs them all and reports every finding.
 public protocol LicensePolicy: Sendable {
     /// Stable name shown by `--explain` (`validity`, `product`).
     var name: String { get }
-    func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome
+    func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome
+}
+
+/// When a verification happens: the one input every policy may need.
+public struct VerificationTime: Sendable, Equatable {
+    /// Seconds since 1970 (UTC), from the caller's clock.
+    public let now: Int64
+    /// Whether `now` was read from the system clock (a chosen instant says nothing about it).
+    public let isFromClock: Bool
+
+    public init(now: Int64, isFromClock: Bool = true) {
+        self.now = now
+        self.isFromClock = isFromClock
+    }
 }
 
 /// What a policy made of a license: it checked, and found these (none: it passed); or it had
@@ -28,10 +42,20 @@ public struct SignedLicenseFacts: Sendable {
     public let key: JWK
 }
 
-/// The policies of a standard verification, in the order `--explain` shows them.
+/// The policies of a standard verification, in the order `--explain` shows them, each given
+/// its inputs from what the installation observed.
 public enum StandardPolicies {
-    public static var all: [any LicensePolicy] {
-        [SigningKeyPolicy(), ValidityPolicy(), ProductPolicy(), PBXBindingPolicy(), SeatsPolicy(), MaintenancePolicy(), RevocationPolicy(), ClockPolicy()]
+    public static func policies(for context: VerificationContext) -> [any LicensePolicy] {
+        [
+            SigningKeyPolicy(allowDevelopmentKeys: context.allowDevelopmentKeys),
+            ValidityPolicy(),
+            ProductPolicy(product: context.product),
+            PBXBindingPolicy(observed: context.pbxFactors),
+            SeatsPolicy(activeUsers: context.activeUsers),
+            MaintenancePolicy(release: context.runningRelease),
+            RevocationPolicy(list: context.revocations),
+            ClockPolicy(state: context.state, tolerance: context.clockTolerance, allowedSkew: context.allowedSkew),
+        ]
     }
 }
 
@@ -39,11 +63,16 @@ public enum StandardPolicies {
 /// and the license issued while the key was valid.
 public struct SigningKeyPolicy: LicensePolicy {
     public let name = "signing-key"
-    public init() {}
+    /// Accept development keys (never in production).
+    public let allowDevelopmentKeys: Bool
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+    public init(allowDevelopmentKeys: Bool = false) {
+        self.allowDevelopmentKeys = allowDevelopmentKeys
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
         let kid = license.key.kid
-        let problems = KeyFitness(allowDevelopmentKeys: context.allowDevelopmentKeys).problems(of: license.key, signedAt: license.claims.iat)
+        let problems = KeyFitness(allowDevelopmentKeys: allowDevelopmentKeys).problems(of: license.key, signedAt: license.claims.iat)
         return .checked(problems.map { problem in
             let code = "license." + problem.code
             switch problem {
@@ -73,9 +102,9 @@ public struct ValidityPolicy: LicensePolicy {
     public let name = "validity"
     public init() {}
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
         let claims = license.claims
-        if context.now < claims.nbf {
+        if time.now < claims.nbf {
             let start = UTCTimestamp.format(claims.nbf)
             return .checked([.error(
                 "license.not-yet-valid", en: "The license is valid from \(start) only.",
@@ -83,10 +112,10 @@ public struct ValidityPolicy: LicensePolicy {
                 fixEN: "Check the computer's clock, or wait until the start date.",
                 fixDE: "Prüfen Sie die Uhrzeit des Rechners oder warten Sie bis zum Gültigkeitsbeginn.")])
         }
-        guard let exp = claims.exp, context.now >= exp else { return .passed }
+        guard let exp = claims.exp, time.now >= exp else { return .passed }
         let end = UTCTimestamp.format(exp)
         let grace = Int64(claims.cti.graceDays ?? 0) * 86_400
-        if context.now < exp + grace {
+        if time.now < exp + grace {
             let graceEnd = UTCTimestamp.format(exp + grace)
             return .checked([.warning(
                 "license.in-grace-period", en: "The license expired at \(end); it keeps working in its grace period until \(graceEnd).",
@@ -103,10 +132,15 @@ public struct ValidityPolicy: LicensePolicy {
 /// The license must be for the product asked for.
 public struct ProductPolicy: LicensePolicy {
     public let name = "product"
-    public init() {}
+    /// The product the caller is (nil: any product; the policy then skips).
+    public let product: String?
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
-        guard let wanted = context.product else {
+    public init(product: String? = nil) {
+        self.product = product
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
+        guard let wanted = product else {
             return .skipped(en: "no --product given", de: "kein --product angegeben")
         }
         guard wanted != license.claims.cti.product else { return .passed }
@@ -121,13 +155,18 @@ public struct ProductPolicy: LicensePolicy {
 /// A bound license needs `required` of its PBX factors to match what this installation sees.
 public struct PBXBindingPolicy: LicensePolicy {
     public let name = "pbx-binding"
-    public init() {}
+    /// The PBX's identity factors observed on this installation.
+    public let observed: [PBXFactor]
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+    public init(observed: [PBXFactor] = []) {
+        self.observed = observed
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
         guard let binding = license.claims.cti.pbx else {
             return .skipped(en: "the license is not bound to a PBX", de: "die Lizenz ist an keine TK-Anlage gebunden")
         }
-        if context.pbxFactors.isEmpty {
+        if observed.isEmpty {
             return .checked([.warning(
                 "license.pbx-not-checked", en: "The license is bound to a PBX, but no PBX identity was given, so the binding was not checked.",
                 de: "Die Lizenz ist an eine TK-Anlage gebunden, aber es wurde keine Anlagen-Kennung angegeben; die Bindung wurde nicht geprüft.",
@@ -137,10 +176,10 @@ public struct PBXBindingPolicy: LicensePolicy {
         var changed: [String] = []
         var unknown: [String] = []
         for factor in binding.factors {
-            let observed = context.pbxFactors.filter { $0.kind == factor.kind }
-            if observed.isEmpty {
+            let seen = observed.filter { $0.kind == factor.kind }
+            if seen.isEmpty {
                 unknown.append(factor.kind)
-            } else if observed.contains(where: { Self.same(factor, $0) }) {
+            } else if seen.contains(where: { Self.same(factor, $0) }) {
                 matched.append(factor.kind)
             } else {
                 changed.append(factor.kind)

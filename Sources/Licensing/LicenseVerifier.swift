@@ -89,10 +89,11 @@ public struct LicenseVerification: Sendable, Encodable {
 /// check comes back as a verification with status `invalid`.
 public struct LicenseVerifier: Sendable {
     public let keyring: Keyring
-    public let policies: [any LicensePolicy]
+    /// The policies to run; nil: the standard ones, given their inputs by each context.
+    public let policies: [any LicensePolicy]?
     private let jwsVerifier: JWSVerifier
 
-    public init(keyring: Keyring, policies: [any LicensePolicy] = StandardPolicies.all) {
+    public init(keyring: Keyring, policies: [any LicensePolicy]? = nil) {
         self.keyring = keyring
         self.policies = policies
         self.jwsVerifier = JWSVerifier(keyring: keyring)
@@ -113,6 +114,7 @@ public struct LicenseVerifier: Sendable {
     }
 
     public func verify(_ jws: CompactJWS, comments: [String] = [], in context: VerificationContext) throws -> LicenseVerification {
+        let policies = self.policies ?? StandardPolicies.policies(for: context)
         let verified: VerifiedJWS
         do {
             verified = try jwsVerifier.verify(jws, expectedType: LicenseFormat.type)
@@ -126,7 +128,7 @@ public struct LicenseVerifier: Sendable {
         let facts = SignedLicenseFacts(claims: claims, key: verified.key)
         var results = [PolicyResult(name: Self.signaturePolicyName, outcome: .passed)]
         for policy in policies {
-            results.append(PolicyResult(name: policy.name, outcome: policy.evaluate(facts, in: context)))
+            results.append(PolicyResult(name: policy.name, outcome: policy.evaluate(facts, at: context.time)))
         }
         let worst = results.flatMap(\.findings).worstSeverity
         let status: LicenseStatus = worst == .error ? .invalid : (worst == .warning ? .validWithWarnings : .valid)

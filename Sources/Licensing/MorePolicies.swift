@@ -4,10 +4,15 @@ import Signing
 /// More users than seats fails; the count comes from the caller (`--active-users`).
 public struct SeatsPolicy: LicensePolicy {
     public let name = "seats"
-    public init() {}
+    /// Users with the right to use the product (STARFACE users with "UCI"), if known.
+    public let activeUsers: Int?
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
-        guard let users = context.activeUsers else {
+    public init(activeUsers: Int? = nil) {
+        self.activeUsers = activeUsers
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
+        guard let users = activeUsers else {
             return .skipped(en: "no --active-users given", de: "kein --active-users angegeben")
         }
         let seats = license.claims.cti.seats
@@ -24,28 +29,34 @@ public struct SeatsPolicy: LicensePolicy {
 /// When the product's releases are known, a refusal names the newest release still covered.
 public struct MaintenancePolicy: LicensePolicy {
     public let name = "maintenance"
-    public init() {}
+    /// The release being run (its date, and the product's other releases), if known.
+    public let release: RunningRelease?
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
+    public init(release: RunningRelease? = nil) {
+        self.release = release
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
         guard let until = license.claims.cti.maintenanceUntil else {
             return .skipped(en: "the license covers every release (no maintenance date)", de: "die Lizenz deckt jede Version ab (kein Wartungsdatum)")
         }
-        guard let release = context.releaseDate else {
+        guard let running = self.release else {
             return .skipped(en: "no --release or --release-date given", de: "kein --release oder --release-date angegeben")
         }
+        let release = running.date
         guard release > until else { return .passed }
-        let running = context.releaseVersion.map { (en: "Release \($0) was", de: "Version \($0) erschien am") } ?? (en: "This release was", de: "Diese Version erschien am")
+        let named = running.version.map { (en: "Release \($0) was", de: "Version \($0) erschien am") } ?? (en: "This release was", de: "Diese Version erschien am")
         // The newest by date; of releases published the same day, the one listed last (the
         // catalog lists them in version order).
-        let covered = context.publishedReleases.filter { $0.date <= until }.reduce(nil) { (best: PublishedRelease?, next) in
+        let covered = running.published.filter { $0.date <= until }.reduce(nil) { (best: PublishedRelease?, next) in
             best.map { next.date >= $0.date ? next : $0 } ?? next
         }
         let newest = covered.map { (en: "; the newest of them is \($0.version), published \($0.date)", de: "; die neueste davon ist \($0.version) vom \($0.date)") }
-            ?? (context.publishedReleases.isEmpty ? (en: "", de: "") : (en: "; none of the product's releases was published by then", de: "; keine Version des Produkts erschien bis dahin"))
+            ?? (running.published.isEmpty ? (en: "", de: "") : (en: "; none of the product's releases was published by then", de: "; keine Version des Produkts erschien bis dahin"))
         return .checked([.error(
             "license.maintenance-expired",
-            en: "\(running.en) published \(release); the license covers releases published up to \(until)\(newest.en).",
-            de: "\(running.de) \(release); die Lizenz deckt Versionen bis zum \(until) ab\(newest.de).",
+            en: "\(named.en) published \(release); the license covers releases published up to \(until)\(newest.en).",
+            de: "\(named.de) \(release); die Lizenz deckt Versionen bis zum \(until) ab\(newest.de).",
             fixEN: covered.map { "Install \($0.version) or an earlier release, or renew the maintenance." }
                 ?? "Install a release published on or before \(until), or renew the maintenance.",
             fixDE: covered.map { "Installieren Sie \($0.version) oder eine ältere Version, oder verlängern Sie die Wartung." }
@@ -56,10 +67,15 @@ public struct MaintenancePolicy: LicensePolicy {
 /// A license on a verified revocation list is revoked.
 public struct RevocationPolicy: LicensePolicy {
     public let name = "revocation"
-    public init() {}
+    /// A verified revocation list, if the caller has one.
+    public let list: VerifiedRevocationList?
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
-        guard let list = context.revocations else {
+    public init(list: VerifiedRevocationList? = nil) {
+        self.list = list
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
+        guard let list else {
             return .skipped(en: "no --revocations given", de: "kein --revocations angegeben")
         }
         guard let entry = list.entry(for: license.claims.jti) else { return .passed }
@@ -77,27 +93,38 @@ public struct ClockPolicy: LicensePolicy {
     public let name = "clock"
     /// The finding of a clock set back; the caller then keeps its state file as it is.
     public static let setBackCode = "clock.set-back"
-    public init() {}
+    /// What this installation remembers (the latest time seen), if anything.
+    public let state: VerifierState?
+    /// How far the clock may go back behind the latest time seen before it counts as set back.
+    public let tolerance: Int64
+    /// How far a license's issue time may lie ahead of the clock.
+    public let allowedSkew: Int64
 
-    public func evaluate(_ license: SignedLicenseFacts, in context: VerificationContext) -> PolicyOutcome {
-        guard context.nowIsFromClock else {
+    public init(state: VerifierState? = nil, tolerance: Int64 = VerificationContext.defaultClockTolerance, allowedSkew: Int64 = VerificationContext.defaultAllowedSkew) {
+        self.state = state
+        self.tolerance = tolerance
+        self.allowedSkew = allowedSkew
+    }
+
+    public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
+        guard time.isFromClock else {
             return .skipped(en: "--at given: the clock is not read", de: "--at angegeben: die Uhr wird nicht gelesen")
         }
         var findings: [Finding] = []
-        if let seen = context.state?.highWaterMark, context.now < seen - context.clockTolerance {
+        if let seen = state?.highWaterMark, time.now < seen - tolerance {
             findings.append(.error(
                 Self.setBackCode,
-                en: "The clock reads \(UTCTimestamp.format(context.now)), but this installation already saw \(UTCTimestamp.format(seen)): the clock was set back.",
-                de: "Die Uhr zeigt \(UTCTimestamp.format(context.now)), diese Installation hat aber bereits \(UTCTimestamp.format(seen)) gesehen: Die Uhr wurde zurückgestellt.",
+                en: "The clock reads \(UTCTimestamp.format(time.now)), but this installation already saw \(UTCTimestamp.format(seen)): the clock was set back.",
+                de: "Die Uhr zeigt \(UTCTimestamp.format(time.now)), diese Installation hat aber bereits \(UTCTimestamp.format(seen)) gesehen: Die Uhr wurde zurückgestellt.",
                 fixEN: "Set the computer's date and time correctly (synchronise with a time server).",
                 fixDE: "Stellen Sie Datum und Uhrzeit des Rechners richtig ein (Zeitserver-Synchronisierung)."))
         }
         let issued = license.claims.iat
-        if issued > context.now + context.allowedSkew {
+        if issued > time.now + allowedSkew {
             findings.append(.error(
                 "clock.license-from-future",
-                en: "The license was issued \(UTCTimestamp.format(issued)), after the clock's \(UTCTimestamp.format(context.now)): the clock is behind.",
-                de: "Die Lizenz wurde am \(UTCTimestamp.format(issued)) ausgestellt, nach der Uhrzeit des Rechners (\(UTCTimestamp.format(context.now))): Die Uhr geht nach.",
+                en: "The license was issued \(UTCTimestamp.format(issued)), after the clock's \(UTCTimestamp.format(time.now)): the clock is behind.",
+                de: "Die Lizenz wurde am \(UTCTimestamp.format(issued)) ausgestellt, nach der Uhrzeit des Rechners (\(UTCTimestamp.format(time.now))): Die Uhr geht nach.",
                 fixEN: "Set the computer's date and time correctly.", fixDE: "Stellen Sie Datum und Uhrzeit des Rechners richtig ein."))
         }
         return .checked(findings)

@@ -2,6 +2,8 @@ import CTICore
 
 /// Where and when a license is checked: the facts of this installation, handed in by the
 /// caller so verification does no I/O of its own and can be tested at any instant.
+/// `StandardPolicies.policies(for:)` hands each policy the facts it needs; a policy never
+/// sees the others'.
 public struct VerificationContext: Sendable {
     /// Now, in seconds since 1970 (UTC), from the caller's clock.
     public var now: Int64
@@ -55,6 +57,30 @@ public struct VerificationContext: Sendable {
         self.state = state
         self.clockTolerance = clockTolerance
         self.allowedSkew = allowedSkew
+    }
+}
+
+extension VerificationContext {
+    /// When: the one input every policy may use.
+    public var time: VerificationTime { VerificationTime(now: now, isFromClock: nowIsFromClock) }
+
+    /// The release being run, when its date is known.
+    public var runningRelease: RunningRelease? {
+        releaseDate.map { RunningRelease(date: $0, version: releaseVersion, published: publishedReleases) }
+    }
+}
+
+/// The release being run: its publication date, its version when known, and the product's
+/// published releases (so a refusal can name the newest release a license still covers).
+public struct RunningRelease: Sendable, Equatable {
+    public let date: CivilDate
+    public let version: String?
+    public let published: [PublishedRelease]
+
+    public init(date: CivilDate, version: String? = nil, published: [PublishedRelease] = []) {
+        self.date = date
+        self.version = version
+        self.published = published
     }
 }
 

@@ -8,15 +8,16 @@ import Testing
     let fixture = LicenseFixture()
     let now = day("2026-06-01")
 
-    func outcome(of policy: any LicensePolicy, _ configure: (inout LicenseRequest) -> Void = { _ in }, context: VerificationContext) throws -> PolicyOutcome {
+    /// The policy, carrying its own inputs, on a license made with `configure`, at `now`.
+    func outcome(of policy: any LicensePolicy, _ configure: (inout LicenseRequest) -> Void = { _ in }, fromClock: Bool = true) throws -> PolicyOutcome {
         let claims = try fixture.license(configure).claims
-        return policy.evaluate(SignedLicenseFacts(claims: claims, key: fixture.jwk), in: context)
+        return policy.evaluate(SignedLicenseFacts(claims: claims, key: fixture.jwk), at: VerificationTime(now: now, isFromClock: fromClock))
     }
 
     @Test func productIsSkippedWithoutAProduct() throws {
-        #expect(try outcome(of: ProductPolicy(), context: VerificationContext(now: now)) == .skipped(en: "no --product given", de: "kein --product angegeben"))
-        #expect(try outcome(of: ProductPolicy(), context: VerificationContext(now: now, product: "datev-connector")) == .passed)
-        guard case .checked(let findings) = try outcome(of: ProductPolicy(), context: VerificationContext(now: now, product: "crm-groupware")) else {
+        #expect(try outcome(of: ProductPolicy()) == .skipped(en: "no --product given", de: "kein --product angegeben"))
+        #expect(try outcome(of: ProductPolicy(product: "datev-connector")) == .passed)
+        guard case .checked(let findings) = try outcome(of: ProductPolicy(product: "crm-groupware")) else {
             Issue.record("a wrong product must be checked")
             return
         }
@@ -24,32 +25,32 @@ import Testing
     }
 
     @Test func seatsAreSkippedWithoutAUserCount() throws {
-        #expect(try outcome(of: SeatsPolicy(), context: VerificationContext(now: now)) == .skipped(en: "no --active-users given", de: "kein --active-users angegeben"))
-        #expect(try outcome(of: SeatsPolicy(), context: VerificationContext(now: now, activeUsers: 10)) == .passed)
+        #expect(try outcome(of: SeatsPolicy()) == .skipped(en: "no --active-users given", de: "kein --active-users angegeben"))
+        #expect(try outcome(of: SeatsPolicy(activeUsers: 10)) == .passed)
     }
 
     @Test func pbxBindingIsSkippedForAnUnboundLicense() throws {
-        #expect(try outcome(of: PBXBindingPolicy(), context: VerificationContext(now: now, pbxFactors: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]))
+        #expect(try outcome(of: PBXBindingPolicy(observed: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]))
             == .skipped(en: "the license is not bound to a PBX", de: "die Lizenz ist an keine TK-Anlage gebunden"))
-        let bound = try outcome(of: PBXBindingPolicy(), { $0.pbx = PBXBinding(factors: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]) }, context: VerificationContext(now: now, pbxFactors: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]))
+        let bound = try outcome(of: PBXBindingPolicy(observed: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]), { $0.pbx = PBXBinding(factors: [PBXFactor(kind: PBXFactor.instanceID, value: "SF-1")]) })
         #expect(bound == .passed)
     }
 
     @Test func maintenanceIsSkippedWithoutADateOrARelease() throws {
         let release = CivilDate("2026-05-01")!
-        #expect(try outcome(of: MaintenancePolicy(), context: VerificationContext(now: now, releaseDate: release))
+        #expect(try outcome(of: MaintenancePolicy(release: RunningRelease(date: release)))
             == .skipped(en: "the license covers every release (no maintenance date)", de: "die Lizenz deckt jede Version ab (kein Wartungsdatum)"))
         let maintained: (inout LicenseRequest) -> Void = { $0.maintenanceUntil = CivilDate("2026-12-31") }
-        #expect(try outcome(of: MaintenancePolicy(), maintained, context: VerificationContext(now: now))
+        #expect(try outcome(of: MaintenancePolicy(), maintained)
             == .skipped(en: "no --release or --release-date given", de: "kein --release oder --release-date angegeben"))
-        #expect(try outcome(of: MaintenancePolicy(), maintained, context: VerificationContext(now: now, releaseDate: release)) == .passed)
+        #expect(try outcome(of: MaintenancePolicy(release: RunningRelease(date: release)), maintained) == .passed)
     }
 
     @Test func revocationAndClockAreSkippedWithNothingToCompare() throws {
-        #expect(try outcome(of: RevocationPolicy(), context: VerificationContext(now: now)) == .skipped(en: "no --revocations given", de: "kein --revocations angegeben"))
-        #expect(try outcome(of: ClockPolicy(), context: VerificationContext(now: now, nowIsFromClock: false))
+        #expect(try outcome(of: RevocationPolicy()) == .skipped(en: "no --revocations given", de: "kein --revocations angegeben"))
+        #expect(try outcome(of: ClockPolicy(), fromClock: false)
             == .skipped(en: "--at given: the clock is not read", de: "--at angegeben: die Uhr wird nicht gelesen"))
-        #expect(try outcome(of: ClockPolicy(), context: VerificationContext(now: now)) == .passed)
+        #expect(try outcome(of: ClockPolicy()) == .passed)
     }
 
     @Test func theVerificationReportsSkippedWithItsReason() throws {
