@@ -416,8 +416,15 @@ public enum SafeFile {
     /// so a later run can tell one that a killed run left behind from one being written.
     static let temporaryMarker = ".ctictl-tmp-"
 
-    /// The names in `directory` (not `.` and `..`), sorted.
-    public static func fileNames(in directory: String) throws(FileError) -> [String] {
+    /// What a directory holds: its names (not `.` and `..`), sorted, and how many names were
+    /// left out because they are not UTF-8 (a copied tree may hold any bytes).
+    public struct DirectoryListing: Sendable, Equatable {
+        public let names: [String]
+        public let undecodableNames: Int
+    }
+
+    /// Lists `directory` once; every reader of a folder goes through here.
+    public static func list(_ directory: String) throws(FileError) -> DirectoryListing {
         guard let listing = opendir(directory) else {
             let code = errno
             throw code == ENOENT ? FileError(path: directory, reason: .notFound, isInput: true)
@@ -425,11 +432,23 @@ public enum SafeFile {
         }
         defer { closedir(listing) }
         var names: [String] = []
+        var undecodable = 0
         while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name: String? = withUnsafePointer(to: entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
+            }
+            guard let name else {
+                undecodable += 1
+                continue
+            }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted()
+        return DirectoryListing(names: names.sorted(), undecodableNames: undecodable)
+    }
+
+    /// The (UTF-8) names in `directory`, sorted.
+    public static func fileNames(in directory: String) throws(FileError) -> [String] {
+        try list(directory).names
     }
 
     /// Removes the temporary files in `directory` whose process no longer runs (a run killed
@@ -437,10 +456,7 @@ public enum SafeFile {
     /// directory is listed at most once, however many files are written into it.
     public static func removeStaleTemporaries(in directory: String) {
         guard cleanedDirectories.withLock({ $0.insert(directory).inserted }) else { return }
-        guard let listing = opendir(directory) else { return }
-        defer { closedir(listing) }
-        while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in (try? fileNames(in: directory)) ?? [] {
             guard let pid = temporaryOwner(name), kill(pid, 0) != 0, errno == ESRCH else { continue }
             unlink(directory + "/" + name)
         }

@@ -158,26 +158,20 @@ private struct DirectoryWalker {
     /// The entries of a directory, sorted by name; links that leave the root, names that are
     /// not UTF-8 and unreadable directories are recorded as skipped.
     private mutating func entries(of directory: String) -> [(name: String, path: String, kind: EntryKind)] {
-        guard let handle = opendir(directory) else {
-            let code = errno
+        let listing: SafeFile.DirectoryListing
+        do {
+            listing = try SafeFile.list(directory)
+        } catch {
             skipped.append(SkippedPath(path: directory, reason: LocalizedText(
-                en: "cannot be read (errno \(code)); check its permissions", de: "nicht lesbar (errno \(code)); prüfen Sie die Zugriffsrechte")))
+                en: "cannot be read; check its permissions", de: "nicht lesbar; prüfen Sie die Zugriffsrechte")))
             return []
         }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name: String? = withUnsafePointer(to: entry.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
-            }
-            guard let name else {
-                skipped.append(SkippedPath(path: directory, reason: LocalizedText(
-                    en: "holds a name that is not UTF-8; not searched under that name",
-                    de: "enthält einen Namen, der kein UTF-8 ist; darunter wird nicht gesucht")))
-                continue
-            }
-            if name != "." && name != ".." { names.append(name) }
+        for _ in 0..<listing.undecodableNames {
+            skipped.append(SkippedPath(path: directory, reason: LocalizedText(
+                en: "holds a name that is not UTF-8; not searched under that name",
+                de: "enthält einen Namen, der kein UTF-8 ist; darunter wird nicht gesucht")))
         }
+        let names = listing.names
         return names.sorted().compactMap { name in
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let kind = kind(of: path) else { return nil }

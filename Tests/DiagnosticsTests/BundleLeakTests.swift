@@ -289,6 +289,24 @@ import ZIPFoundation
         #expect(String(decoding: entries[0].bytes, as: UTF8.self).contains("the newest 65536 of 4294967324 bytes"))
     }
 
+    @Test func aSymbolicLinkInTheProfileTreeBringsNothingIntoTheBundle() async throws {
+        // A copied tree is untrusted: a "log" that is a link to a secret file, and a log folder
+        // that is a link, are not followed (the log check lists folders the same way).
+        let logs = root + "/Users/anna/AppData/Roaming/DatevConnector/logs"
+        try write(logs + "/DatevConnector.log", "2026-11-26 04:36:06,000 ERROR Registering Buddy failed: 262631\r\n", modified: 5_000)
+        try write(folder.path("secret.txt"), "CanaryLinkedSecret\n", modified: 1_000)
+        try FileManager.default.createSymbolicLink(atPath: logs + "/linked.log", withDestinationPath: folder.path("secret.txt"))
+        let ben = root + "/Users/ben/AppData/Roaming/DatevConnector"
+        try FileManager.default.createDirectory(atPath: ben, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: ben + "/logs", withDestinationPath: folder.path(""))
+        let context = DoctorContext(product: "datev-connector", profileRoot: root, configSchemas: Self.configSchemas, now: 1_764_131_762)
+        let sources = BundleSource.collect(from: context)
+        #expect(sources.map(\.path) == [logs + "/DatevConnector.log"])
+        let report = await Doctor(checks: Self.checks).run(in: context)
+        let entries = SupportBundle(report: report, renderedText: "", renderedJSON: [], context: context).contents().entries
+        #expect(!entries.contains { String(decoding: $0.bytes, as: UTF8.self).contains("CanaryLinkedSecret") })
+    }
+
     @Test func anExistingFileIsReplacedOnlyWhenAsked() async throws {
         let bundle = try await plantedBundle()
         let zip = folder.path("support.zip")

@@ -54,13 +54,16 @@ public struct BundleSource: Sendable, Equatable {
         for path in named where !sources.contains(where: { $0.path == path }) {
             add(.config, path, "configs/" + SafeFile.fileName(of: path))
         }
+        // The log folders the log check scans, listed the same way: no symbolic link is
+        // followed (a link in a copied tree must not pull another file into the bundle).
         if let root = context.profileRoot {
-            for folder in profileLogFolders(root: root) {
-                for file in files(in: folder) { add(.log, file, "logs/" + profileName(file, root: root)) }
-            }
+            let folders = LogLocations.folders(underProfileRoot: root, relativePaths: KnownIssuesCheck.logFolders(product: context.product, configSchemas: context.configSchemas))
+            for file in LogLocations.files(in: folders).files.map(\.path).sorted() { add(.log, file, "logs/" + profileName(file, root: root)) }
         }
         for folder in context.logDirectories {
-            for file in files(in: folder) { add(.log, file, "logs/" + SafeFile.fileName(of: folder) + "/" + SafeFile.fileName(of: file)) }
+            for file in LogLocations.files(in: [folder]).files.map(\.path).sorted() {
+                add(.log, file, "logs/" + SafeFile.fileName(of: folder) + "/" + SafeFile.fileName(of: file))
+            }
         }
         if let license = context.startup.members["license"]?.path { add(.license, license, "license") }
         return sources
@@ -69,51 +72,12 @@ public struct BundleSource: Sendable, Equatable {
     /// `Users/<user>/…` whether `root` holds the Users folder or is it: the profile folder's
     /// name then always stands after `Users/`, where the redaction learns it as a user name.
     private static func profileName(_ path: String, root: String) -> String {
-        if let users = child(of: root, named: "users") { return "Users/" + relative(path, to: users) }
+        if let users = LogLocations.children(of: root, named: "users").first { return "Users/" + relative(path, to: users) }
         return "Users/" + relative(path, to: root)
     }
 
     private static func relative(_ path: String, to root: String) -> String {
         let base = root.hasSuffix("/") ? root : root + "/"
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : SafeFile.fileName(of: path)
-    }
-
-    /// `<root>/[Users/]<user>/AppData/Roaming/DatevConnector/logs`, Windows names in any case.
-    private static func profileLogFolders(root: String) -> [String] {
-        let users = child(of: root, named: "users").map { [$0] } ?? [root]
-        var folders: [String] = []
-        for users in users {
-            for user in directories(in: users) {
-                var folder: String? = user
-                for part in ["appdata", "roaming", "datevconnector", "logs"] { folder = folder.flatMap { child(of: $0, named: part) } }
-                if let folder { folders.append(folder) }
-            }
-        }
-        return folders
-    }
-
-    private static func child(of folder: String, named name: String) -> String? {
-        directories(in: folder).first { SafeFile.fileName(of: $0).lowercased() == name }
-    }
-
-    private static func directories(in folder: String) -> [String] {
-        entries(in: folder).filter { isDirectory($0) }
-    }
-
-    /// The regular files directly in `folder`, by name.
-    static func files(in folder: String) -> [String] {
-        entries(in: folder).filter { path in
-            guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { return false }
-            return type == .typeRegular
-        }
-    }
-
-    private static func entries(in folder: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { folder + "/" + $0 }
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var directory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }

@@ -23,20 +23,28 @@ public struct KnownIssuesCheck: DiagnosticCheck {
 
     /// The log folders of a run: those named with `--logs`, and each profile's below `--root`
     /// (where the product's known-issues.json says its client writes them).
-    static func logFolders(in context: DoctorContext, knownIssues: KnownIssues) -> [String] {
+    static func logFolders(in context: DoctorContext, relativePaths: [String]) -> [String] {
         var folders = context.logDirectories
         if let root = context.profileRoot {
-            folders += LogLocations.folders(underProfileRoot: root, relativePaths: knownIssues.logFolders)
+            folders += LogLocations.folders(underProfileRoot: root, relativePaths: relativePaths)
         }
         return folders
+    }
+
+    /// Where the product's client writes its logs below a profile (from known-issues.json;
+    /// the DATEV Connector's folder when that file cannot be read).
+    static func logFolders(product: String, configSchemas: String) -> [String] {
+        guard let path = try? knownIssuesPath(configSchemas: configSchemas, product: product), let knownIssues = try? KnownIssues(contentsOf: path) else {
+            return ["AppData/Roaming/DatevConnector/logs"]
+        }
+        return knownIssues.logFolders
     }
 
     /// When the newest client log was last written (its modification time), for the clock
     /// check; nil without logs.
     public static func newestLogWrite(in context: DoctorContext) -> Int64? {
-        guard let path = try? knownIssuesPath(configSchemas: context.configSchemas, product: context.product),
-              let knownIssues = try? KnownIssues(contentsOf: path) else { return nil }
-        return LogLocations.files(in: logFolders(in: context, knownIssues: knownIssues)).files.first?.modified
+        let folders = logFolders(in: context, relativePaths: logFolders(product: context.product, configSchemas: context.configSchemas))
+        return LogLocations.files(in: folders).files.first?.modified
     }
 
     public func run(in context: DoctorContext) async -> CheckOutcome {
@@ -52,7 +60,7 @@ public struct KnownIssuesCheck: DiagnosticCheck {
             let quoted = TerminalText.line(path)
             return .notRun(en: "\(quoted) names no log signatures for \(context.product)", de: "\(quoted) nennt keine Protokoll-Signaturen für \(context.product)")
         }
-        let folders = Self.logFolders(in: context, knownIssues: knownIssues)
+        let folders = Self.logFolders(in: context, relativePaths: knownIssues.logFolders)
         guard !folders.isEmpty else { return Self.noLogFolder(context: context, knownIssues: knownIssues) }
         let (files, skipped) = LogLocations.files(in: folders)
         let report = LogScanner(knownIssues: knownIssues, options: options).scan(files)

@@ -86,7 +86,7 @@ public enum LogLocations {
     }
 
     /// Subfolders (not links) whose name is `lowercaseName` in any case.
-    private static func children(of directory: String, named lowercaseName: String) -> [String] {
+    static func children(of directory: String, named lowercaseName: String) -> [String] {
         (entries(of: directory) ?? []).filter { $0.lowercased() == lowercaseName }.map { join(directory, $0) }.filter(isDirectory)
     }
 
@@ -102,15 +102,6 @@ public enum LogLocations {
     /// The names in a directory, sorted; nil if it cannot be read. Names that are not UTF-8
     /// are left out.
     private static func entries(of directory: String) -> [String]? {
-        guard let handle = opendir(directory) else { return nil }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name: String? = withUnsafePointer(to: entry.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(validatingCString: $0) }
-            }
-            if let name, name != ".", name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        try? SafeFile.fileNames(in: directory)
     }
 }
