@@ -106,19 +106,24 @@ public struct ClockPolicy: LicensePolicy {
         self.allowedSkew = allowedSkew
     }
 
+    /// The clock set back: `now` more than `tolerance` behind the latest time `state` saw.
+    /// One rule for the license's clock policy and for doctor's clock check.
+    public static func setBack(now: Int64, state: VerifierState?, tolerance: Int64 = VerificationContext.defaultClockTolerance) -> Finding? {
+        guard let seen = state?.highWaterMark, now < seen - tolerance else { return nil }
+        return .error(
+            setBackCode,
+            en: "The clock reads \(UTCTimestamp.format(now)), but this installation already saw \(UTCTimestamp.format(seen)): the clock was set back.",
+            de: "Die Uhr zeigt \(UTCTimestamp.format(now)), diese Installation hat aber bereits \(UTCTimestamp.format(seen)) gesehen: Die Uhr wurde zurückgestellt.",
+            fixEN: "Set the computer's date and time correctly (synchronise with a time server).",
+            fixDE: "Stellen Sie Datum und Uhrzeit des Rechners richtig ein (Zeitserver-Synchronisierung).")
+    }
+
     public func evaluate(_ license: SignedLicenseFacts, at time: VerificationTime) -> PolicyOutcome {
         guard time.isFromClock else {
             return .skipped(en: "--at given: the clock is not read", de: "--at angegeben: die Uhr wird nicht gelesen")
         }
         var findings: [Finding] = []
-        if let seen = state?.highWaterMark, time.now < seen - tolerance {
-            findings.append(.error(
-                Self.setBackCode,
-                en: "The clock reads \(UTCTimestamp.format(time.now)), but this installation already saw \(UTCTimestamp.format(seen)): the clock was set back.",
-                de: "Die Uhr zeigt \(UTCTimestamp.format(time.now)), diese Installation hat aber bereits \(UTCTimestamp.format(seen)) gesehen: Die Uhr wurde zurückgestellt.",
-                fixEN: "Set the computer's date and time correctly (synchronise with a time server).",
-                fixDE: "Stellen Sie Datum und Uhrzeit des Rechners richtig ein (Zeitserver-Synchronisierung)."))
-        }
+        if let setBack = Self.setBack(now: time.now, state: state, tolerance: tolerance) { findings.append(setBack) }
         let issued = license.claims.iat
         if issued > time.now + allowedSkew {
             findings.append(.error(

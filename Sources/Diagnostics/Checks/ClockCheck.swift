@@ -21,13 +21,8 @@ struct ClockCheck: DiagnosticCheck {
         let tolerance = VerificationContext.defaultClockTolerance
         if let statePath, SafeFile.exists(statePath) {
             do {
-                let state = try VerifierState.load(statePath)
-                if let seen = state.highWaterMark, context.now < seen - tolerance {
-                    findings.append(.error(
-                        "clock.set-back",
-                        en: "The clock reads \(UTCTimestamp.format(context.now)), but the client already saw \(UTCTimestamp.format(seen)) (\(statePath)): the client will not start.",
-                        de: "Die Uhr zeigt \(UTCTimestamp.format(context.now)), der Client hat aber bereits \(UTCTimestamp.format(seen)) gesehen (\(statePath)): Der Client startet nicht.",
-                        fixEN: "Set the date and time correctly (time server synchronisation).", fixDE: "Datum und Uhrzeit richtig einstellen (Zeitserver-Synchronisierung)."))
+                if let setBack = ClockPolicy.setBack(now: context.now, state: try VerifierState.load(statePath), tolerance: tolerance) {
+                    findings.append(setBack)
                 }
             } catch {
                 let message = (error as? any CTIError)?.message ?? "\(error)"
