@@ -11,7 +11,8 @@ public struct DoctorContext: Sendable {
     public var startup: StartupInvocation
     /// A copied or mounted profile tree (`--root`): every user's config and logs below it.
     public var profileRoot: String?
-    /// Settings files named directly (`--config`), besides those under `profileRoot`.
+    /// Settings files named directly (`--config`, or the startup request's `config`), besides
+    /// those under `profileRoot`.
     public var configFiles: [String]
     /// Log folders named directly (`--logs`), besides those under `profileRoot`.
     public var logDirectories: [String]
@@ -34,7 +35,9 @@ public struct DoctorContext: Sendable {
         self.product = product
         self.startup = startup
         self.profileRoot = profileRoot
-        self.configFiles = configFiles
+        // The startup check's config is a named config too: every check sees it here.
+        let requested = startup.members["config"]?.path.map { [$0] } ?? []
+        self.configFiles = configFiles + requested.filter { !configFiles.contains($0) }
         self.logDirectories = logDirectories
         self.moduleName = moduleName
         self.moduleExport = moduleExport

@@ -145,4 +145,23 @@ import Testing
         #expect(codes.contains("log.registering-buddy-failed"), "\(run.stdout)")
         #expect(codes.contains("clock.behind-logs"), "\(run.stdout)")
     }
+
+    @Test func theConfigNamedWithConfigIsCheckedByEveryCheck() throws {
+        // --config (not only --root): the PBX checks read it too.
+        try StartupCheckCLITests.config([("StarfaceHost", "http://203.0.113.9")]).write(toFile: tmp.path("public.config"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["doctor", "--product", "datev-connector", "--config", tmp.path("public.config"), "--client-version", "2.6",
+                               "--offline", "--check", "pbx.address", "--check", "config.users", "--history", tmp.path("history.sqlite")])
+        #expect(run.stdout.contains("[pbx.host-scheme]"), "\(run.stdout)")
+        #expect(run.stdout.contains("[pbx.host-public-address]"), "\(run.stdout)")
+        #expect(run.stdout.contains("[config.host-has-scheme]"), "\(run.stdout)")
+        #expect(!run.stdout.contains("[-]"), "every selected check ran: \(run.stdout)")
+    }
+
+    @Test func aProbeTimeoutOutOfRangeIsAUsageError() throws {
+        for timeout in ["0", "60001"] {
+            let run = try CLI.run(["doctor", "--product", "datev-connector", "--timeout", timeout, "--check", "clock"])
+            #expect(run.status == 64, "\(timeout): \(run.stderr)")
+            #expect(run.stderr.contains("--timeout \(timeout)"), "\(run.stderr)")
+        }
+    }
 }

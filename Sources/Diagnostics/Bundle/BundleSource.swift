@@ -49,9 +49,7 @@ public struct BundleSource: Sendable, Equatable {
         if let root = context.profileRoot, let discovery = try? ConfigDiscovery(root: root) {
             for config in discovery.configs { add(.config, config.path, "configs/" + profileName(config.path, root: root)) }
         }
-        var named = context.configFiles
-        if let config = context.startup.members["config"]?.path { named.append(config) }
-        for path in named where !sources.contains(where: { $0.path == path }) {
+        for path in context.configFiles where !sources.contains(where: { $0.path == path }) {
             add(.config, path, "configs/" + SafeFile.fileName(of: path))
         }
         // The log folders the log check scans, listed the same way: no symbolic link is

@@ -15,7 +15,6 @@ struct ConfigUsersCheck: DiagnosticCheck {
 
     func run(in context: DoctorContext) async -> CheckOutcome {
         var targets: [(path: String, user: String?, versionFolder: String?)] = context.configFiles.map { ($0, nil, nil) }
-        if let config = context.startup.members["config"]?.path, !targets.contains(where: { $0.path == config }) { targets.append((config, nil, nil)) }
         var findings: [Finding] = []
         if let root = context.profileRoot {
             do {
@@ -25,8 +24,12 @@ struct ConfigUsersCheck: DiagnosticCheck {
                     findings.append(.warning("doctor.no-configs", en: "No client config was found below \(root).", de: "Unter \(root) wurde keine Client-Konfiguration gefunden.",
                                              fixEN: "Point --root at a copy of C:\\Users (the profile folders).", fixDE: "--root auf eine Kopie von C:\\Users (die Profilordner) richten."))
                 }
+                // What discovery could not search (a link out of the root, an unreadable folder).
+                for skipped in discovery.skipped {
+                    findings.append(.warning("doctor.path-skipped", en: "\(skipped.path): \(skipped.reason.en)", de: "\(skipped.path): \(skipped.reason.de)"))
+                }
             } catch {
-                return .notRun(en: error.message, de: error.message)
+                findings.append(.error(error.code, en: error.message, de: error.german ?? error.message))
             }
         }
         guard !targets.isEmpty || !findings.isEmpty else {
@@ -41,9 +44,12 @@ struct ConfigUsersCheck: DiagnosticCheck {
         }
         let check = ConfigCheck(product: settings)
         let release = context.startup.members["clientVersion"]?.stringValue.flatMap { try? Version($0) }
+        // As `config check` does: a file ctictl wrote knows its release from the history.
+        let history = SafeFile.exists(historyPath) ? try? ConfigHistory(path: historyPath) : nil
+        let recorded = history.map { history in { (path: String, bytes: [UInt8]) in (try? history.recordedRelease(ofFileAt: path, content: bytes)) ?? nil } }
         var fixes: [ProposedFix] = []
         for target in targets {
-            let entry = check.entry(path: target.path, user: target.user, version: release, versionFolder: target.versionFolder)
+            let entry = check.entry(path: target.path, user: target.user, version: release, versionFolder: target.versionFolder, recordedRelease: recorded)
             let who = target.user.map { "\($0): " } ?? ""
             if let failure = entry.failure {
                 findings.append(.error(failure.code, en: "\(who)\(failure.message)", de: "\(who)\(failure.message)"))
@@ -55,7 +61,9 @@ struct ConfigUsersCheck: DiagnosticCheck {
                     code: finding.code, severity: finding.severity,
                     message: LocalizedText(en: "\(who)\(target.path): \(finding.message.en)", de: "\(who)\(target.path): \(finding.message.de)"), fix: finding.fix))
                 if finding.code == "config.tapi-line-enabled", let setting = item.setting {
-                    fixes.append(Self.disableTapiLine(at: target.path, setting: setting, release: entry.release, history: historyPath))
+                    // "at least" a release (told by the settings present) is no release to record.
+                    let known = entry.releaseSource == ConfigCheck.ReleaseSource.settings.rawValue ? nil : entry.release
+                    fixes.append(Self.disableTapiLine(at: target.path, setting: setting, release: known, history: historyPath))
                 }
             }
         }
@@ -73,7 +81,7 @@ struct ConfigUsersCheck: DiagnosticCheck {
             let changed = try file.applying(sections.map { .set(section: $0, name: setting, value: "False") })
             let store = try ConfigHistory(path: history)
             let entry = try store.write(changed.bytes, to: path, command: "doctor --fix", reason: "\(setting)=True stops the call pop-up on this release",
-                                        release: release?.hasPrefix(">=") == true ? nil : release, now: SystemClock.now())
+                                        release: release, now: SystemClock.now())
             return LocalizedText(en: "\(path): \(setting) set to False (history version \(entry.version); undo: ctictl config rollback \(path))",
                                  de: "\(path): \(setting) auf False gesetzt (Historienversion \(entry.version); rückgängig: ctictl config rollback \(path))")
         }

@@ -45,5 +45,5 @@ enum ModuleExport {
 }
 
 extension ErrorCode {
-    static let moduleExportUnreadable = ErrorCode("doctor.module-export-unreadable", .malformedInput)
+    static let moduleExportUnreadable = ErrorCode("module.export-unreadable", .malformedInput)
 }

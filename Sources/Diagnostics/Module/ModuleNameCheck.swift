@@ -23,8 +23,9 @@ public struct ModuleNameCheck: DiagnosticCheck {
             do {
                 findings += ModuleName.findings(for: try ModuleExport.configurationName(in: path), from: path)
             } catch {
+                // One code for this failure, whatever the file's problem (missing, not XML, no name).
                 findings.append(.error(
-                    "module.export-unreadable", en: error.message, de: error.message,
+                    ErrorCode.moduleExportUnreadable.rawValue, en: error.message, de: error.german ?? error.message,
                     fixEN: "Pass the module configuration's XML export, or the name itself with --module-name.",
                     fixDE: "Den XML-Export der Modulkonfiguration angeben, oder den Namen selbst mit --module-name."))
             }
