@@ -92,14 +92,7 @@ public struct StartupCommandLine: Sendable {
             }
         }
         for path in documents {
-            let bytes: [UInt8]
-            do {
-                bytes = try readFile(path)
-            } catch {
-                throw CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(path): \(error)"))
-            }
-            let base = path == "-" ? nil : SafeFile.parentDirectory(of: path)
-            let document = try StartupInvocation(json: bytes, source: path == "-" ? "standard input" : path, base: base)
+            let document = try StartupInvocation(file: path, read: readFile)
             for (member, value) in document.members { try line.invocation.set(member, value, source: path) }
         }
         for (flag, text) in flags { try StartupFlags.apply(flag, text, to: &line.invocation) }

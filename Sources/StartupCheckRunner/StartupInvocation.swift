@@ -22,6 +22,19 @@ public struct StartupInvocation: Sendable {
 
     public init() {}
 
+    /// Reads a request or settings file (`-`: standard input, through `read`); relative paths
+    /// in it are taken relative to the file's folder. `ctictl check` and `ctictl-check` both
+    /// read `--settings`/`--request` through here.
+    public init(file path: String, read: (String) throws -> [UInt8]) throws(CTIFailure) {
+        let bytes: [UInt8]
+        do {
+            bytes = try read(path)
+        } catch {
+            throw CTIFailure((error as? any CTIError) ?? CTIFailure(.startupRequestMalformed, "\(path): \(error)"))
+        }
+        try self.init(json: bytes, source: path == "-" ? "standard input" : path, base: path == "-" ? nil : Self.folder(of: path))
+    }
+
     /// Reads a request document; relative paths in it are taken relative to `base` (the
     /// directory of the settings file), or to the working directory when nil.
     public init(json bytes: [UInt8], source: String, base: String?) throws(CTIFailure) {
@@ -97,9 +110,28 @@ public struct StartupInvocation: Sendable {
         }
     }
 
-    private static func resolve(_ path: String, base: String?) -> String {
-        guard let base, !path.hasPrefix("/"), !(path.count > 1 && path.dropFirst().first == ":") else { return path }
-        return base == "." ? path : base + "/" + path
+    /// The folder of a file's path; `/` and `\` both separate, as on Windows, where a client
+    /// names `C:\Program Files\…\ctictl-check.json`.
+    static func folder(of path: String) -> String {
+        guard let separator = path.lastIndex(where: { $0 == "/" || $0 == "\\" }) else { return "." }
+        if separator == path.startIndex { return String(path[...separator]) }
+        let folder = path[..<separator]
+        // `C:\file` lies in `C:\`, not in the drive's working directory `C:`.
+        return folder.count == 2 && folder.last == ":" ? String(path[...separator]) : String(folder)
+    }
+
+    /// Whether a path names its place without a base: `/x`, `\x`, `\\server\share`, `C:\x`, `C:/x`.
+    static func isAbsolute(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("\\") { return true }
+        let characters = Array(path.prefix(3))
+        return characters.count == 3 && characters[0].isLetter && characters[1] == ":" && (characters[2] == "\\" || characters[2] == "/")
+    }
+
+    static func resolve(_ path: String, base: String?) -> String {
+        guard let base, base != ".", !isAbsolute(path) else { return path }
+        // Joined with the folder's own separator (a Windows folder keeps its backslashes).
+        let separator = base.contains("\\") && !base.contains("/") ? "\\" : "/"
+        return base.hasSuffix(separator) ? base + path : base + separator + path
     }
 
     func string(_ name: String) -> String? { members[name]?.stringValue }

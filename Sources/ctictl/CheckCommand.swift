@@ -74,8 +74,7 @@ struct StartupOptions: ParsableArguments {
     func invocation() throws -> StartupInvocation {
         var invocation = StartupInvocation()
         if let settings {
-            let base = settings == "-" ? nil : SafeFile.parentDirectory(of: settings)
-            invocation = try StartupInvocation(json: try InputFile.read(settings), source: settings, base: base)
+            invocation = try StartupInvocation(file: settings, read: InputFile.read)
         }
         let values: [(String, String?)] = [
             ("--product", product), ("--license", license), ("--keyring", keyring), ("--catalog", catalog), ("--config", config),
