@@ -39,10 +39,6 @@ public struct LicenseCheck: Sendable {
         /// What to remember (nil when there was no state, when `now` was not the clock's, or
         /// when the clock was found set back: the mark never moves back).
         public let nextState: VerifierState?
-        /// The verified catalog, when one was given (the compatibility guard uses it too).
-        public let catalog: ReleaseCatalog?
-        /// The keyring with the endorsed keys.
-        public let keyring: Keyring
     }
 
     /// `keyring` with the keys the endorsements vouch for.
@@ -80,6 +76,6 @@ public struct LicenseCheck: Sendable {
         if let state = context.state, context.nowIsFromClock, !verification.findings.contains(where: { $0.code == ClockPolicy.setBackCode }) {
             next = state.advanced(to: context.now, revocations: context.revocations)
         }
-        return Result(verification: verification, nextState: next, catalog: releases, keyring: ring)
+        return Result(verification: verification, nextState: next)
     }
 }

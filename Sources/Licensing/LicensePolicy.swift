@@ -207,7 +207,7 @@ public struct PBXBindingPolicy: LicensePolicy {
         switch bound.kind {
         case PBXFactor.mac:
             // 00-1A-2B-... and 00:1a:2b:... are the same card.
-            return a.lowercased().replacingDashes == b.lowercased().replacingDashes
+            return a.normalizedMAC == b.normalizedMAC
         case PBXFactor.hostname:
             // Host names are case-insensitive; a trailing dot is the fully qualified form.
             return a.lowercased().droppingTrailingDot == b.lowercased().droppingTrailingDot
@@ -218,13 +218,5 @@ public struct PBXBindingPolicy: LicensePolicy {
 }
 
 extension String {
-    var replacingDashes: String { String(map { $0 == "-" ? ":" : $0 }) }
     var droppingTrailingDot: String { hasSuffix(".") ? String(dropLast()) : self }
-
-    var trimmingWhitespace: String {
-        var view = Substring(self)
-        while view.first?.isWhitespace == true { view.removeFirst() }
-        while view.last?.isWhitespace == true { view.removeLast() }
-        return String(view)
-    }
 }

@@ -43,8 +43,8 @@ public struct StartupFinding: Sendable, Equatable, Encodable {
     }
 
     /// A failure that stopped a part, as a finding (its code, its message in both languages).
-    public init(_ part: StartupPart, failure: CTIFailure, document: String? = nil, de: String? = nil, fix: LocalizedText? = nil) {
-        let finding = Finding(code: failure.code, severity: .error, message: LocalizedText(en: failure.message, de: de ?? failure.german ?? failure.message), fix: fix)
+    public init(_ part: StartupPart, failure: CTIFailure, document: String? = nil) {
+        let finding = Finding(code: failure.code, severity: .error, message: failure.text)
         self.init(part, finding, document: document, failureKind: failure.kind)
     }
 

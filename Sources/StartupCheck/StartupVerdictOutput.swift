@@ -47,11 +47,6 @@ extension StartupVerdict {
             let suggestions: [String]
         }
 
-        struct State: Encodable {
-            let highWaterMark: Int64?
-            let revocationSequence: Int64?
-        }
-
         enum CodingKeys: String, CodingKey {
             case verdict, exitStatus, product, client, checkedAt, license, parts, findings, configRelease, compatibility, nextState
         }
@@ -73,7 +68,7 @@ extension StartupVerdict {
             try container.encodeIfPresent(report.configRelease, forKey: .configRelease)
             try container.encodeIfPresent(
                 report.compatibility.map { Compatibility(verdict: $0.verdict.rawValue, decidedBy: $0.decidedBy, suggestions: $0.suggestions) }, forKey: .compatibility)
-            try container.encodeIfPresent(report.nextState.map { State(highWaterMark: $0.highWaterMark, revocationSequence: $0.revocationSequence) }, forKey: .nextState)
+            try container.encodeIfPresent(report.nextState, forKey: .nextState)
         }
     }
 

@@ -70,7 +70,7 @@ struct BundleCollector {
     }
 
     private func learn(_ setting: Setting, raw: [UInt8]) {
-        let value = setting.value.trimmingSpaces
+        let value = setting.value.trimmingWhitespace
         guard !value.isEmpty else { return }
         switch bundle.policy.role(ofSetting: setting.name) {
         case .secret:
@@ -158,8 +158,8 @@ struct BundleCollector {
         var bytes = file.bytes
         // Values replaced from the last to the first, so the earlier ranges stay right.
         for setting in file.settings.reversed() {
-            guard let range = setting.valueContentRange, !setting.value.trimmingSpaces.isEmpty else { continue }
-            let value = setting.value.trimmingSpaces
+            guard let range = setting.valueContentRange, !setting.value.trimmingWhitespace.isEmpty else { continue }
+            let value = setting.value.trimmingWhitespace
             let replacement: String
             switch bundle.policy.role(ofSetting: setting.name) {
             case .secret:
@@ -262,7 +262,7 @@ struct BundleCollector {
         if let binding = claims.cti.pbx {
             let factors = binding.factors.map { factor in
                 let kind: PseudonymKind = factor.kind == PBXFactor.hostname ? .host : factor.kind == PBXFactor.mac ? .mac : .pbx
-                let value = kind == .mac ? factor.value.lowercased().replacingDashes : factor.value
+                let value = kind == .mac ? factor.value.normalizedMAC : factor.value
                 return PBXFactor(kind: factor.kind, value: kind == .host ? redactor.redact(value) : redactor.pseudonym(kind, value))
             }
             claims.cti.pbx = PBXBinding(factors: factors, required: binding.required)

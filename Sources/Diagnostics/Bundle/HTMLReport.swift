@@ -80,10 +80,10 @@ public struct HTMLReport {
     }
 
     private func summary() -> String {
-        let statuses: [CheckResult.Status] = [.ok, .warning, .failed, .notRun]
-        return statuses.compactMap { status in
-            let count = report.results.filter { $0.status == status }.count
-            return count == 0 ? nil : "<span class=\"count status-\(status.rawValue)\">\(Self.mark(status)) \(count) \(statusName(status))</span>"
+        let summary = report.summary
+        let counts: [(CheckResult.Status, Int)] = [(.ok, summary.ok), (.warning, summary.warning), (.failed, summary.failed), (.notRun, summary.notRun)]
+        return counts.compactMap { status, count in
+            count == 0 ? nil : "<span class=\"count status-\(status.rawValue)\">\(Self.mark(status)) \(count) \(statusName(status))</span>"
         }.joined(separator: " ")
     }
 

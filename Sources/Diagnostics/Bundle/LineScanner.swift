@@ -202,7 +202,7 @@ struct LineScanner {
             guard offset % 3 == 2 ? byte == separator : byte.isHexDigit else { return nil }
         }
         if end < line.count, line[end] == separator { return nil }
-        let normalized = text(index..<end).lowercased().replacingDashes
+        let normalized = text(index..<end).normalizedMAC
         if normalized == "00:00:00:00:00:00" || normalized == "ff:ff:ff:ff:ff:ff" { return nil }
         return (end, redactor.pseudonym(.mac, normalized, normalized: normalized))
     }

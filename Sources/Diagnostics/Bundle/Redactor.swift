@@ -66,10 +66,10 @@ public final class Redactor {
     /// A name to replace wherever it occurs as a whole word, in any case. Returns its pseudonym.
     @discardableResult
     public func learn(_ kind: PseudonymKind, _ value: String) -> String? {
-        let trimmed = value.trimmingSpaces
+        let trimmed = value.trimmingWhitespace
         guard !trimmed.isEmpty, !Self.productWords.contains(trimmed.lowercased()) else { return nil }
         // A MAC address is one value with dashes or colons, as the scanner finds it.
-        let normalized = kind == .mac ? trimmed.lowercased().replacingDashes : trimmed.lowercased()
+        let normalized = kind == .mac ? trimmed.normalizedMAC : trimmed.lowercased()
         let pseudonym = table.pseudonym(kind, for: trimmed, normalized: normalized)
         for spelling in Self.spellings(of: trimmed) { learnAlias(kind, spelling, as: normalized, value: trimmed) }
         return pseudonym
@@ -85,7 +85,7 @@ public final class Redactor {
     /// A host as a setting holds it (`starface.local`, `https://10.0.0.5:443/`, `[fe80::1]`):
     /// learned as an address or a host name.
     public func learnHost(_ text: String) {
-        var host = Substring(text.trimmingSpaces)
+        var host = Substring(text.trimmingWhitespace)
         if let scheme = host.firstRange(of: "://") { host = host[scheme.upperBound...] }
         if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
@@ -116,7 +116,7 @@ public final class Redactor {
     /// The pseudonym of a value found by its place (a setting, a claim), not by a pattern.
     public func pseudonym(_ kind: PseudonymKind, _ value: String) -> String {
         replaced += 1
-        let trimmed = value.trimmingSpaces
+        let trimmed = value.trimmingWhitespace
         return table.pseudonym(kind, for: trimmed, normalized: trimmed.lowercased())
     }
 

@@ -11,18 +11,9 @@ extension UInt8 {
 }
 
 extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
-    }
-
     var trimmingTrailingDots: String {
         var text = Substring(self)
         while text.last == "." { text = text.dropLast() }
         return String(text)
     }
-
-    var replacingDashes: String { String(map { $0 == "-" ? ":" : $0 }) }
 }

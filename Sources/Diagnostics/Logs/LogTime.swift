@@ -55,10 +55,6 @@ enum LogTimestamp {
         }
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> LogTime? {
-        head(bytes, from: start, to: end)?.time
-    }
-
     static func head(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Head? {
         var reader = DigitReader(bytes: bytes, position: start, end: end)
         reader.skip("[")

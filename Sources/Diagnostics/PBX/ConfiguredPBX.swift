@@ -102,11 +102,3 @@ struct HostText: Sendable, Equatable {
     var address: IPAddress? { IPAddress(host) }
 }
 
-extension String {
-    var trimmingWhitespace: String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice = slice.dropFirst() }
-        while slice.last?.isWhitespace == true { slice = slice.dropLast() }
-        return String(slice)
-    }
-}
