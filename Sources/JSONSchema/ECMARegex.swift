@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -426,9 +427,16 @@ struct ECMARegexTranslator {
         if scalar.isASCII { return true }
         boundChecks += 1
         guard boundChecks <= 2000 else { return true }  // the engine then refuses the pattern
+        if let known = Self.rangeBounds.withLock({ $0[value] }) { return known }
         let bound = Self.literal(scalar)
-        return (try? Regex("[\(bound)-\(bound)]")) != nil
+        let accepted = (try? Regex("[\(bound)-\(bound)]")) != nil
+        Self.rangeBounds.withLock { $0[value] = accepted }
+        return accepted
     }
+
+    /// The engine's answer per code point, asked once per process: a schema's patterns name
+    /// the same few bounds (`\u009F`) again and again, and asking compiles a regex.
+    private static let rangeBounds = Mutex<[UInt32: Bool]>([:])
 
     private mutating func classAtom() throws(ECMARegex.SyntaxError) -> ClassAtom {
         guard let scalar = current else { throw fail("missing ']'") }
