@@ -36,8 +36,9 @@ public struct LicenseCheck: Sendable {
 
     public struct Result: Sendable {
         public let verification: LicenseVerification
-        /// What to remember (nil when there was no state, when `now` was not the clock's, or
-        /// when the clock was found set back: the mark never moves back).
+        /// What to remember (nil when there was no state, when `now` was not the clock's, when
+        /// the clock was found set back — the mark never moves back — or when it would say
+        /// nothing new: `VerifierState.isWorthSaving`).
         public let nextState: VerifierState?
     }
 
@@ -72,9 +73,12 @@ public struct LicenseCheck: Sendable {
         } catch let error as CTIFailure {
             throw error.naming(license.name)
         }
+        // Written only when it says something new: every write's fsyncs and verified backup
+        // cost more than the check itself (docs/performance.md).
         var next: VerifierState?
         if let state = context.state, context.nowIsFromClock, !verification.findings.contains(where: { $0.code == ClockPolicy.setBackCode }) {
-            next = state.advanced(to: context.now, revocations: context.revocations)
+            let advanced = state.advanced(to: context.now, revocations: context.revocations)
+            if advanced.isWorthSaving(over: state) { next = advanced }
         }
         return Result(verification: verification, nextState: next)
     }

@@ -34,8 +34,6 @@ private struct Run {
     var findings: [StartupFinding] = []
     var skipped: [StartupPart: LocalizedText] = [:]
     var nextState: VerifierState?
-    /// The state as read from a sound file (nil: none, or a damaged one).
-    var savedState: VerifierState?
     var compatibility: CompatibilityVerdict?
     var configRelease: String?
 
@@ -83,8 +81,7 @@ private struct Run {
     mutating func readState() -> VerifierState {
         guard let document = request.state else { return VerifierState() }
         do {
-            savedState = try VerifierState(jsonBytes: document.bytes, source: document.name)
-            return savedState ?? VerifierState()
+            return try VerifierState(jsonBytes: document.bytes, source: document.name)
         } catch {
             findings.append(StartupFinding(.input, .warning(
                 ErrorCode.startupStateDamaged.rawValue,
@@ -175,9 +172,7 @@ private struct Run {
             add(.license, error, document: "license")
             return nil
         }
-        // Written only when it says something new: every start's fsyncs and verified backup
-        // cost more than the check itself (docs/performance.md).
-        nextState = result.nextState.flatMap { next in savedState.map { next.isWorthSaving(over: $0) } ?? true ? next : nil }
+        nextState = result.nextState
         findings += result.verification.findings.map { StartupFinding(.license, $0) }
         return result.verification.license
     }
