@@ -213,7 +213,7 @@ struct BundleCollector {
             remaining -= excerpt.taken
             var notes: [String] = []
             if excerpt.skipped > 0 { notes.append("the newest \(excerpt.taken) of \(excerpt.size) bytes (older lines beyond the size cap for logs left out)") }
-            if excerpt.encoding != LogExcerpt.Encoding.utf8.rawValue { notes.append("converted from \(excerpt.encoding) to UTF-8") }
+            if excerpt.encoding != "UTF-8" { notes.append("converted from \(excerpt.encoding) to UTF-8") }
             let item = collected(log.source.name, kind: "log", note: notes.isEmpty ? nil : notes.joined(separator: "; "), since: before) { excerpt.bytes }
             entries.append(item)
         }

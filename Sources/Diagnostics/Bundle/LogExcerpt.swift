@@ -22,13 +22,15 @@ struct LogExcerpt {
         let size = Int64(try file.seekToEnd())
         try file.seek(toOffset: 0)
         let head = [UInt8](try file.read(upToCount: 512) ?? Data())
-        let encoding = Encoding(head)
-        let markLength = Int64(Encoding.byteOrderMarkLength(head))
+        // Told as the log scanner tells it: one rule for what a log's encoding is.
+        let encoding = LogEncoding.detect(head: head)
+        let bigEndian = encoding.utf16BigEndian
+        let markLength = Int64(encoding.byteOrderMarkLength)
         var start = max(markLength, size - limit)
-        if encoding.isUTF16, (start - markLength) % 2 != 0 { start += 1 }
+        if bigEndian != nil, (start - markLength) % 2 != 0 { start += 1 }
         try file.seek(toOffset: UInt64(start))
 
-        var decoder = encoding.isUTF16 ? UTF16Decoder(bigEndian: encoding == .utf16BE) : nil
+        var decoder = bigEndian.map { UTF16Decoder(bigEndian: $0) }
         var lines = LineSplitter(skipFirstLine: start > markLength, redactor: redactor)
         while let chunk = try file.read(upToCount: chunkSize), !chunk.isEmpty {
             let bytes = [UInt8](chunk)
@@ -36,35 +38,8 @@ struct LogExcerpt {
         }
         if let rest = decoder?.finish() { lines.feed(rest) }
         lines.finish()
-        return LogExcerpt(bytes: lines.output, size: size, taken: size - start, skipped: start - markLength, encoding: encoding.rawValue)
-    }
-
-    enum Encoding: String {
-        case utf8 = "UTF-8"
-        case utf16LE = "UTF-16LE"
-        case utf16BE = "UTF-16BE"
-
-        init(_ head: [UInt8]) {
-            if head.starts(with: [0xFF, 0xFE]) {
-                self = .utf16LE
-            } else if head.starts(with: [0xFE, 0xFF]) {
-                self = .utf16BE
-            } else {
-                // Without a mark: text whose every other byte is zero is UTF-16.
-                let pairs = head.count / 2
-                let oddZeros = (0..<pairs).filter { head[2 * $0 + 1] == 0 && head[2 * $0] != 0 }.count
-                let evenZeros = (0..<pairs).filter { head[2 * $0] == 0 && head[2 * $0 + 1] != 0 }.count
-                self = pairs >= 2 && oddZeros * 4 >= pairs * 3 ? .utf16LE : pairs >= 2 && evenZeros * 4 >= pairs * 3 ? .utf16BE : .utf8
-            }
-        }
-
-        /// The length of the byte order mark `head` starts with (0: none).
-        static func byteOrderMarkLength(_ head: [UInt8]) -> Int {
-            if head.starts(with: [0xEF, 0xBB, 0xBF]) { return 3 }
-            return head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) ? 2 : 0
-        }
-
-        var isUTF16: Bool { self != .utf8 }
+        let name = bigEndian.map { $0 ? "UTF-16BE" : "UTF-16LE" } ?? "UTF-8"
+        return LogExcerpt(bytes: lines.output, size: size, taken: size - start, skipped: start - markLength, encoding: name)
     }
 
     /// Splits decoded text into lines and redacts each whole line.
@@ -109,27 +84,29 @@ struct LogExcerpt {
             self.bigEndian = bigEndian
         }
 
+        /// The whole code units of `carry + bytes` in UTF-8 (the scanner's transcoding); an odd
+        /// byte and a lead surrogate at the end wait for the next chunk.
         mutating func decode(_ bytes: [UInt8]) -> [UInt8] {
             let all = carry + bytes
-            var units: [UInt16] = []
-            units.reserveCapacity(all.count / 2)
-            var index = 0
-            while index + 1 < all.count {
-                units.append(bigEndian ? UInt16(all[index]) << 8 | UInt16(all[index + 1]) : UInt16(all[index + 1]) << 8 | UInt16(all[index]))
-                index += 2
+            var end = all.count - all.count % 2
+            if end >= 2 {
+                let last = bigEndian ? UInt16(all[end - 2]) << 8 | UInt16(all[end - 1]) : UInt16(all[end - 1]) << 8 | UInt16(all[end - 2])
+                if UTF16.isLeadSurrogate(last) { end -= 2 }
             }
-            carry = Array(all[index...])
-            if let last = units.last, UTF16.isLeadSurrogate(last) {
-                units.removeLast()
-                carry = (bigEndian ? [UInt8(last >> 8), UInt8(last & 0xFF)] : [UInt8(last & 0xFF), UInt8(last >> 8)]) + carry
-            }
-            return Array(String(decoding: units, as: UTF16.self).utf8)
+            carry = Array(all[end...])
+            var output: [UInt8] = []
+            UTF16Transcoding.appendUTF8(of: Array(all[..<end]), bigEndian: bigEndian, to: &output)
+            return output
         }
 
+        /// What is left at the file's end: a lone lead surrogate or an odd byte, each U+FFFD.
         mutating func finish() -> [UInt8]? {
             guard !carry.isEmpty else { return nil }
             defer { carry = [] }
-            return Array(String(decoding: [UInt16(carry[0])], as: UTF16.self).utf8)
+            var output: [UInt8] = []
+            UTF16Transcoding.appendUTF8(of: Array(carry.prefix(carry.count - carry.count % 2)), bigEndian: bigEndian, to: &output)
+            if carry.count % 2 == 1 { output += [0xEF, 0xBF, 0xBD] }
+            return output
         }
     }
 }
