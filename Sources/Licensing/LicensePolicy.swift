@@ -89,9 +89,8 @@ public struct SigningKeyPolicy: LicensePolicy {
                     fixEN: "Use a license signed by a production key, or pass --allow-development-keys for testing.",
                     fixDE: "Verwenden Sie eine produktiv signierte Lizenz oder zum Testen --allow-development-keys.")
             case .notYetValid, .expired:
-                // "Issued …, before key … became valid (…)."
-                let text = problem.text(kid: kid)
-                return .error(code, en: "Issued" + text.en.dropFirst("signed".count) + ".", de: "Ausgestellt" + text.de.dropFirst("signiert".count) + ".")
+                let text = problem.text(kid: kid, signed: LocalizedText(en: "Issued", de: "Ausgestellt"))
+                return .error(code, en: text.en + ".", de: text.de + ".")
             }
         })
     }

@@ -23,8 +23,9 @@ public struct KeyFitness: Sendable {
             }
         }
 
-        /// What is wrong with key `kid`, in words.
-        public func text(kid: String) -> LocalizedText {
+        /// What is wrong with key `kid`, in words; `signed` is the verb a document's window
+        /// problem starts with (a license says "Issued").
+        public func text(kid: String, signed verb: LocalizedText = LocalizedText(en: "signed", de: "signiert")) -> LocalizedText {
             switch self {
             case .revoked:
                 return LocalizedText(en: "key \"\(kid)\" is revoked", de: "Schlüssel \"\(kid)\" ist widerrufen")
@@ -32,12 +33,12 @@ public struct KeyFitness: Sendable {
                 return LocalizedText(en: "\"\(kid)\" is a development key, not accepted in production", de: "\"\(kid)\" ist ein Entwicklungsschlüssel, im Produktivbetrieb ungültig")
             case .notYetValid(let signed, let validFrom):
                 return LocalizedText(
-                    en: "signed \(UTCTimestamp.format(signed)), before key \"\(kid)\" became valid (\(UTCTimestamp.format(validFrom)))",
-                    de: "signiert \(UTCTimestamp.format(signed)), bevor Schlüssel \"\(kid)\" gültig wurde (\(UTCTimestamp.format(validFrom)))")
+                    en: "\(verb.en) \(UTCTimestamp.format(signed)), before key \"\(kid)\" became valid (\(UTCTimestamp.format(validFrom)))",
+                    de: "\(verb.de) \(UTCTimestamp.format(signed)), bevor Schlüssel \"\(kid)\" gültig wurde (\(UTCTimestamp.format(validFrom)))")
             case .expired(let signed, let expired):
                 return LocalizedText(
-                    en: "signed \(UTCTimestamp.format(signed)), after key \"\(kid)\" expired (\(UTCTimestamp.format(expired)))",
-                    de: "signiert \(UTCTimestamp.format(signed)), nachdem Schlüssel \"\(kid)\" abgelaufen war (\(UTCTimestamp.format(expired)))")
+                    en: "\(verb.en) \(UTCTimestamp.format(signed)), after key \"\(kid)\" expired (\(UTCTimestamp.format(expired)))",
+                    de: "\(verb.de) \(UTCTimestamp.format(signed)), nachdem Schlüssel \"\(kid)\" abgelaufen war (\(UTCTimestamp.format(expired)))")
             }
         }
     }

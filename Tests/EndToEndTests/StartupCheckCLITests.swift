@@ -199,4 +199,15 @@ import Testing
         #expect(typo.status == 64)
         #expect(typo.stderr.contains("unknown member \"pbxVersoin\"; did you mean \"pbxVersion\"?"), "\(typo.stderr)")
     }
+
+    @Test func bothProgramsTakeTheSameFlags() throws {
+        // Three lists of flags (ArgumentParser's options, StartupFlags, the usage text): one set.
+        func flags(_ text: String) -> Set<String> {
+            Set(text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map(String.init).filter { $0.hasPrefix("--") && $0.count > 2 })
+        }
+        let ctictl = flags(try CLI.run(["check", "--help"]).stdout).subtracting(["--help", "--version"])
+        let standalone = flags(try Process.runCapturing(Self.standalone, ["--help"]).stdout).subtracting(["--help", "--request"])
+        #expect(ctictl == standalone, "only ctictl check: \(ctictl.subtracting(standalone)); only ctictl-check: \(standalone.subtracting(ctictl))")
+        #expect(ctictl.count >= 20)
+    }
 }
