@@ -19,6 +19,37 @@ public enum SafeFile {
 
     /// Reads a whole file, refusing files larger than `limit` bytes before reading them.
     public static func read(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> [UInt8] {
+        try readIdentified(path, limit: limit).bytes
+    }
+
+    /// A file's bytes as one read saw them, and which file that was.
+    public struct IdentifiedContent: Sendable, Equatable {
+        public let bytes: [UInt8]
+        public let identity: Identity
+        /// The permission bits the file had.
+        public let mode: UInt32
+
+        /// The same file, unchanged, has the same identity: device and inode, size and
+        /// modification time (a write changes the time; a rename or a new link does not).
+        public struct Identity: Sendable, Equatable {
+            let device: UInt64
+            let inode: UInt64
+            let size: Int64
+            let modifiedSeconds: Int
+            let modifiedNanoseconds: Int
+
+            init(_ info: stat) {
+                device = UInt64(info.st_dev)
+                inode = UInt64(info.st_ino)
+                size = Int64(info.st_size)
+                modifiedSeconds = Int(info.st_mtim.tv_sec)
+                modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+            }
+        }
+    }
+
+    /// `read`, with the identity of the file read (from the descriptor the bytes came from).
+    public static func readIdentified(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> IdentifiedContent {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(path, errno, isInput: true) }
         defer { close(fd) }
@@ -28,7 +59,25 @@ public enum SafeFile {
         if Int64(info.st_size) > limit {
             throw FileError(path: path, reason: .tooLarge(size: Int64(info.st_size), limit: limit), isInput: true)
         }
-        return try readAll(fd, name: path, limit: limit, expected: Int(info.st_size))
+        let bytes = try readAll(fd, name: path, limit: limit, expected: Int(info.st_size))
+        return IdentifiedContent(bytes: bytes, identity: .init(info), mode: UInt32(info.st_mode) & 0o7777)
+    }
+
+    /// `readIdentified`, or nil when nothing is at `path`.
+    public static func readIdentifiedIfPresent(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> IdentifiedContent? {
+        do {
+            return try readIdentified(path, limit: limit)
+        } catch {
+            guard error.reason == .notFound else { throw error }
+            return nil
+        }
+    }
+
+    /// The identity of what is at `path` now (a link itself, not what it points to).
+    static func identity(of path: String) throws(FileError) -> IdentifiedContent.Identity {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw error(path, errno, isInput: true) }
+        return .init(info)
     }
 
     /// Reads standard input to its end ("-" as a file name), up to `limit` bytes.
@@ -60,12 +109,7 @@ public enum SafeFile {
 
     /// `read`, or nil when nothing is at `path` (no separate check that it exists).
     public static func readIfPresent(_ path: String, limit: Int64 = defaultInputLimit) throws(FileError) -> [UInt8]? {
-        do {
-            return try read(path, limit: limit)
-        } catch {
-            guard error.reason == .notFound else { throw error }
-            return nil
-        }
+        try readIdentifiedIfPresent(path, limit: limit)?.bytes
     }
 
     /// Whether a path exists (file, directory or anything else).
@@ -133,12 +177,12 @@ public enum SafeFile {
         public let path: String
         public let bytes: [UInt8]
         public let mode: UInt32
-        /// The file's content as the caller has just read it (the config history reads it to
-        /// record it): the backup is made of these bytes, with `mode`, instead of reading the
-        /// file again. Nil: `replaceAll` reads it (and takes its mode).
-        public let original: [UInt8]?
+        /// The file as the caller has just read it (the config history reads it to record it,
+        /// `readIdentified`): its backup must be exactly that, and `replaceAll` checks it is
+        /// instead of reading the file again. Nil: `replaceAll` reads it.
+        public let original: IdentifiedContent?
 
-        public init(path: String, bytes: [UInt8], mode: UInt32 = 0o644, original: [UInt8]? = nil) {
+        public init(path: String, bytes: [UInt8], mode: UInt32 = 0o644, original: IdentifiedContent? = nil) {
             self.path = path
             self.bytes = bytes
             self.mode = mode
@@ -146,36 +190,52 @@ public enum SafeFile {
         }
     }
 
-    /// Replaces many files durably with three file-system syncs in all, instead of two or
+    /// Replaces many files durably with two file-system syncs in all, instead of two or
     /// three fsyncs per file (`write`), keeping `write`'s promise for each file: after a crash
     /// at any point it is either the original or the new content, never half of one, and once
     /// it is the new content its backup (`path + ".bak"`, with `backups`) is the complete
     /// original, durable under its name.
     ///
-    /// 1. Every backup's and every new content's temporary file is written (`write`'s naming,
-    ///    `.NAME.ctictl-tmp-PID-XXXXXX`, so a killed run's leftovers are removed by the next
-    ///    write into that directory); one sync. A crash until here leaves only temporaries.
-    /// 2. Every backup is renamed into place; one sync: the backups are durable under their
-    ///    names before any file is replaced. Each is read back and compared with the original.
-    /// 3. Every new file is renamed over its original (rename is atomic); one sync.
+    /// 1. Every new content is written into a temporary file beside its file (`write`'s
+    ///    naming, `.NAME.ctictl-tmp-PID-XXXXXX`, so a killed run's leftovers are removed by the
+    ///    next write into that directory), and every backup is made a second name of the
+    ///    original itself (a hard link, `FILE.bak`): the backup is the very file that was read,
+    ///    not a copy, so it costs no new file, no bytes written and no read-back. One sync: the
+    ///    backups are durable under their names before any file is replaced.
+    /// 2. Each backup is verified: the same file (device and inode), with the size and
+    ///    modification time it had when it was read, so its bytes are the ones read.
+    /// 3. Every new file is renamed over its original (rename is atomic; the original lives on
+    ///    as the backup); one sync.
+    ///
+    /// Where a file system has no hard links (EXDEV, EPERM, EOPNOTSUPP, EMLINK), that file's
+    /// backup is a copy as before: written to a temporary file in step 1, renamed into place
+    /// after the first sync, synced once more, and read back and compared in step 2.
     ///
     /// A file that fails (unreadable, a backup that does not verify, a rename refused) is
     /// left as it was and its error is at its index in the result (nil: replaced); the others
     /// go on. A failed sync throws: before step 3 nothing has been replaced; a failure of the
     /// last sync means the files are replaced but perhaps not yet durable.
-    public static func replaceAll(_ files: [Replacement], backups: Bool) throws(FileError) -> [FileError?] {
+    public static func replaceAll(_ files: [Replacement], backups: Bool, runner: BatchRunner = .serial) throws(FileError) -> [FileError?] {
         var results = [FileError?](repeating: nil, count: files.count)
         var staged: [StagedReplacement] = []
-        for (index, file) in files.enumerated() {
-            do throws(FileError) {
-                staged.append(try stage(file, index: index, backup: backups))
-            } catch {
-                results[index] = error
+        for (index, outcome) in runner.map(files.count, { index in
+            Result { () throws(FileError) in try stage(files[index], index: index, backup: backups) }
+        }).enumerated() {
+            switch outcome {
+            case .success(let stage): staged.append(stage)
+            case .failure(let error): results[index] = error
             }
         }
-        func discard(_ stage: StagedReplacement, _ failure: FileError?) {
-            stage.removeTemporaries()
-            if let failure { results[stage.index] = failure }
+        /// Keeps the staged files for which `step` succeeds; the others' temporaries are
+        /// removed and their error recorded (they are left as they were).
+        func keep(where step: @Sendable (StagedReplacement) -> FileError?) {
+            let failures = runner.map(staged, step)
+            for (stage, failure) in zip(staged, failures) {
+                guard let failure else { continue }
+                stage.removeTemporaries()
+                results[stage.index] = failure
+            }
+            staged = zip(staged, failures).filter { $0.1 == nil }.map(\.0)
         }
         let syncPaths = oneDirectoryPerFileSystem(staged.map { parentDirectory(of: $0.target) })
         func syncAll() throws(FileError) {
@@ -186,67 +246,115 @@ public enum SafeFile {
             do {
                 try syncAll()
             } catch {
-                staged.forEach { discard($0, nil) }
+                staged.forEach { $0.removeTemporaries() }
                 throw error
             }
         }
         try syncOrDiscardAll()
-        // 2. The backups under their names, durable, verified.
-        staged = staged.filter { stage in
-            guard let backup = stage.backup else { return true }
-            guard rename(backup.temporary, stage.target + ".bak") == 0 else {
-                discard(stage, self.error(stage.target + ".bak", errno, isInput: false))
-                return false
+        // Copied backups (no hard links there) go under their names only once their bytes are durable.
+        if staged.contains(where: \.backup.isCopy) {
+            keep { stage in
+                guard case .copied(let temporary, _) = stage.backup, rename(temporary, stage.target + ".bak") != 0 else { return nil }
+                return error(stage.target + ".bak", errno, isInput: false)
             }
-            return true
+            try syncOrDiscardAll()
         }
-        try syncOrDiscardAll()
-        staged = staged.filter { stage in
-            guard let backup = stage.backup else { return true }
-            guard (try? read(stage.target + ".bak", limit: Int64.max)) == backup.original else {
-                discard(stage, FileError(path: stage.target + ".bak", reason: .io("backup could not be verified; nothing was changed"), isInput: false))
-                return false
-            }
-            return true
-        }
+        // 2. Every backup is the original.
+        keep { $0.backup.verify(at: $0.target + ".bak") }
         // 3. The new files over the originals.
-        for stage in staged where rename(stage.temporary, stage.target) != 0 {
-            discard(stage, error(stage.target, errno, isInput: false))
-        }
+        keep { rename($0.temporary, $0.target) == 0 ? nil : error($0.target, errno, isInput: false) }
         try syncAll()
         return results
     }
 
-    /// A file of a batch whose temporaries are written, not yet renamed.
-    private struct StagedReplacement {
+    /// A file of a batch whose new content is written, not yet renamed.
+    private struct StagedReplacement: Sendable {
         let index: Int
         let target: String
         let temporary: String
-        let backup: (temporary: String, original: [UInt8])?
+        let backup: Backup
 
         func removeTemporaries() {
             unlink(temporary)
-            if let backup { unlink(backup.temporary) }
+            if case .copied(let temporary, _) = backup { unlink(temporary) }
         }
     }
 
-    private static func stage(_ file: Replacement, index: Int, backup: Bool) throws(FileError) -> StagedReplacement {
+    /// How a staged file's backup was made.
+    private enum Backup: Sendable {
+        /// No backup wanted, or no file to back up.
+        case none
+        /// `FILE.bak` is the original itself, which had this identity when it was read.
+        case linked(IdentifiedContent.Identity)
+        /// A copy of these bytes, in a temporary file until the first sync.
+        case copied(temporary: String, original: [UInt8])
+
+        var isCopy: Bool {
+            if case .copied = self { return true }
+            return false
+        }
+
+        /// Nil when the backup at `path` is the original; else why not (nothing is changed then).
+        func verify(at path: String) -> FileError? {
+            let verified: Bool
+            switch self {
+            case .none: return nil
+            case .linked(let identity): verified = (try? SafeFile.identity(of: path)) == identity
+            case .copied(_, let original): verified = (try? SafeFile.read(path, limit: Int64.max)) == original
+            }
+            return verified ? nil : FileError(path: path, reason: .io("backup could not be verified (the file changed while it was being replaced?); nothing was changed"), isInput: false)
+        }
+    }
+
+    private static func stage(_ file: Replacement, index: Int, backup wanted: Bool) throws(FileError) -> StagedReplacement {
         let target = try resolvingLinks(file.path)
         removeStaleTemporaries(in: parentDirectory(of: target))
-        var backupFile: (temporary: String, original: [UInt8])?
-        if backup, let original = file.original {
-            backupFile = (try writeTemporary(original, beside: target + ".bak", mode: file.mode), original)
-        } else if backup && exists(target) {
-            let original = try read(target, limit: Int64.max)
-            backupFile = (try writeTemporary(original, beside: target + ".bak", mode: try mode(of: target)), original)
+        var backup = Backup.none
+        var original = file.original
+        if wanted && original == nil { original = try readIdentifiedIfPresent(target, limit: Int64.max) }
+        if wanted, let original {
+            if try linkBackup(of: target, as: original.identity) {
+                backup = .linked(original.identity)
+            } else {
+                backup = .copied(temporary: try writeTemporary(original.bytes, beside: target + ".bak", mode: original.mode), original: original.bytes)
+            }
         }
         do {
-            return StagedReplacement(index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backupFile)
+            return StagedReplacement(index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backup)
         } catch {
-            if let backupFile { unlink(backupFile.temporary) }
+            if case .copied(let temporary, _) = backup { unlink(temporary) }
             throw error
         }
     }
+
+    /// Makes `target + ".bak"` a hard link to `target` (replacing an older backup atomically);
+    /// false when the file system has no hard links, so the caller copies instead.
+    private static func linkBackup(of target: String, as identity: IdentifiedContent.Identity) throws(FileError) -> Bool {
+        let backupPath = target + ".bak"
+        if link(target, backupPath) == 0 { return true }
+        switch errno {
+        case EEXIST: break
+        case EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS: return false
+        case let code: throw error(backupPath, code, isInput: false)
+        }
+        // An older backup: the original is linked under a temporary name and renamed over it,
+        // unless it already is the original (a run killed after linking it).
+        if (try? self.identity(of: backupPath)) == identity { return true }
+        let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker + "\(getpid())-link\(linkCounter.add(1, ordering: .relaxed).newValue)"
+        guard link(target, temporary) == 0 else {
+            let code = errno
+            if [EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS].contains(code) { return false }
+            throw error(backupPath, code, isInput: false)
+        }
+        let renamed = rename(temporary, backupPath) == 0
+        let code = errno
+        // Gone after a rename, unless the backup already was the original (rename then does nothing).
+        unlink(temporary)
+        guard renamed else { throw error(backupPath, code, isInput: false) }
+        return true
+    }
+
+    private static let linkCounter = Atomic<Int>(0)
 
     /// Writes `bytes` into a new temporary file beside `path` (not synced); returns its path.
     private static func writeTemporary(_ bytes: [UInt8], beside path: String, mode: UInt32) throws(FileError) -> String {
@@ -416,11 +524,24 @@ public enum SafeFile {
     /// so a later run can tell one that a killed run left behind from one being written.
     static let temporaryMarker = ".ctictl-tmp-"
 
-    /// What a directory holds: its names (not `.` and `..`), sorted, and how many names were
-    /// left out because they are not UTF-8 (a copied tree may hold any bytes).
+    /// What a directory holds: its entries (not `.` and `..`), sorted by name, and how many
+    /// names were left out because they are not UTF-8 (a copied tree may hold any bytes).
     public struct DirectoryListing: Sendable, Equatable {
-        public let names: [String]
+        public let entries: [Entry]
         public let undecodableNames: Int
+
+        public var names: [String] { entries.map(\.name) }
+
+        /// A name, and what the directory says it is (nil: the file system does not say, ask
+        /// `lstat`). A symbolic link is reported as a link, never as what it points to.
+        public struct Entry: Sendable, Equatable {
+            public let name: String
+            public let kind: Kind?
+        }
+
+        public enum Kind: Sendable, Equatable {
+            case directory, regularFile, symbolicLink, other
+        }
     }
 
     /// Lists `directory` once; every reader of a folder goes through here.
@@ -431,7 +552,7 @@ public enum SafeFile {
                 : FileError(path: directory, reason: .io("cannot be read (\(String(cString: strerror(code))))"), isInput: true)
         }
         defer { closedir(listing) }
-        var names: [String] = []
+        var entries: [DirectoryListing.Entry] = []
         var undecodable = 0
         while let entry = readdir(listing) {
             let name: String? = withUnsafePointer(to: entry.pointee.d_name) { tuple in
@@ -441,9 +562,19 @@ public enum SafeFile {
                 undecodable += 1
                 continue
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != "." && name != ".." { entries.append(.init(name: name, kind: Self.kind(ofDirectoryEntryType: entry.pointee.d_type))) }
         }
-        return DirectoryListing(names: names.sorted(), undecodableNames: undecodable)
+        return DirectoryListing(entries: entries.sorted { $0.name < $1.name }, undecodableNames: undecodable)
+    }
+
+    private static func kind(ofDirectoryEntryType type: UInt8) -> DirectoryListing.Kind? {
+        switch Int32(type) {
+        case Int32(DT_DIR): .directory
+        case Int32(DT_REG): .regularFile
+        case Int32(DT_LNK): .symbolicLink
+        case Int32(DT_UNKNOWN): nil
+        default: .other
+        }
     }
 
     /// The (UTF-8) names in `directory`, sorted.

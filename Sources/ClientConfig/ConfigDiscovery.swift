@@ -171,16 +171,23 @@ private struct DirectoryWalker {
                 en: "holds a name that is not UTF-8; not searched under that name",
                 de: "enthält einen Namen, der kein UTF-8 ist; darunter wird nicht gesucht")))
         }
-        let names = listing.names
-        return names.sorted().compactMap { name in
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            guard let kind = kind(of: path) else { return nil }
-            return (name, path, kind)
+        return listing.entries.compactMap { entry in
+            let path = directory.hasSuffix("/") ? directory + entry.name : directory + "/" + entry.name
+            guard let kind = kind(of: path, listed: entry.kind) else { return nil }
+            return (entry.name, path, kind)
         }
     }
 
-    /// A link counts as what it points to if that lies inside the root; otherwise it is skipped.
-    private mutating func kind(of path: String) -> EntryKind? {
+    /// What the listing said, or for a link (or where the file system does not say) what
+    /// `lstat` says: a link counts as what it points to if that lies inside the root;
+    /// otherwise it is skipped.
+    private mutating func kind(of path: String, listed: SafeFile.DirectoryListing.Kind?) -> EntryKind? {
+        switch listed {
+        case .directory: return .directory
+        case .regularFile: return .file
+        case .other: return .other
+        case .symbolicLink, nil: break
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         if info.st_mode & S_IFMT == S_IFLNK {

@@ -351,6 +351,12 @@ public struct MarkupReader {
     /// Replaces `&lt;` `&gt;` `&amp;` `&apos;` `&quot;` and `&#...;`, and normalises line ends
     /// (and, in attribute values, tabs and line ends to spaces) as XML 1.0 says.
     private func decodeReferences(_ range: Range<Int>, attribute: Bool) throws(CTIFailure) -> String {
+        // Most text holds no reference, no CR and (in an attribute) no tab or line feed: it is
+        // its bytes as they are (a quarter of reading a settings file went to the general way).
+        let needsDecoding = bytes[range].contains {
+            $0 == UInt8(ascii: "&") || $0 == UTF8Text.carriageReturn || (attribute && ($0 == UTF8Text.tab || $0 == UTF8Text.lineFeed))
+        }
+        guard needsDecoding else { return UTF8Text.string(bytes[range]) }
         var scalars = String.UnicodeScalarView()
         var chunkStart = range.lowerBound
         var offset = range.lowerBound

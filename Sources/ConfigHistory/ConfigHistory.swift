@@ -77,7 +77,10 @@ public final class ConfigHistory: Sendable {
     @discardableResult
     public func record(path: String, bytes: [UInt8], command: String, reason: String, now: Int64) throws -> Entry {
         let file = try Self.canonical(path)
-        return try write { db in try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, now: now) }
+        return try write { db in
+            try Self.insert(db, path: file, bytes: bytes, sha256: Self.sha256(bytes), version: try Self.newest(of: file, in: db).version + 1,
+                            command: command, reason: reason, now: now)
+        }
     }
 
     /// Every recorded version of the file at `path`, oldest first (empty when there is none).
@@ -176,30 +179,31 @@ public final class ConfigHistory: Sendable {
     /// has its versions taken out again and is left as it was, the others are written. A path
     /// given twice in one batch is refused the second time. Throws only when the batch as a
     /// whole fails (the history, or a file-system sync); then nothing is recorded.
-    public func writeAll(_ writes: [PendingWrite], now: Int64) throws -> [Result<Entry, any Error>] {
-        try write { db in
+    public func writeAll(_ writes: [PendingWrite], now: Int64, runner: BatchRunner = .serial) throws -> [Result<Entry, any Error>] {
+        // Reading and hashing each file needs no transaction: done first, by the runner.
+        let resolver = DirectoryResolver()
+        let prepared = runner.map(writes) { pending in Result { try PreparedWrite(pending.bytes, for: pending.path, resolver: resolver) } }
+        return try write { db in
             var results: [Result<Entry, any Error>] = writes.map { .failure(CTIFailure(.historyWriteFailed, "\($0.path): not written")) }
             var recorded: [(index: Int, path: String, firstVersion: Int64)] = []
             var replacements: [SafeFile.Replacement] = []
             var seen = Set<String>()
-            for (index, pending) in writes.enumerated() {
+            for (index, (pending, prepared)) in zip(writes, prepared).enumerated() {
                 do {
-                    let file = try Self.canonical(pending.path)
-                    guard seen.insert(file).inserted else {
+                    let file = try prepared.get()
+                    guard seen.insert(file.path).inserted else {
                         throw CTIFailure(.historyWriteFailed, "\(pending.path): given more than once; it is written once (its first entry)")
                     }
-                    let (entry, firstVersion, current) = try record(
-                        pending.bytes, to: file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
-                    // The backup is the content just recorded as found: each file is read once here.
-                    replacements.append(SafeFile.Replacement(
-                        path: file, bytes: pending.bytes, mode: (try? SafeFile.mode(of: file)) ?? 0o644, original: current))
-                    recorded.append((index, file, firstVersion))
+                    let (entry, firstVersion) = try record(file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
+                    // The backup is the file just recorded as found: each file is read once here.
+                    replacements.append(SafeFile.Replacement(path: file.path, bytes: file.bytes, mode: file.current?.mode ?? 0o644, original: file.current))
+                    recorded.append((index, file.path, firstVersion))
                     results[index] = .success(entry)
                 } catch {
                     results[index] = .failure(error)
                 }
             }
-            for (file, failure) in zip(recorded, try SafeFile.replaceAll(replacements, backups: true)) {
+            for (file, failure) in zip(recorded, try SafeFile.replaceAll(replacements, backups: true, runner: runner)) {
                 guard let failure else { continue }
                 try db.execute(sql: "DELETE FROM config_versions WHERE path = ? AND version >= ?", arguments: [file.path, file.firstVersion])
                 results[file.index] = .failure(failure)
@@ -211,42 +215,70 @@ public final class ConfigHistory: Sendable {
     private func write(_ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database) throws -> Entry {
         // Recorded first, written second, committed last: a write that fails rolls the record
         // back; only a failed commit after the write could leave an unrecorded file.
-        let entry = try record(bytes, to: file, command: command, reason: reason, release: release, now: now, in: db).entry
-        let mode = (try? SafeFile.mode(of: file)) ?? 0o644
-        try SafeFile.write(bytes, to: file, mode: mode, backup: true)
+        let prepared = try PreparedWrite(bytes, for: file)
+        let entry = try record(prepared, command: command, reason: reason, release: release, now: now, in: db).entry
+        try SafeFile.write(bytes, to: file, mode: prepared.current?.mode ?? 0o644, backup: true)
         return entry
     }
 
-    /// Records `bytes` as the next version of `file`, after its current content when that is
-    /// not the newest version; returns the new entry, the first version this added and the
-    /// current content (nil: no file yet).
-    private func record(
-        _ bytes: [UInt8], to file: String, command: String, reason: String, release: String?, now: Int64, in db: Database
-    ) throws -> (entry: Entry, firstVersion: Int64, current: [UInt8]?) {
-        var asFound: Entry?
-        let current = try SafeFile.readIfPresent(file, limit: Self.contentLimit)
-        if let current {
-            let newest = try historyRows.fetchOne(ConfigVersionRecord.self, db, sql: "SELECT * FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1", arguments: [file])
-            if newest?.sha256 != Self.sha256(current) {
-                asFound = try Self.insert(db, path: file, bytes: current, command: command, reason: "the file as found before this change (not written by ctictl)", now: now)
-            }
+    /// A file about to be written, read before anything is recorded: the name the history
+    /// keys it by, its content as found (nil: no file yet) and both contents' hashes.
+    private struct PreparedWrite: Sendable {
+        let path: String
+        let bytes: [UInt8]
+        let sha256: String
+        let current: SafeFile.IdentifiedContent?
+        let currentSHA256: String?
+
+        init(_ bytes: [UInt8], for path: String, resolver: DirectoryResolver = DirectoryResolver()) throws {
+            self.path = try ConfigHistory.canonical(path, resolver: resolver)
+            self.bytes = bytes
+            sha256 = ConfigHistory.sha256(bytes)
+            current = try SafeFile.readIdentifiedIfPresent(self.path, limit: ConfigHistory.contentLimit)
+            currentSHA256 = current.map { ConfigHistory.sha256($0.bytes) }
         }
-        let entry = try Self.insert(db, path: file, bytes: bytes, command: command, reason: reason, release: release, now: now)
-        return (entry, asFound?.version ?? entry.version, current)
     }
 
-    private static func insert(_ db: Database, path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil, now: Int64) throws -> Entry {
-        // Read as a stored value: a version edited into text must be an error, not a trap.
-        let stored = try DatabaseValue.fetchOne(db, sql: "SELECT max(version) FROM config_versions WHERE path = ?", arguments: [path]) ?? .null
-        guard let last = stored.isNull ? 0 : Int64.fromDatabaseValue(stored) else {
-            throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) is not a number; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
+    /// Records the file's new content as its next version, after its current content when that
+    /// is not the newest version; returns the new entry and the first version this added.
+    private func record(
+        _ file: PreparedWrite, command: String, reason: String, release: String?, now: Int64, in db: Database
+    ) throws -> (entry: Entry, firstVersion: Int64) {
+        let newest = try Self.newest(of: file.path, in: db)
+        var version = newest.version + 1
+        let firstVersion = version
+        if let current = file.current, let currentSHA256 = file.currentSHA256, newest.sha256 != currentSHA256 {
+            _ = try Self.insert(
+                db, path: file.path, bytes: current.bytes, sha256: currentSHA256, version: version, command: command,
+                reason: "the file as found before this change (not written by ctictl)", now: now)
+            version += 1
         }
-        var record = ConfigVersionRecord(
-            id: nil, path: path, version: last + 1, recordedAt: now, command: command, reason: reason, sha256: sha256(bytes), content: Data(bytes),
-            release: release)
-        try record.insert(db)
-        record.id = db.lastInsertedRowID
-        return Entry(record)
+        let entry = try Self.insert(
+            db, path: file.path, bytes: file.bytes, sha256: file.sha256, version: version, command: command, reason: reason, release: release, now: now)
+        return (entry, firstVersion)
+    }
+
+    /// The newest version of `path` and its hash (0 and nil when it has none). The values are
+    /// read as stored: a version edited into text is an error, not a trap.
+    private static func newest(of path: String, in db: Database) throws -> (version: Int64, sha256: String?) {
+        let statement = try db.cachedStatement(sql: "SELECT version, sha256 FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement, arguments: [path]) else { return (0, nil) }
+        let storedVersion: DatabaseValue = row[0]
+        let storedHash: DatabaseValue = row[1]
+        guard let version = Int64.fromDatabaseValue(storedVersion), let hash = String.fromDatabaseValue(storedHash) else {
+            throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) has a version or sha256 of the wrong type; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
+        }
+        return (version, hash)
+    }
+
+    private static func insert(
+        _ db: Database, path: String, bytes: [UInt8], sha256: String, version: Int64, command: String, reason: String, release: String? = nil, now: Int64
+    ) throws -> Entry {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO config_versions (path, version, recorded_at, command, reason, sha256, content, release) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [path, version, now, command, reason, sha256, Data(bytes), release])
+        return Entry(path: path, version: version, recordedAt: now, command: command, reason: reason, sha256: sha256, content: bytes, release: release)
     }
 
     // MARK: - Helpers
@@ -256,15 +288,13 @@ public final class ConfigHistory: Sendable {
     }
 
     /// The name the history keys a file by: absolute, with links (of the file and of its
-    /// directories) resolved, so `./user.config` and its full path are one file.
-    static func canonical(_ path: String) throws -> String {
+    /// directories) resolved, so `./user.config` and its full path are one file. A batch
+    /// passes one resolver for all its files (they share their upper directories).
+    static func canonical(_ path: String, resolver: DirectoryResolver = DirectoryResolver()) throws -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let target = try SafeFile.resolvingLinks(absolute)
-        let directory = SafeFile.parentDirectory(of: target)
-        guard let resolved = realpath(directory, nil) else { return target }
-        defer { free(resolved) }
-        let real = String(cString: resolved)
-        return (real == "/" ? "" : real) + "/" + SafeFile.fileName(of: target)
+        guard let directory = resolver.resolve(SafeFile.parentDirectory(of: target)) else { return target }
+        return (directory == "/" ? "" : directory) + "/" + SafeFile.fileName(of: target)
     }
 
     /// Reads and writes with the store's error rules (SQLiteStore.StoreAccess).

@@ -208,19 +208,22 @@ extension ConfigCommand {
                 targets = files.map { ($0, nil, nil) }
             }
             let progress = root == nil ? nil : ProgressLine(total: targets.count, label: output.lang.say("migrated", "migriert"))
-            // Every file's new content is computed first; the writes go in chunks, each one
-            // history transaction and one batched durable write (docs/config.md).
+            // The files go in chunks: each chunk's new contents are computed (on every core),
+            // then written in one history transaction and one batched durable write (docs/config.md).
             var entries: [Entry] = []
-            var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
-            for (index, target) in targets.enumerated() {
-                let (entry, change) = migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
-                entries.append(entry)
-                if let change { pending.append((entries.count - 1, change)) }
-                if pending.count >= Self.writeChunk || index == targets.count - 1, let history, !pending.isEmpty {
-                    write(pending, into: &entries, history: history)
-                    pending = []
+            for start in stride(from: 0, to: targets.count, by: Self.writeChunk) {
+                let chunk = Array(targets[start..<min(start + Self.writeChunk, targets.count)])
+                let command = self
+                let computed = BatchRunner.concurrent.map(chunk) { target in
+                    command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
                 }
-                progress?.update(index + 1)
+                var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
+                for (entry, change) in computed {
+                    entries.append(entry)
+                    if let change { pending.append((entries.count - 1, change)) }
+                }
+                if let history, !pending.isEmpty { write(pending, into: &entries, history: history) }
+                progress?.update(entries.count)
             }
             progress?.finish()
             switch output.format {
@@ -271,7 +274,7 @@ extension ConfigCommand {
         func write(_ pending: [(entry: Int, write: ConfigHistory.PendingWrite)], into entries: inout [Entry], history: ConfigHistory) {
             let results: [Result<ConfigHistory.Entry, any Error>]
             do {
-                results = try history.writeAll(pending.map(\.write), now: SystemClock.now())
+                results = try history.writeAll(pending.map(\.write), now: SystemClock.now(), runner: .concurrent)
             } catch {
                 // The chunk as a whole failed (the history, a sync): none of it is recorded.
                 results = pending.map { _ in .failure(error) }

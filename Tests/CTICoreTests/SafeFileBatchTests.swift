@@ -39,19 +39,57 @@ import Testing
         #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
     }
 
-    /// A link stays a link: the file it points to is replaced, its backup beside that file.
-    /// The content the caller read is the backup, with the mode given: the file is not read again.
+    /// The file the caller read is the backup: the same file (a hard link), with its mode;
+    /// it is not read again.
     @Test func theOriginalTheCallerReadIsTheBackup() throws {
         let path = tmp.path("read-once.config")
         try SafeFile.write(bytes("old"), to: path, mode: 0o640)
-        let results = try SafeFile.replaceAll([.init(path: path, bytes: bytes("new"), mode: 0o640, original: bytes("old"))], backups: true)
+        let original = try SafeFile.readIdentified(path)
+        let results = try SafeFile.replaceAll([.init(path: path, bytes: bytes("new"), mode: 0o640, original: original)], backups: true)
         #expect(results.count == 1 && results[0] == nil)
         #expect(try SafeFile.read(path) == bytes("new"))
         #expect(try SafeFile.read(path + ".bak") == bytes("old"))
         #expect(try SafeFile.mode(of: path + ".bak") == 0o640)
+        #expect(try SafeFile.identity(of: path + ".bak") == original.identity)
         // Without backups it is not used.
-        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("newer"), original: bytes("new"))], backups: false).allSatisfy { $0 == nil })
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("newer"), original: try SafeFile.readIdentified(path))], backups: false).allSatisfy { $0 == nil })
         #expect(try SafeFile.read(path + ".bak") == bytes("old"))
+    }
+
+    /// A file changed after the caller read it is not replaced: its backup would not be what
+    /// was read (and recorded). The file keeps the change.
+    @Test func aFileChangedSinceItWasReadIsLeftAsItIs() throws {
+        let path = tmp.path("changed.config")
+        try SafeFile.write(bytes("old"), to: path)
+        let original = try SafeFile.readIdentified(path)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.write(Data("changed by someone else".utf8))
+        try handle.close()
+        let results = try SafeFile.replaceAll([.init(path: path, bytes: bytes("new"), original: original)], backups: true)
+        #expect(results[0]?.path == path + ".bak")
+        #expect(try SafeFile.read(path) == bytes("changed by someone else"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
+    }
+
+    /// A second replacement: the older backup is replaced by the file replaced now, and a
+    /// backup that already is the original (a run killed after linking it) stays.
+    @Test func anOlderBackupIsReplacedByTheFileReplacedNow() throws {
+        let path = tmp.path("twice.config")
+        try SafeFile.write(bytes("first"), to: path)
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("second"))], backups: true).map { $0 == nil } == [true])
+        #expect(try SafeFile.read(path + ".bak") == bytes("first"))
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("third"))], backups: true).map { $0 == nil } == [true])
+        #expect(try SafeFile.read(path) == bytes("third"))
+        #expect(try SafeFile.read(path + ".bak") == bytes("second"))
+        // Killed after linking: FILE.bak is FILE.
+        try FileManager.default.removeItem(atPath: path + ".bak")
+        try FileManager.default.linkItem(atPath: path, toPath: path + ".bak")
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("fourth"))], backups: true).map { $0 == nil } == [true])
+        #expect(try SafeFile.read(path) == bytes("fourth"))
+        #expect(try SafeFile.read(path + ".bak") == bytes("third"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
     }
 
     /// Reading sizes its buffer by the file: empty, small, exactly a buffer, larger than one.

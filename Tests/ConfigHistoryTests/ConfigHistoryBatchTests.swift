@@ -55,3 +55,33 @@ extension ConfigHistoryTests {
         #expect(tables == ["t"])
     }
 }
+
+extension ConfigHistoryTests {
+    /// The batch's directory resolution names every directory as `realpath` does: plain
+    /// directories, links (absolute, relative, to links), `.` and `..`, missing ones; and
+    /// the files of a batch run on every core are keyed as `canonical` keys each alone.
+    @Test func directoriesResolveAsRealpathResolvesThem() throws {
+        let fileManager = FileManager.default
+        let root = directory + "/tree"
+        for folder in ["a/b/c", "x/y", "z"] { try fileManager.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true) }
+        try fileManager.createSymbolicLink(atPath: root + "/abs", withDestinationPath: root + "/a/b")
+        try fileManager.createSymbolicLink(atPath: root + "/rel", withDestinationPath: "x/y")
+        try fileManager.createSymbolicLink(atPath: root + "/x/up", withDestinationPath: "../a")
+        try fileManager.createSymbolicLink(atPath: root + "/chain", withDestinationPath: "rel")
+        let directories = [
+            "/", root, root + "/a", root + "/a/b/c", root + "/abs", root + "/abs/c", root + "/rel", root + "/x/up/b", root + "/chain",
+            root + "/a/./b", root + "/a/b/../b/c", root + "//a", root + "/a/", root + "/missing", root + "/abs/missing", root + "/z",
+        ]
+        let resolver = DirectoryResolver()
+        for _ in 0..<2 {  // the second round answers from what the first learned
+            for path in directories {
+                #expect(resolver.resolve(path) == DirectoryResolver.systemResolved(path), "\(path)")
+            }
+        }
+        let files = directories.filter { fileManager.fileExists(atPath: $0) && $0 != "/" }.map { $0 + "/user.config" }
+        let shared = DirectoryResolver()
+        let together = try BatchRunner.concurrent.map(files) { file in Result { try ConfigHistory.canonical(file, resolver: shared) } }.map { try $0.get() }
+        #expect(together == (try files.map { try ConfigHistory.canonical($0) }))
+        #expect(together.allSatisfy { $0.hasPrefix(DirectoryResolver.systemResolved(root) ?? "?") })
+    }
+}
