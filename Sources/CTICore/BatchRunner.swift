@@ -26,6 +26,36 @@ public struct BatchRunner: Sendable {
         }
     }
 
+    /// Runs `first` and `second` at the same time where the runner can (one after the other
+    /// where it cannot), returning when both have run.
+    public func overlapping(_ first: @Sendable () -> Void, _ second: @Sendable () -> Void) {
+        forEachIndex(2) { index in
+            if index == 0 { first() } else { second() }
+        }
+    }
+
+    /// For each of `count` pieces in order: `produce(i)`, then `consume` of its result, with
+    /// `produce(i + 1)` running while `consume` handles piece i (a batch computes its next
+    /// chunk while it waits for the disk to take the last one). `consume` runs for one piece
+    /// at a time, in order, though not always on the calling thread.
+    public func pipelined<T: Sendable>(_ count: Int, produce: @Sendable (Int) -> T, consume: (T) -> Void) {
+        guard count > 0 else { return }
+        var current = produce(0)
+        for index in 0..<count {
+            guard index + 1 < count else {
+                consume(current)
+                return
+            }
+            let next = UncheckedBox<T?>(nil)
+            withoutActuallyEscaping(consume) { consume in
+                let piece = UncheckedBox(current), step = UncheckedBox(consume)
+                overlapping({ step.value(piece.value) }, { next.value = produce(index + 1) })
+            }
+            guard let produced = next.value else { return }
+            current = produced
+        }
+    }
+
     /// `map` over the elements of `items`.
     public func map<T: Sendable, U>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
         map(items.count) { transform(items[$0]) }
@@ -35,4 +65,11 @@ public struct BatchRunner: Sendable {
 /// A buffer whose elements the pieces of a batch write, each its own.
 private struct SharedBuffer<T>: @unchecked Sendable {
     let base: UnsafeMutablePointer<T>
+}
+
+/// A value handed to one other piece of a batch, which alone reads or writes it until the
+/// batch returns.
+private final class UncheckedBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

@@ -237,7 +237,7 @@ public enum SafeFile {
             }
             staged = zip(staged, failures).filter { $0.1 == nil }.map(\.0)
         }
-        let syncPaths = oneDirectoryPerFileSystem(staged.map { parentDirectory(of: $0.target) })
+        let syncPaths = oneDirectoryPerFileSystem(staged.map { (parentDirectory(of: $0.target), $0.backup.device) })
         func syncAll() throws(FileError) {
             for path in syncPaths { try syncFilesystem(containing: path) }
         }
@@ -288,6 +288,12 @@ public enum SafeFile {
         case linked(IdentifiedContent.Identity)
         /// A copy of these bytes, in a temporary file until the first sync.
         case copied(temporary: String, original: [UInt8])
+
+        /// The file system of a linked backup, as its read saw it.
+        var device: UInt64? {
+            if case .linked(let identity) = self { return identity.device }
+            return nil
+        }
 
         var isCopy: Bool {
             if case .copied = self { return true }
@@ -340,7 +346,7 @@ public enum SafeFile {
         // An older backup: the original is linked under a temporary name and renamed over it,
         // unless it already is the original (a run killed after linking it).
         if (try? self.identity(of: backupPath)) == identity { return true }
-        let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker + "\(getpid())-link\(linkCounter.add(1, ordering: .relaxed).newValue)"
+        let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker + "\(processID)-link\(linkCounter.add(1, ordering: .relaxed).newValue)"
         guard link(target, temporary) == 0 else {
             let code = errno
             if [EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS].contains(code) { return false }
@@ -371,12 +377,18 @@ public enum SafeFile {
     }
 
     /// The first of `directories` on each file system: what one syncfs each must be given.
-    private static func oneDirectoryPerFileSystem(_ directories: [String]) -> [String] {
+    /// A directory's device is asked of the system unless the caller knows it (the file in it
+    /// was just read).
+    private static func oneDirectoryPerFileSystem(_ directories: [(path: String, device: UInt64?)]) -> [String] {
         var devices = Set<UInt64>(), seen = Set<String>(), chosen: [String] = []
-        for directory in directories where seen.insert(directory).inserted {
-            var info = stat()
-            guard stat(directory, &info) == 0 else { continue }
-            if devices.insert(UInt64(info.st_dev)).inserted { chosen.append(directory) }
+        for directory in directories where seen.insert(directory.path).inserted {
+            var device = directory.device
+            if device == nil {
+                var info = stat()
+                guard stat(directory.path, &info) == 0 else { continue }
+                device = UInt64(info.st_dev)
+            }
+            if let device, devices.insert(device).inserted { chosen.append(directory.path) }
         }
         return chosen
     }
@@ -514,7 +526,7 @@ public enum SafeFile {
     /// Creates (mkstemp) an empty temporary file beside `path`, named as below; returns its
     /// open descriptor and its path.
     private static func createTemporary(beside path: String) throws(FileError) -> (fd: Int32, path: String) {
-        var template = Array("\(parentDirectory(of: path))/.\(fileName(of: path))\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
+        var template = Array("\(parentDirectory(of: path))/.\(fileName(of: path))\(temporaryMarker)\(processID)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw error(path, errno, isInput: false) }
         return (fd, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -523,6 +535,9 @@ public enum SafeFile {
     /// Temporary files are `.NAME.ctictl-tmp-PID-XXXXXX`: the process id says whose they are,
     /// so a later run can tell one that a killed run left behind from one being written.
     static let temporaryMarker = ".ctictl-tmp-"
+
+    /// This process's id, asked once (ctictl never forks without exec).
+    private static let processID = getpid()
 
     /// What a directory holds: its entries (not `.` and `..`), sorted by name, and how many
     /// names were left out because they are not UTF-8 (a copied tree may hold any bytes).
@@ -563,6 +578,11 @@ public enum SafeFile {
                 continue
             }
             if name != "." && name != ".." { entries.append(.init(name: name, kind: Self.kind(ofDirectoryEntryType: entry.pointee.d_type))) }
+        }
+        // A listing without leftovers of a killed run is as good as cleaning them away: a batch
+        // writing into a directory its discovery has just listed need not list it again.
+        if undecodable == 0 && !entries.contains(where: { temporaryOwner($0.name) != nil }) {
+            cleanedDirectories.withLock { _ = $0.insert(directory) }
         }
         return DirectoryListing(entries: entries.sorted { $0.name < $1.name }, undecodableNames: undecodable)
     }

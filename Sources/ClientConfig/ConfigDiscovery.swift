@@ -47,29 +47,26 @@ public struct ConfigDiscovery: Sendable {
     public let configs: [DiscoveredConfig]
     public let skipped: [SkippedPath]
 
-    public init(root: String) throws(CTIFailure) {
+    /// `runner` walks the users' profile folders (each its own piece: a terminal server's
+    /// thousands of profiles are listed on every core by `config migrate`); the result is
+    /// the same whichever runner walks them.
+    public init(root: String, runner: BatchRunner = .serial) throws(CTIFailure) {
         var walker = try DirectoryWalker(root: root)
-        var found: [DiscoveredConfig] = []
         let usersFolder = walker.children(of: walker.root, named: "users")
-        for users in usersFolder.isEmpty ? [walker.root] : usersFolder {
-            for user in walker.directories(in: users) {
-                // AppData holds the roots of both layouts: each directory is listed once.
-                for appData in walker.children(of: user, named: "appdata") {
-                    let folders = walker.directories(in: appData)
-                    func named(_ lowercaseName: String) -> [String] { folders.filter { DirectoryWalker.lastComponent(of: $0).lowercased() == lowercaseName } }
-                    let name = DirectoryWalker.lastComponent(of: user)
-                    found += walker.roamingConfigs(of: name, in: named("roaming"))
-                    found += walker.dotNetConfigs(of: name, in: named("local"))
-                }
-            }
+        var users: [String] = []
+        for folder in usersFolder.isEmpty ? [walker.root] : usersFolder { users += walker.directories(in: folder) }
+        let start = walker
+        let walked = runner.map(users) { user in
+            var userWalker = start.startingOver()
+            return (configs: userWalker.configs(ofUser: user), skipped: userWalker.skipped)
         }
-        configs = found.sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) }
-        skipped = walker.skipped.sorted { $0.path < $1.path }
+        configs = walked.flatMap(\.configs).sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) }
+        skipped = (walker.skipped + walked.flatMap(\.skipped)).sorted { $0.path < $1.path }
     }
 }
 
 /// The directory reading behind `ConfigDiscovery`: names, types, and the symlink rule.
-private struct DirectoryWalker {
+private struct DirectoryWalker: Sendable {
     let root: String
     private let resolvedRoot: String
     var skipped: [SkippedPath] = []
@@ -87,6 +84,27 @@ private struct DirectoryWalker {
         }
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.resolvedRoot = Self.resolved(root) ?? root
+    }
+
+    /// The same walker with nothing recorded as skipped yet.
+    func startingOver() -> DirectoryWalker {
+        var walker = self
+        walker.skipped = []
+        return walker
+    }
+
+    /// Both layouts below one user's profile folder.
+    mutating func configs(ofUser user: String) -> [DiscoveredConfig] {
+        var found: [DiscoveredConfig] = []
+        // AppData holds the roots of both layouts: each directory is listed once.
+        for appData in children(of: user, named: "appdata") {
+            let folders = directories(in: appData)
+            func named(_ lowercaseName: String) -> [String] { folders.filter { Self.lastComponent(of: $0).lowercased() == lowercaseName } }
+            let name = Self.lastComponent(of: user)
+            found += roamingConfigs(of: name, in: named("roaming"))
+            found += dotNetConfigs(of: name, in: named("local"))
+        }
+        return found
     }
 
     /// The seed's layout below a user's `AppData/Roaming` folders.

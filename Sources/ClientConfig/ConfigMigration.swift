@@ -29,6 +29,8 @@ public struct ConfigMigration: Sendable {
         public let fromSource: ConfigCheck.ReleaseSource
         public let plan: MigrationPlan
         public let outcome: MigrationOutcome
+        /// The file as it was read: a writer that records and backs it up needs no second read.
+        public let original: SafeFile.IdentifiedContent
     }
 
     /// Reads `path`, tells its release (`from`, else the version folder, else the settings
@@ -37,7 +39,13 @@ public struct ConfigMigration: Sendable {
     public func migrate(
         path: String, from: Version?, versionFolder: String?, recordedRelease: ((String, [UInt8]) -> String?)? = nil
     ) throws(CTIFailure) -> Result {
-        let file = try SettingsFile(contentsOf: path)
+        let original: SafeFile.IdentifiedContent
+        do {
+            original = try SafeFile.readIdentified(path, limit: Int64(SettingsReader.sizeLimit))
+        } catch {
+            throw CTIFailure(error)
+        }
+        let file = try SettingsFile(bytes: original.bytes, source: path)
         let told: (Version?, ConfigCheck.ReleaseSource)
         do {
             let recorded = from == nil && versionFolder == nil ? recordedRelease?(path, file.bytes) : nil
@@ -55,6 +63,6 @@ public struct ConfigMigration: Sendable {
                 german: "\(path): das Produkt hat keine katalogisierten Versionen, zwischen denen migriert werden könnte")
         }
         let plan = try migrations.plan(from: release, to: target, releases: releases)
-        return Result(from: release, fromSource: told.1, plan: plan, outcome: try plan.apply(to: file))
+        return Result(from: release, fromSource: told.1, plan: plan, outcome: try plan.apply(to: file), original: original)
     }
 }

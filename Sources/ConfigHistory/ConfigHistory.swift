@@ -162,13 +162,17 @@ public final class ConfigHistory: Sendable {
         public let command: String
         public let reason: String
         public let release: String?
+        /// The file as the caller has just read it (`SafeFile.readIdentified`): recorded as
+        /// found and backed up as it is, instead of being read again. Nil: the history reads it.
+        public let original: SafeFile.IdentifiedContent?
 
-        public init(path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil) {
+        public init(path: String, bytes: [UInt8], command: String, reason: String, release: String? = nil, original: SafeFile.IdentifiedContent? = nil) {
             self.path = path
             self.bytes = bytes
             self.command = command
             self.reason = reason
             self.release = release
+            self.original = original
         }
     }
 
@@ -182,7 +186,7 @@ public final class ConfigHistory: Sendable {
     public func writeAll(_ writes: [PendingWrite], now: Int64, runner: BatchRunner = .serial) throws -> [Result<Entry, any Error>] {
         // Reading and hashing each file needs no transaction: done first, by the runner.
         let resolver = DirectoryResolver()
-        let prepared = runner.map(writes) { pending in Result { try PreparedWrite(pending.bytes, for: pending.path, resolver: resolver) } }
+        let prepared = runner.map(writes) { pending in Result { try PreparedWrite(pending.bytes, for: pending.path, original: pending.original, resolver: resolver) } }
         return try write { db in
             var results: [Result<Entry, any Error>] = writes.map { .failure(CTIFailure(.historyWriteFailed, "\($0.path): not written")) }
             var recorded: [(index: Int, path: String, firstVersion: Int64)] = []
@@ -230,11 +234,11 @@ public final class ConfigHistory: Sendable {
         let current: SafeFile.IdentifiedContent?
         let currentSHA256: String?
 
-        init(_ bytes: [UInt8], for path: String, resolver: DirectoryResolver = DirectoryResolver()) throws {
+        init(_ bytes: [UInt8], for path: String, original: SafeFile.IdentifiedContent? = nil, resolver: DirectoryResolver = DirectoryResolver()) throws {
             self.path = try ConfigHistory.canonical(path, resolver: resolver)
             self.bytes = bytes
             sha256 = ConfigHistory.sha256(bytes)
-            current = try SafeFile.readIdentifiedIfPresent(self.path, limit: ConfigHistory.contentLimit)
+            current = try original ?? SafeFile.readIdentifiedIfPresent(self.path, limit: ConfigHistory.contentLimit)
             currentSHA256 = current.map { ConfigHistory.sha256($0.bytes) }
         }
     }

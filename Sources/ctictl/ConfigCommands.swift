@@ -57,7 +57,7 @@ extension ConfigCommand {
             let release = try self.release.map { try parseVersion($0, option: "--version") }
             var entries: [ConfigCheckEntry]
             if let root {
-                let discovery = try ConfigDiscovery(root: root)
+                let discovery = try ConfigDiscovery(root: root, runner: .concurrent)
                 entries = discovery.configs.filter(check.product.owns).map {
                     check.entry(path: $0.path, user: $0.user, version: release, versionFolder: $0.version, recordedRelease: recorded)
                 }
@@ -201,7 +201,7 @@ extension ConfigCommand {
             let history = dryRun ? try self.history.openIfExists() : try self.history.open()
             var targets: [(path: String, user: String?, versionFolder: String?)]
             if let root {
-                let discovery = try ConfigDiscovery(root: root)
+                let discovery = try ConfigDiscovery(root: root, runner: .concurrent)
                 targets = discovery.configs.filter(migration.check.product.owns).map { ($0.path, $0.user, $0.version) }
                 ConfigCommand.reportSkipped(discovery.skipped, output.lang)
             } else {
@@ -209,14 +209,16 @@ extension ConfigCommand {
             }
             let progress = root == nil ? nil : ProgressLine(total: targets.count, label: output.lang.say("migrated", "migriert"))
             // The files go in chunks: each chunk's new contents are computed (on every core),
-            // then written in one history transaction and one batched durable write (docs/config.md).
+            // then written in one history transaction and one batched durable write
+            // (docs/config.md); the next chunk is computed while the disk takes the last one.
             var entries: [Entry] = []
-            for start in stride(from: 0, to: targets.count, by: Self.writeChunk) {
-                let chunk = Array(targets[start..<min(start + Self.writeChunk, targets.count)])
-                let command = self
-                let computed = BatchRunner.concurrent.map(chunk) { target in
+            let chunks = stride(from: 0, to: targets.count, by: Self.writeChunk).map { Array(targets[$0..<min($0 + Self.writeChunk, targets.count)]) }
+            let command = self
+            BatchRunner.concurrent.pipelined(chunks.count, produce: { index in
+                BatchRunner.concurrent.map(chunks[index]) { target in
                     command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
                 }
+            }) { computed in
                 var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
                 for (entry, change) in computed {
                     entries.append(entry)
@@ -263,7 +265,8 @@ extension ConfigCommand {
                 let steps = result.plan.migrations.map(\.label).joined(separator: ", ")
                 return (entry, ConfigHistory.PendingWrite(
                     path: path, bytes: result.outcome.bytes, command: "config migrate",
-                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description))
+                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description,
+                    original: result.original))
             } catch {
                 entry.failure = Self.failure(error, path: path)
                 return (entry, nil)

@@ -45,8 +45,15 @@ import Testing
             #expect(fromUsers.skipped.map { String($0.path.dropFirst(root.count)) } == [
                 "/Users/emil/AppData/Roaming/DatevConnector", "/Users/fritz/AppData/Roaming/DatevConnector",
             ])
-            // Deterministic: a second run gives the same answer.
+            // Deterministic: a second run gives the same answer, and so does one that walks
+            // the profiles on every core.
             #expect(try ConfigDiscovery(root: root).configs == found.configs)
+            let concurrent = BatchRunner { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+            for base in [root, root + "/Users/"] {
+                let serial = try ConfigDiscovery(root: base), spread = try ConfigDiscovery(root: base, runner: concurrent)
+                #expect(spread.configs == serial.configs)
+                #expect(spread.skipped == serial.skipped)
+            }
         }
     }
 

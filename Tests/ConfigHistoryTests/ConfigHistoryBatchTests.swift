@@ -1,6 +1,7 @@
 import CTICore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import ConfigHistory
@@ -83,5 +84,27 @@ extension ConfigHistoryTests {
         let together = try BatchRunner.concurrent.map(files) { file in Result { try ConfigHistory.canonical(file, resolver: shared) } }.map { try $0.get() }
         #expect(together == (try files.map { try ConfigHistory.canonical($0) }))
         #expect(together.allSatisfy { $0.hasPrefix(DirectoryResolver.systemResolved(root) ?? "?") })
+    }
+}
+
+/// The runners of a batch: the concurrent one gives what the serial one gives, in order.
+@Suite struct BatchRunnerTests {
+    @Test(arguments: [BatchRunner.serial, BatchRunner.concurrent]) func mapKeepsTheOrder(_ runner: BatchRunner) {
+        let items = (0..<1000).map { "item \($0)" }
+        #expect(runner.map(items) { $0.uppercased() } == items.map { $0.uppercased() })
+        #expect(runner.map(0) { $0 }.isEmpty)
+    }
+
+    @Test(arguments: [BatchRunner.serial, BatchRunner.concurrent]) func pipelinedConsumesEveryPieceOnceInOrder(_ runner: BatchRunner) {
+        for count in [0, 1, 2, 7] {
+            let produced = Mutex<[Int]>([])
+            var consumed: [Int] = []
+            runner.pipelined(count, produce: { index in
+                produced.withLock { $0.append(index) }
+                return index * index
+            }) { consumed.append($0) }
+            #expect(consumed == (0..<count).map { $0 * $0 })
+            #expect(produced.withLock { $0.sorted() } == Array(0..<count))
+        }
     }
 }
