@@ -116,16 +116,22 @@ struct ECMARegexParser {
         return (.lookahead(inner, negated: negated), false)
     }
 
-    /// A group name up to `>` (the `<` already read): ASCII letters, digits, `_`, `$`.
+    /// A group name up to `>` (the `<` already read): ECMA's identifier characters (Unicode
+    /// ID_Start / ID_Continue, `$`, `_`, ZWNJ and ZWJ after the first), also as `\u` escapes.
     private mutating func groupName() throws(ECMARegex.SyntaxError) -> String {
         var name = ""
-        while let scalar = current, scalar != ">" {
-            let isStart = Self.isASCIILetter(scalar) || scalar == "_" || scalar == "$"
-            guard isStart || (!name.isEmpty && Self.isDigit(scalar)) else {
-                throw fail("invalid group name")
-            }
-            name.unicodeScalars.append(scalar)
+        while let next = current, next != ">" {
             index += 1
+            var value = next.value
+            if next == "\\" {
+                guard current == "u" else { throw fail("invalid group name") }
+                index += 1
+                value = try unicodeEscape()
+            }
+            guard let scalar = Unicode.Scalar(value), scalar == "$" || scalar == "_"
+                || (name.isEmpty ? scalar.properties.isIDStart : scalar.properties.isIDContinue || scalar == "\u{200C}" || scalar == "\u{200D}")
+            else { throw fail("invalid group name") }
+            name.unicodeScalars.append(scalar)
         }
         guard current == ">", !name.isEmpty else { throw fail("invalid group name") }
         index += 1

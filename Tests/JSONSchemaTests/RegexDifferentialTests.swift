@@ -23,6 +23,7 @@ import Testing
         "\\p{Script=Greek}", "\\p{sc=Latn}", "\\p{Alphabetic}", "\\P{White_Space}", "\\p{ASCII}", "\\p{Any}",
         "\\p{Assigned}", "\\p{Emoji}", "\\p{Lowercase}", "\\p{Uppercase}", "\\p{ID_Start}", "\\p{Hex}",
         "\\p{Foo}", "\\p{gc=Foo}", "\\p{ExtPict}", "\\p{punct}", "\\p{Z}", "\\p{Sm}", "\\p{Mn}", "[\\p{N}_]",
+        "(?<é$>", "(?<\\u0041>", "(?<1>", "(?<a\\u{200D}>",
     ]
     static let characters = ["a", "b", "1", " ", "\n", "é", "e\u{301}", "🐲", "A", "_", "-", "\u{A0}", "\u{2028}", "\u{0663}", "α", "\u{2005}", "\u{85}", "\u{FEFF}", "Σ", "Ⅻ", "+", "ǅ", "\u{E000}"]
 

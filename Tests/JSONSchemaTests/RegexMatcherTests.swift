@@ -48,6 +48,8 @@ import Testing
         #expect(try matching(port, ["0", "1", "5222", "65535", "65536", "99999", "01"]) == ["1", "5222", "65535"])
         #expect(try matching("(^|/)\\.\\.?(/|$)", ["..", "a/./b", "a/..", "a..b", ".../x"]) == ["..", "a/./b", "a/.."])
         #expect(try matching("^(?<first>a)(b|)(?:c)$", ["abc", "ac", "bc"]) == ["abc", "ac"])
+        #expect(try matching("^(?<é$>a)(?<\\u0042_1>b)$", ["ab"]) == ["ab"])  // ECMA's identifier characters
+        #expect(refusal("(?<1a>x)")?.contains("invalid group name") == true)
         #expect(try matching("^(|a)*b$", ["b", "ab", "aab", "a"]) == ["b", "ab", "aab"])  // an empty iteration ends nothing
         #expect(try matching("^(a*)*$", ["", "aaa", "ab"]) == ["", "aaa"])
     }
