@@ -1,3 +1,4 @@
+import Foundation
 @testable import JSONSchema
 import Testing
 
@@ -156,6 +157,33 @@ import Testing
         #expect(try matches("^(?:ab)*$", text))
         #expect(try matches("^[^ ]*$", text))
         #expect(try !matches("^(?:ab)*$", text + "a"))
+    }
+
+    /// The client's startup check must not pay for Swift's regex library: the module's compiled
+    /// objects (beside the test bundle) refer to no symbol of `_StringProcessing` or
+    /// `_RegexParser` (`Regex`, and also `contains(_:)` of a string, `firstRange(of:)`,
+    /// `replacing(_:with:)`, `split(separator:)` with a string, which live there).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/nm"), "nm (binutils) is not installed"))
+    func theModuleUsesNothingOfSwiftsRegexLibrary() throws {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var objects: [String] = []
+        for _ in 0..<4 where objects.isEmpty {
+            directory.deleteLastPathComponent()
+            let candidate = directory.appendingPathComponent("JSONSchema.build").path
+            objects = ((try? FileManager.default.contentsOfDirectory(atPath: candidate)) ?? []).filter { $0.hasSuffix(".o") }.map { candidate + "/" + $0 }
+        }
+        try #require(!objects.isEmpty, "no JSONSchema.build/*.o beside \(CommandLine.arguments[0])")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nm")
+        process.arguments = ["-u"] + objects
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let symbols = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let regexSymbols = symbols.split(separator: "\n").filter { $0.contains("17_StringProcessing") || $0.contains("12_RegexParser") }
+        #expect(regexSymbols.isEmpty, "\(regexSymbols.prefix(5))")
     }
 
     /// A lookahead starts a run at each position it is tried: on a long text that is quadratic,
