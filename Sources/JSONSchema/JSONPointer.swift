@@ -3,7 +3,15 @@ enum JSONPointer {
     /// One reference token escaped: `~` as `~0`, `/` as `~1`.
     static func escape(_ token: String) -> String {
         guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
-        return token.replacing("~", with: "~0").replacing("/", with: "~1")
+        var escaped = ""
+        for character in token.unicodeScalars {
+            switch character {
+            case "~": escaped += "~0"
+            case "/": escaped += "~1"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
     }
 
     /// The pointer of a path of tokens: `""` for the root.
@@ -30,7 +38,7 @@ enum JSONPointer {
 
     /// `~0` → `~`, `~1` → `/`; nil for any other `~` sequence.
     static func unescaped(_ raw: Substring) -> String? {
-        guard raw.contains("~") else { return String(raw) }
+        guard raw.utf8.contains(UInt8(ascii: "~")) else { return String(raw) }
         var result = ""
         var iterator = raw.makeIterator()
         while let character = iterator.next() {
@@ -46,7 +54,7 @@ enum JSONPointer {
 
     /// `%XX` sequences decoded as UTF-8; nil for a broken sequence or invalid UTF-8.
     static func percentDecoded(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         var utf8 = text.utf8.makeIterator()
         while let byte = utf8.next() {

@@ -13,13 +13,11 @@ public struct JSONSchema: Sendable {
 
     /// Parses and compiles a schema file. Never crashes on any input: bad JSON, unsupported
     /// keywords, invalid patterns, unresolvable or looping `$ref`s all throw a `CTIFailure`.
-    /// When the regular expressions of a schema are compiled by the engine.
+    /// When the regular expressions of a schema were compiled by Swift's `Regex`. This
+    /// module's own engine builds a pattern's program when it parses it, at load, in a few
+    /// microseconds: both cases now do the same. Kept for the callers that choose one.
     public enum PatternCompilation: Sendable {
-        /// At load: a pattern the engine cannot run refuses the schema (the default: tools
-        /// that vet schemas).
         case atLoad
-        /// At the first match (the ECMA syntax is still checked at load): a program that
-        /// validates one document with a trusted schema pays only for the patterns it uses.
         case atFirstMatch
     }
 
@@ -35,42 +33,18 @@ public struct JSONSchema: Sendable {
 
     /// Compiles an already parsed schema document.
     public init(document: JSONValue, source: String, patterns: PatternCompilation = .atLoad) throws(CTIFailure) {
-        var compiler = SchemaCompiler(source: source, compilesPatterns: patterns == .atLoad)
+        var compiler = SchemaCompiler(source: source)
         self.nodes = try compiler.compileDocument(document)
         self.nodeByLocation = compiler.nodeByLocation
         self.source = source
     }
 
-    /// Compiles every regular expression of the schema in the engine now, refusing one it
-    /// cannot run (`schema.pattern-invalid`). Loading checks their ECMA syntax only and leaves
-    /// the engine's compilation to the first match; tools that vet schemas call this.
-    public func compilePatterns() throws(CTIFailure) {
-        for node in nodes {
-            for check in node.checks {
-                let patterns: [ECMARegex]
-                switch check.rule {
-                case .pattern(let regex): patterns = [regex]
-                case .patternProperties(let pairs): patterns = pairs.map(\.regex)
-                case .additionalProperties(_, _, let regexes): patterns = regexes
-                default: patterns = []
-                }
-                for pattern in patterns {
-                    do {
-                        try pattern.compile()
-                    } catch {
-                        throw CTIFailure(.schemaPatternInvalid, "\(source): \(check.location): the regular expression \(JSONText.quoted(pattern.source)) cannot run: \(error.reason)")
-                    }
-                }
-            }
-        }
-    }
 
     public func validate(_ instance: JSONValue) -> ValidationResult {
         var validator = Validator(nodes: nodes)
         _ = validator.evaluate(0, instance)
-        guard !validator.exhausted else {
-            let message = "validation stopped after \(Validator.maxSteps) steps: the schema applies too many subschemas to this value (\(ErrorCode.schemaTooComplex))"
-            return ValidationResult(errors: [ValidationError(instanceLocation: "", keywordLocation: "", message: message)], annotations: [])
+        if let abandoned = validator.abandoned {
+            return ValidationResult(errors: [abandoned], annotations: [])
         }
         return ValidationResult(errors: validator.errors, annotations: validator.annotations)
     }

@@ -18,12 +18,8 @@ struct SchemaCompiler {
     private var pendingRefs: [(node: Int, check: Int, reference: String)] = []
     private var rootID: String?
 
-    /// Whether the engine compiles each pattern now (else at its first match).
-    let compilesPatterns: Bool
-
-    init(source: String, compilesPatterns: Bool = true) {
+    init(source: String) {
         self.source = source
-        self.compilesPatterns = compilesPatterns
     }
 
     mutating func compileDocument(_ document: JSONValue) throws(CTIFailure) -> [SchemaNode] {
@@ -188,7 +184,6 @@ struct SchemaCompiler {
     private func regex(_ pattern: String, at location: String) throws(CTIFailure) -> ECMARegex {
         do {
             let regex = try ECMARegex(pattern)
-            if compilesPatterns { try regex.compile() }
             return regex
         } catch {
             throw refuse(.schemaPatternInvalid, location, "the regular expression \(JSONText.quoted(pattern)) is not a supported ECMA-262 pattern: \(error.reason)")

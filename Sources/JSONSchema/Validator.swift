@@ -17,8 +17,9 @@ struct Validator {
     private(set) var annotations: [Annotation] = []
     private var path: [String] = []
     private var steps = 0
-    /// Set when `maxSteps` ran out: the run is abandoned, its errors are not the answer.
-    private(set) var exhausted = false
+    /// Set when the run is abandoned — `maxSteps` ran out, or a pattern's match ran out of its
+    /// steps — and then the only error: the others are not the answer.
+    private(set) var abandoned: ValidationError?
 
     init(nodes: [SchemaNode]) {
         self.nodes = nodes
@@ -27,8 +28,11 @@ struct Validator {
     /// Whether `instance` (at the current path) is valid against node `index`.
     mutating func evaluate(_ index: Int, _ instance: JSONValue) -> Bool {
         steps += 1
-        if steps > Self.maxSteps { exhausted = true }
-        if exhausted { return false }
+        if steps > Self.maxSteps, abandoned == nil {
+            let message = "validation stopped after \(Self.maxSteps) steps: the schema applies too many subschemas to this value (\(ErrorCode.schemaTooComplex))"
+            abandoned = ValidationError(instanceLocation: "", keywordLocation: "", message: message)
+        }
+        if abandoned != nil { return false }
         let node = nodes[index]
         if let boolean = node.boolean {
             if !boolean { fail(node.location, "no value is allowed here (the schema is false)") }
@@ -50,6 +54,20 @@ struct Validator {
             }
         }
         return true
+    }
+
+    /// Whether `regex` matches `text`; a match that runs out of steps abandons the run (an
+    /// unknown answer must not pass for a mismatch: under `not` that would accept the value).
+    private mutating func matches(_ regex: ECMARegex, _ text: String, at keywordLocation: String) -> Bool {
+        do {
+            return try regex.matches(text)
+        } catch {
+            if abandoned == nil {
+                let message = "validation stopped: the pattern \(JSONText.quoted(regex.source)) took more than \(RegexMatcher.extraSteps) steps beyond its text's length on this value (\(ErrorCode.schemaTooComplex))"
+                abandoned = ValidationError(instanceLocation: JSONPointer.string(path), keywordLocation: keywordLocation, message: message)
+            }
+            return false
+        }
     }
 
     private mutating func fail(_ keywordLocation: String, _ message: String) {
@@ -104,7 +122,7 @@ struct Validator {
                 fail(at, "must be at most \(limit) characters long, has \(text.unicodeScalars.count)")
             }
         case let .pattern(regex):
-            if case let .string(text) = instance, !regex.matches(text) {
+            if case let .string(text) = instance, !matches(regex, text, at: at) {
                 fail(at, "\(JSONText.render(instance)) does not match the pattern \(JSONText.quoted(regex.source))")
             }
         case let .required(names):
@@ -130,14 +148,17 @@ struct Validator {
         case let .patternProperties(patterns):
             if case let .object(members) = instance {
                 for name in members.keys.sorted() {
-                    for pattern in patterns where pattern.regex.matches(name) {
+                    for pattern in patterns where matches(pattern.regex, name, at: at) {
                         descend(into: name, pattern.node, members[name] ?? .null, notAllowed: "the property \(JSONText.quoted(name)) is not allowed (pattern \(JSONText.quoted(pattern.regex.source)))")
                     }
                 }
             }
         case let .additionalProperties(node, declared, patterns):
             if case let .object(members) = instance {
-                for name in members.keys.sorted() where !declared.contains(name) && !patterns.contains(where: { $0.matches(name) }) {
+                for name in members.keys.sorted() where !declared.contains(name) {
+                    var matched = false
+                    for pattern in patterns where !matched { matched = matches(pattern, name, at: at) }
+                    guard !matched else { continue }
                     descend(into: name, node, members[name] ?? .null, notAllowed: "the property \(JSONText.quoted(name)) is not allowed (unknown)")
                 }
             }

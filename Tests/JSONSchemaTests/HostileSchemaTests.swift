@@ -47,6 +47,24 @@ import Testing
         #expect(schema.validate(.object(["x": .number(1)])).isValid)
     }
 
+    @Test func catastrophicPatternsMatchInLinearTime() throws {
+        let schema = try load(#"{"properties": {"x": {"pattern": "^(a+)+$"}}, "patternProperties": {"(a|a)*b": false}}"#).get()
+        let long = String(repeating: "a", count: 30_000)
+        #expect(schema.validate(.object(["x": .string(long)])).isValid)
+        #expect(!schema.validate(.object(["x": .string(long + "!")])).isValid)
+        #expect(schema.validate(.object([long: .number(1)])).isValid)
+    }
+
+    /// A match that runs out of steps is no answer: even under `not` (where a mismatch would
+    /// accept the value) it stops the validation with one error.
+    @Test func aPatternOutOfStepsStopsTheValidation() throws {
+        let schema = try load(#"{"properties": {"x": {"not": {"pattern": "(?=[ab]*c)"}}}}"#).get()
+        let result = schema.validate(.object(["x": .string(String(repeating: "a", count: 20_000))]))
+        #expect(result.errors.map(\.description) == [#"/x: validation stopped: the pattern "(?=[ab]*c)" took more than 1000000 steps beyond its text's length on this value (schema.too-complex) (schema /properties/x/not/pattern)"#])
+        #expect(schema.validate(.object(["x": .string("ab")])).isValid)
+        #expect(!schema.validate(.object(["x": .string("abc")])).isValid)
+    }
+
     @Test func hugeNumbersLoadAndCompare() throws {
         let schema = try load(#"{"maxLength": 1e300, "minimum": -1.7e308, "maximum": 1.7e308, "enum": [1e308, "a"]}"#).get()
         #expect(schema.validate(.string("a")).isValid)

@@ -3,8 +3,9 @@ import Foundation
 import JSONSchema
 import Testing
 
-/// Loading checks a pattern's ECMA syntax and leaves the engine's compilation to the first
-/// match; `compilePatterns` does it at once. Every schema the project ships compiles.
+/// Loading parses every pattern into the engine's program, whichever `PatternCompilation` a
+/// caller names (both are the same since the engine is this module's own). Every schema the
+/// project ships loads; a schema is shared between threads.
 @Suite struct PatternCompilationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -14,19 +15,18 @@ import Testing
             .filter { $0.hasSuffix(".schema.json") && $0.contains("/") }.sorted().map { base + "/" + $0 }  // the products' settings schemas
     }
 
-    @Test func everyShippedSchemaCompilesItsPatterns() throws {
+    @Test func everyShippedSchemaLoads() throws {
         #expect(Self.shippedSchemas.count >= 5)
         for path in Self.shippedSchemas {
-            let schema = try JSONSchema(Array(try Data(contentsOf: URL(fileURLWithPath: path))), source: path)
-            try schema.compilePatterns()
+            _ = try JSONSchema(Array(try Data(contentsOf: URL(fileURLWithPath: path))), source: path)
         }
     }
 
-    @Test func aPatternMatchesAlikeBeforeAndAfterItsCompilation() throws {
-        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^[0-9]{2,}$"}"#.utf8), source: "t", patterns: .atFirstMatch)
+    @Test(arguments: [JSONSchema.PatternCompilation.atLoad, .atFirstMatch])
+    func bothChoicesMatchAlike(_ compilation: JSONSchema.PatternCompilation) throws {
+        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^[0-9]{2,}$"}"#.utf8), source: "t", patterns: compilation)
         #expect(schema.validate(.string("42")).isValid)
         #expect(!schema.validate(.string("4")).isValid)
-        try schema.compilePatterns()
         #expect(schema.validate(.string("4711")).isValid)
         #expect(!schema.validate(.string("x1")).isValid)
     }
@@ -40,12 +40,10 @@ import Testing
         #expect(results.filter { $0 }.count == 16)
     }
 
-    @Test func anEngineRefusalComesAtLoadOrFromCompilePatterns() throws {
-        let text = Array(#"{"pattern": "\\p{NoSuchProperty}"}"#.utf8)
-        #expect(throws: CTIFailure.self) { try JSONSchema(text, source: "t") }
-        let lazy = try JSONSchema(text, source: "t", patterns: .atFirstMatch)
-        #expect(throws: CTIFailure.self) { try lazy.compilePatterns() }
-        // Until then it matches nothing: a value is refused, never waved through.
-        #expect(!lazy.validate(.string("x")).isValid)
+    @Test(arguments: [JSONSchema.PatternCompilation.atLoad, .atFirstMatch])
+    func whatTheEngineCannotRunIsRefusedAtLoad(_ compilation: JSONSchema.PatternCompilation) throws {
+        for pattern in [#"\\p{NoSuchProperty}"#, #"\\p{Script=Greek}"#, "(?<=a)b", "(a)\\\\1"] {
+            #expect(throws: CTIFailure.self, "\(pattern)") { try JSONSchema(Array(#"{"pattern": "\#(pattern)"}"#.utf8), source: "t", patterns: compilation) }
+        }
     }
 }

@@ -18,8 +18,14 @@ import Testing
         "\\S", "\\b", "\\1", "\\k<n>", "\\u0041", "\\u{1F432}", "\\x41", "\\t", "\\.", "\\\\", "\\-", "\\/",
         "é", "🐲", "\\p{L}", "\\P{Lu}", "\\cA", "\\0", "\\q", "/", ",", "[α-ω]", "[\\u2000-\\u200A]", "[^\\s]",
         "[\\w-]", "[\\w-a]", "[]", "[^]", "[\\b]", "[-a]", "(a|)", "a{0}", "\\uD83D\\uDC32", "\\v", "\\f",
+        "\\B", "\\uD83D", "\\u{DC32}", "(?<=", "(?<!", "{0,}", "+?", "{1,2}?", "[a-c\\d]", "[^a\\P{L}]",
+        "\\p{Letter}", "\\p{gc=Lu}", "\\p{General_Category=Decimal_Number}", "\\p{Nd}", "\\P{L}", "\\p{LC}",
+        "\\p{Script=Greek}", "\\p{sc=Latn}", "\\p{Alphabetic}", "\\P{White_Space}", "\\p{ASCII}", "\\p{Any}",
+        "\\p{Assigned}", "\\p{Emoji}", "\\p{Lowercase}", "\\p{Uppercase}", "\\p{ID_Start}", "\\p{Hex}",
+        "\\p{Foo}", "\\p{gc=Foo}", "\\p{ExtPict}", "\\p{punct}", "\\p{Z}", "\\p{Sm}", "\\p{Mn}", "[\\p{N}_]",
+        "(?<é$>", "(?<\\u0041>", "(?<1>", "(?<a\\u{200D}>",
     ]
-    static let characters = ["a", "b", "1", " ", "\n", "é", "e\u{301}", "🐲", "A", "_", "-", "\u{A0}", "\u{2028}", "\u{0663}", "α", "\u{2005}", "\u{85}", "\u{FEFF}"]
+    static let characters = ["a", "b", "1", " ", "\n", "é", "e\u{301}", "🐲", "A", "_", "-", "\u{A0}", "\u{2028}", "\u{0663}", "α", "\u{2005}", "\u{85}", "\u{FEFF}", "Σ", "Ⅻ", "+", "ǅ", "\u{E000}"]
 
     /// SplitMix64: the same patterns on every run, so a failure can be reproduced.
     struct Seeded: RandomNumberGenerator {
@@ -34,7 +40,7 @@ import Testing
     }
 
     /// What we refuse although ECMA-262 accepts it (each documented in docs/json-schema.md).
-    static let documentedRefusals = ["lookbehind", "word boundaries", "lone surrogate", "backreferences"]
+    static let documentedRefusals = ["lookbehind", "backreferences", "script properties", "this Unicode property is not supported"]
 
     @Test(.enabled(if: usable, "node (Node.js) is not installed: the regex dialect is not compared with JavaScript's"))
     func patternsAgreeWithJavaScript() throws {
@@ -66,7 +72,7 @@ import Testing
                 continue
             }
             for (text, expected) in zip(testCase.texts, matches) {
-                #expect(regex.matches(text) == expected, "\(testCase.pattern.debugDescription) on \(text.debugDescription): JavaScript says \(expected)")
+                #expect(try regex.matches(text) == expected, "\(testCase.pattern.debugDescription) on \(text.debugDescription): JavaScript says \(expected)")
             }
             same += 1
         }
@@ -82,11 +88,20 @@ import Testing
         let input = directory.appendingPathComponent("cases.json")
         let document = JSONValue.array(cases.map { .object(["p": .string($0.pattern), "s": .array($0.texts.map(JSONValue.string))]) })
         try Data(JSONWriter.compact(document)).write(to: input)
+        // The search loop is ECMA-262's (RegExpBuiltinExec: a sticky match at each code point
+        // boundary) rather than `r.test(s)`: V8's own search also starts inside a surrogate
+        // pair, where `\B` holds (`/\B/u.test("_🐲")` is true in Node 20; the spec says false).
         let script = """
         const cases = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
         process.stdout.write(JSON.stringify(cases.map(c => {
-          let r; try { r = new RegExp(c.p, 'u'); } catch (e) { return null; }
-          return c.s.map(s => r.test(s));
+          let r; try { r = new RegExp(c.p, 'uy'); } catch (e) { return null; }
+          return c.s.map(s => {
+            for (let i = 0; i <= s.length; i += s.codePointAt(i) > 0xFFFF ? 2 : 1) {
+              r.lastIndex = i;
+              if (r.test(s)) return true;
+            }
+            return false;
+          });
         })));
         """
         let process = Process()
