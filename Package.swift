@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ctictl-bench",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "Diagnostics",
+                "Ledger", "Licensing", "Signing", "CTICore", "Diagnostics", "ConfigHistory",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,4 +1,5 @@
 import CTICore
+import ConfigHistory
 import Foundation
 
 /// `ctictl config migrate --root` (the built binary, a whole process) over N user.config files
@@ -37,13 +38,13 @@ enum ConfigMigrateBenchmark {
             guard status == 0 else { throw CTIFailure(.bench, "\(script) exited \(status)") }
         }
         try expectMigrated(count: count, root: dir + "/python")
-        // What the files alone cost: the same batched writes (chunks of 500, backups, three
-        // syncs each) with no parsing, migration, discovery or history.
+        // What the files alone cost: the same batched writes (chunks of 500, backups, two
+        // syncs each, on every core) with no parsing, migration, discovery or history.
         let migrated = userConfig([("StarfaceHost", "192.168.10.5"), ("TransferCallsAutomatically", "True")])
         let files = try BatchBenchmark.seconds {
             for start in stride(from: 0, to: count, by: 500) {
                 let chunk = (start..<min(start + 500, count)).map { SafeFile.Replacement(path: path(dir + "/files", user: $0), bytes: migrated) }
-                guard try SafeFile.replaceAll(chunk, backups: true).allSatisfy({ $0 == nil }) else { throw CTIFailure(.bench, "a file of the batch failed") }
+                guard try SafeFile.replaceAll(chunk, backups: true, runner: .concurrent).allSatisfy({ $0 == nil }) else { throw CTIFailure(.bench, "a file of the batch failed") }
             }
         }
         try expectMigrated(count: count, root: dir + "/files")
