@@ -51,17 +51,63 @@ public struct ConfigDiscovery: Sendable {
     /// thousands of profiles are listed on every core by `config migrate`); the result is
     /// the same whichever runner walks them.
     public init(root: String, runner: BatchRunner = .serial) throws(CTIFailure) {
+        let profiles = try ProfileFolders(root: root)
+        let found = profiles.discover(0..<profiles.folders.count, runner: runner)
+        self.init(configs: found.configs, skipped: (profiles.skipped + found.skipped).sorted { $0.path < $1.path })
+    }
+
+    init(configs: [DiscoveredConfig], skipped: [SkippedPath]) {
+        self.configs = configs
+        self.skipped = skipped
+    }
+}
+
+/// Discovery's first step: the users' profile folders below the root, each walked on its
+/// own afterwards — all at once (`ConfigDiscovery(root:)`), or a slice at a time by a batch
+/// that migrates one slice while it discovers the next.
+public struct ProfileFolders: Sendable {
+    /// Sorted by user name, then path: the slices of `chunks(of:)`, walked in order, find the
+    /// configs in `ConfigDiscovery`'s order.
+    public let folders: [String]
+    /// What listing the root and the `Users` folders skipped.
+    public let skipped: [SkippedPath]
+    private let walker: DirectoryWalker
+
+    public init(root: String) throws(CTIFailure) {
         var walker = try DirectoryWalker(root: root)
-        let usersFolder = walker.children(of: walker.root, named: "users")
-        var users: [String] = []
-        for folder in usersFolder.isEmpty ? [walker.root] : usersFolder { users += walker.directories(in: folder) }
+        let usersFolders = walker.children(of: walker.root, named: "users")
+        var folders: [String] = []
+        for usersFolder in usersFolders.isEmpty ? [walker.root] : usersFolders { folders += walker.directories(in: usersFolder) }
+        self.folders = folders.sorted { (DirectoryWalker.lastComponent(of: $0), $0) < (DirectoryWalker.lastComponent(of: $1), $1) }
+        skipped = walker.skipped
+        self.walker = walker.startingOver()
+    }
+
+    /// The configs below `folders[range]`, sorted as `ConfigDiscovery` sorts them, and what
+    /// walking them skipped.
+    public func discover(_ range: Range<Int>, runner: BatchRunner = .serial) -> ConfigDiscovery {
         let start = walker
-        let walked = runner.map(users) { user in
-            var userWalker = start.startingOver()
-            return (configs: userWalker.configs(ofUser: user), skipped: userWalker.skipped)
+        let walked = runner.map(Array(folders[range])) { folder in
+            var folderWalker = start
+            return (configs: folderWalker.configs(ofUser: folder), skipped: folderWalker.skipped)
         }
-        configs = walked.flatMap(\.configs).sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) }
-        skipped = (walker.skipped + walked.flatMap(\.skipped)).sorted { $0.path < $1.path }
+        return ConfigDiscovery(
+            configs: walked.flatMap(\.configs).sorted { ($0.user, $0.layout, $0.path) < ($1.user, $1.layout, $1.path) },
+            skipped: walked.flatMap(\.skipped).sorted { $0.path < $1.path })
+    }
+
+    /// Consecutive ranges of about `size` folders covering them all; a range never ends
+    /// between two folders of one user name (a drive copied with both `Users` and `users`).
+    public func chunks(of size: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < folders.count {
+            var end = min(start + max(size, 1), folders.count)
+            while end < folders.count && DirectoryWalker.lastComponent(of: folders[end]) == DirectoryWalker.lastComponent(of: folders[end - 1]) { end += 1 }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
     }
 }
 

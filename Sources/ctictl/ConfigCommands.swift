@@ -199,35 +199,51 @@ extension ConfigCommand {
                 migrations: try MigrationSet.load(product: catalog.product, from: directory),
                 releases: try catalog.load().versionedReleases.compactMap(\.version), target: target)
             let history = dryRun ? try self.history.openIfExists() : try self.history.open()
-            var targets: [(path: String, user: String?, versionFolder: String?)]
+            // The files go in chunks: each chunk's files are found (below --root) and their new
+            // contents computed, on every core, then written in one history transaction and one
+            // batched durable write (docs/config.md); the next chunk is found and computed while
+            // the disk takes the last one.
+            typealias Target = (path: String, user: String?, versionFolder: String?)
+            let chunks: [@Sendable () -> (targets: [Target], skipped: [SkippedPath], count: Int)]
+            let progress: ProgressLine?
             if let root {
-                let discovery = try ConfigDiscovery(root: root, runner: .concurrent)
-                targets = discovery.configs.filter(migration.check.product.owns).map { ($0.path, $0.user, $0.version) }
-                ConfigCommand.reportSkipped(discovery.skipped, output.lang)
+                let profiles = try ProfileFolders(root: root)
+                ConfigCommand.reportSkipped(profiles.skipped, output.lang)
+                let product = migration.check.product
+                chunks = profiles.chunks(of: Self.writeChunk).map { range in {
+                    let found = profiles.discover(range, runner: .concurrent)
+                    return (found.configs.filter(product.owns).map { ($0.path, $0.user, $0.version) }, found.skipped, range.count)
+                } }
+                progress = ProgressLine(total: profiles.folders.count, label: output.lang.say("profiles done", "Profile erledigt"))
             } else {
-                targets = files.map { ($0, nil, nil) }
-            }
-            let progress = root == nil ? nil : ProgressLine(total: targets.count, label: output.lang.say("migrated", "migriert"))
-            // The files go in chunks: each chunk's new contents are computed (on every core),
-            // then written in one history transaction and one batched durable write
-            // (docs/config.md); the next chunk is computed while the disk takes the last one.
-            var entries: [Entry] = []
-            let chunks = stride(from: 0, to: targets.count, by: Self.writeChunk).map { Array(targets[$0..<min($0 + Self.writeChunk, targets.count)]) }
-            let command = self
-            BatchRunner.concurrent.pipelined(chunks.count, produce: { index in
-                BatchRunner.concurrent.map(chunks[index]) { target in
-                    command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
+                let targets: [Target] = files.map { ($0, nil, nil) }
+                chunks = stride(from: 0, to: targets.count, by: Self.writeChunk).map { start in
+                    { (Array(targets[start..<min(start + Self.writeChunk, targets.count)]), [], 0) }
                 }
+                progress = nil
+            }
+            var entries: [Entry] = []
+            var skipped: [SkippedPath] = []
+            var done = 0
+            let command = self
+            BatchRunner.concurrent.pipelined(chunks.count, produce: { index -> ComputedChunk in
+                let chunk = chunks[index]()
+                return ComputedChunk(entries: BatchRunner.concurrent.map(chunk.targets) { target in
+                    command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
+                }, skipped: chunk.skipped, profiles: chunk.count)
             }) { computed in
                 var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
-                for (entry, change) in computed {
+                for (entry, change) in computed.entries {
                     entries.append(entry)
                     if let change { pending.append((entries.count - 1, change)) }
                 }
+                skipped += computed.skipped
                 if let history, !pending.isEmpty { write(pending, into: &entries, history: history) }
-                progress?.update(entries.count)
+                done += computed.profiles
+                progress?.update(done)
             }
             progress?.finish()
+            ConfigCommand.reportSkipped(skipped, output.lang)
             switch output.format {
             case .json: Output.json(["files": entries], schema: "ctictl.config-migrate/1")
             case .text: Output.print(text(entries).joined(separator: "\n"))
@@ -238,7 +254,16 @@ extension ConfigCommand {
             if status != 0 { throw ExitCode(status) }
         }
 
-        /// How many files one history transaction and one batched write take.
+        /// One chunk's files, computed: each file's entry and what to write, what discovery
+        /// skipped and how many profile folders it walked.
+        struct ComputedChunk: Sendable {
+            let entries: [(Entry, ConfigHistory.PendingWrite?)]
+            let skipped: [SkippedPath]
+            let profiles: Int
+        }
+
+        /// How many files (with --root: profile folders) one chunk takes: one history
+        /// transaction and one batched write.
         static let writeChunk = 500
 
         /// One file, computed by the library: its entry, and what to write (unless --dry-run).

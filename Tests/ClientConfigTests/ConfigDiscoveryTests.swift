@@ -49,6 +49,16 @@ import Testing
             // the profiles on every core.
             #expect(try ConfigDiscovery(root: root).configs == found.configs)
             let concurrent = BatchRunner { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+            // A slice at a time (as config migrate walks them), in any slice size: the same
+            // configs in the same order, and the same skipped paths.
+            let profiles = try ProfileFolders(root: root)
+            for size in [1, 2, 3, 100] {
+                let chunks = profiles.chunks(of: size)
+                #expect(chunks.flatMap { Array($0) } == Array(profiles.folders.indices), "size \(size)")
+                let slices = chunks.map { profiles.discover($0, runner: concurrent) }
+                #expect(slices.flatMap(\.configs) == found.configs, "size \(size)")
+                #expect((profiles.skipped + slices.flatMap(\.skipped)).map(\.path).sorted() == found.skipped.map(\.path), "size \(size)")
+            }
             for base in [root, root + "/Users/"] {
                 let serial = try ConfigDiscovery(root: base), spread = try ConfigDiscovery(root: base, runner: concurrent)
                 #expect(spread.configs == serial.configs)
@@ -117,5 +127,24 @@ import Testing
 
     private func makeDirectory(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+}
+
+extension ConfigDiscoveryTests {
+    /// A drive copied with both `Users` and `users`: one user's two profile folders are never
+    /// split between slices, so slices keep the order of a whole discovery.
+    @Test func slicesNeverSplitOneUsersFolders() throws {
+        try withTemporaryTree { root, _ in
+            for folder in ["Users", "users"] {
+                for user in ["anna", "bernd", "carla"] {
+                    try write(root, "\(folder)/\(user)/AppData/Roaming/DatevConnector/user.config")
+                }
+            }
+            let profiles = try ProfileFolders(root: root)
+            #expect(profiles.folders.count == 6)
+            let chunks = profiles.chunks(of: 1)
+            #expect(chunks.map(\.count) == [2, 2, 2])
+            #expect(chunks.flatMap { profiles.discover($0).configs } == (try ConfigDiscovery(root: root)).configs)
+        }
     }
 }
