@@ -216,55 +216,95 @@ public enum SafeFile {
     /// go on. A failed sync throws: before step 3 nothing has been replaced; a failure of the
     /// last sync means the files are replaced but perhaps not yet durable.
     public static func replaceAll(_ files: [Replacement], backups: Bool, runner: BatchRunner = .serial) throws(FileError) -> [FileError?] {
-        var results = [FileError?](repeating: nil, count: files.count)
-        var staged: [StagedReplacement] = []
-        for (index, outcome) in runner.map(files.count, { index in
-            Result { () throws(FileError) in try stage(files[index], index: index, backup: backups) }
-        }).enumerated() {
-            switch outcome {
-            case .success(let stage): staged.append(stage)
-            case .failure(let error): results[index] = error
+        try StagedBatch(files, backups: backups, runner: runner).finish(runner: runner)
+    }
+
+    /// `replaceAll` in two steps, so a caller can stage one batch while it finishes another:
+    /// `init` does step 1 but its sync — every new content in its temporary file, every
+    /// backup linked (or copied into a temporary file) — and replaces nothing; `finish` does
+    /// the rest. A staged batch that is not finished must be discarded.
+    public struct StagedBatch: Sendable {
+        /// Each file's staging failure, at its index (nil: staged).
+        public private(set) var failures: [FileError?]
+        private var staged: [StagedReplacement]
+
+        public init(_ files: [Replacement], backups: Bool, runner: BatchRunner = .serial) {
+            failures = [FileError?](repeating: nil, count: files.count)
+            staged = []
+            for (index, outcome) in runner.map(files.count, { index in
+                Result { () throws(FileError) in try stage(files[index], index: index, backup: backups) }
+            }).enumerated() {
+                switch outcome {
+                case .success(let stage): staged.append(stage)
+                case .failure(let error): failures[index] = error
+                }
             }
         }
-        /// Keeps the staged files for which `step` succeeds; the others' temporaries are
-        /// removed and their error recorded (they are left as they were).
-        func keep(where step: @Sendable (StagedReplacement) -> FileError?) {
-            let failures = runner.map(staged, step)
-            for (stage, failure) in zip(staged, failures) {
-                guard let failure else { continue }
+
+        /// Removes the staged files' temporaries; nothing is replaced (a linked backup stays:
+        /// it is the file as it is).
+        public func discard() {
+            staged.forEach { $0.removeTemporaries() }
+        }
+
+        /// The batch without the files at `indices` (their temporaries removed): files the
+        /// caller has decided not to replace after all. Their results stay nil.
+        public func leavingOut(_ indices: Set<Int>) -> StagedBatch {
+            guard !indices.isEmpty else { return self }
+            var batch = self
+            batch.staged = staged.filter { stage in
+                guard indices.contains(stage.index) else { return true }
                 stage.removeTemporaries()
-                results[stage.index] = failure
+                return false
             }
-            staged = zip(staged, failures).filter { $0.1 == nil }.map(\.0)
+            return batch
         }
-        let syncPaths = oneDirectoryPerFileSystem(staged.map { (parentDirectory(of: $0.target), $0.backup.device) })
-        func syncAll() throws(FileError) {
-            for path in syncPaths { try syncFilesystem(containing: path) }
-        }
-        /// Before the new files are renamed, a failed sync leaves every original as it was.
-        func syncOrDiscardAll() throws(FileError) {
-            do {
-                try syncAll()
-            } catch {
-                staged.forEach { $0.removeTemporaries() }
-                throw error
+
+        /// Steps 1 (its sync) to 3: returns each file's error at its index (nil: replaced),
+        /// staging failures included. Throws when a sync fails (see `replaceAll`).
+        public func finish(runner: BatchRunner = .serial) throws(FileError) -> [FileError?] {
+            var results = failures
+            var staged = self.staged
+            /// Keeps the staged files for which `step` succeeds; the others' temporaries are
+            /// removed and their error recorded (they are left as they were).
+            func keep(where step: @Sendable (StagedReplacement) -> FileError?) {
+                let stepFailures = runner.map(staged, step)
+                for (stage, failure) in zip(staged, stepFailures) {
+                    guard let failure else { continue }
+                    stage.removeTemporaries()
+                    results[stage.index] = failure
+                }
+                staged = zip(staged, stepFailures).filter { $0.1 == nil }.map(\.0)
             }
-        }
-        try syncOrDiscardAll()
-        // Copied backups (no hard links there) go under their names only once their bytes are durable.
-        if staged.contains(where: \.backup.isCopy) {
-            keep { stage in
-                guard case .copied(let temporary, _) = stage.backup, rename(temporary, stage.target + ".bak") != 0 else { return nil }
-                return error(stage.target + ".bak", errno, isInput: false)
+            let syncPaths = oneDirectoryPerFileSystem(staged.map { (parentDirectory(of: $0.target), $0.backup.device) })
+            func syncAll() throws(FileError) {
+                for path in syncPaths { try syncFilesystem(containing: path) }
+            }
+            /// Before the new files are renamed, a failed sync leaves every original as it was.
+            func syncOrDiscardAll() throws(FileError) {
+                do {
+                    try syncAll()
+                } catch {
+                    staged.forEach { $0.removeTemporaries() }
+                    throw error
+                }
             }
             try syncOrDiscardAll()
+            // Copied backups (no hard links there) go under their names only once their bytes are durable.
+            if staged.contains(where: \.backup.isCopy) {
+                keep { stage in
+                    guard case .copied(let temporary, _) = stage.backup, rename(temporary, stage.target + ".bak") != 0 else { return nil }
+                    return error(stage.target + ".bak", errno, isInput: false)
+                }
+                try syncOrDiscardAll()
+            }
+            // 2. Every backup is the original.
+            keep { $0.backup.verify(at: $0.target + ".bak") }
+            // 3. The new files over the originals.
+            keep { rename($0.temporary, $0.target) == 0 ? nil : error($0.target, errno, isInput: false) }
+            try syncAll()
+            return results
         }
-        // 2. Every backup is the original.
-        keep { $0.backup.verify(at: $0.target + ".bak") }
-        // 3. The new files over the originals.
-        keep { rename($0.temporary, $0.target) == 0 ? nil : error($0.target, errno, isInput: false) }
-        try syncAll()
-        return results
     }
 
     /// A file of a batch whose new content is written, not yet renamed.

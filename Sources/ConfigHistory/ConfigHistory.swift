@@ -184,35 +184,78 @@ public final class ConfigHistory: Sendable {
     /// given twice in one batch is refused the second time. Throws only when the batch as a
     /// whole fails (the history, or a file-system sync); then nothing is recorded.
     public func writeAll(_ writes: [PendingWrite], now: Int64, runner: BatchRunner = .serial) throws -> [Result<Entry, any Error>] {
-        // Reading and hashing each file needs no transaction: done first, by the runner.
+        try commit(Self.prepare(writes, runner: runner), now: now, runner: runner)
+    }
+
+    /// `writeAll`'s first half, which needs no history: every file read (unless the caller
+    /// read it), hashed and staged (`SafeFile.StagedBatch`: new contents in temporary files,
+    /// backups linked), nothing recorded or replaced. A batch can prepare its next chunk while
+    /// it commits the last one. A prepared batch must be committed or discarded.
+    public static func prepare(_ writes: [PendingWrite], runner: BatchRunner = .serial) -> PreparedBatch {
         let resolver = DirectoryResolver()
-        let prepared = runner.map(writes) { pending in Result { try PreparedWrite(pending.bytes, for: pending.path, original: pending.original, resolver: resolver) } }
-        return try write { db in
-            var results: [Result<Entry, any Error>] = writes.map { .failure(CTIFailure(.historyWriteFailed, "\($0.path): not written")) }
-            var recorded: [(index: Int, path: String, firstVersion: Int64)] = []
-            var replacements: [SafeFile.Replacement] = []
-            var seen = Set<String>()
-            for (index, (pending, prepared)) in zip(writes, prepared).enumerated() {
-                do {
-                    let file = try prepared.get()
-                    guard seen.insert(file.path).inserted else {
-                        throw CTIFailure(.historyWriteFailed, "\(pending.path): given more than once; it is written once (its first entry)")
+        var files = runner.map(writes) { pending -> Result<PreparedWrite, any Error> in
+            Result { try PreparedWrite(pending.bytes, for: pending.path, original: pending.original, resolver: resolver) }
+        }
+        var seen = Set<String>()
+        for (index, file) in files.enumerated() {
+            guard case .success(let prepared) = file, !seen.insert(prepared.path).inserted else { continue }
+            files[index] = .failure(CTIFailure(.historyWriteFailed, "\(writes[index].path): given more than once; it is written once (its first entry)"))
+        }
+        let stagedIndices = files.indices.filter { (try? files[$0].get()) != nil }
+        let replacements = stagedIndices.compactMap { index in
+            (try? files[index].get()).map { SafeFile.Replacement(path: $0.path, bytes: $0.bytes, mode: $0.current?.mode ?? 0o644, original: $0.current) }
+        }
+        return PreparedBatch(writes: writes, files: files, stagedIndices: stagedIndices, staged: SafeFile.StagedBatch(replacements, backups: true, runner: runner))
+    }
+
+    /// A batch of writes `prepare` has read and staged.
+    public struct PreparedBatch: Sendable {
+        let writes: [PendingWrite]
+        /// Per write: the file, or why it is not written.
+        let files: [Result<PreparedWrite, any Error>]
+        /// The writes staged, in the staged batch's order.
+        let stagedIndices: [Int]
+        let staged: SafeFile.StagedBatch
+
+        /// Removes what staging wrote (temporary files); nothing is recorded or replaced.
+        public func discard() { staged.discard() }
+    }
+
+    /// `writeAll`'s second half: in one transaction every staged file's versions are recorded,
+    /// the files replaced (the staged batch finished: two syncs) and the transaction committed;
+    /// a file that fails has its versions taken out again. Throws only when the batch as a
+    /// whole fails (the history, a sync); then nothing is recorded and what was staged is removed.
+    public func commit(_ batch: PreparedBatch, now: Int64, runner: BatchRunner = .serial) throws -> [Result<Entry, any Error>] {
+        do {
+            return try write { db in
+                var results: [Result<Entry, any Error>] = batch.files.map { file in file.flatMap { .failure(CTIFailure(.historyWriteFailed, "\($0.path): not written")) } }
+                var recorded: [(index: Int, firstVersion: Int64)?] = Array(repeating: nil, count: batch.stagedIndices.count)
+                var leftOut = Set<Int>()
+                for (position, index) in batch.stagedIndices.enumerated() {
+                    if let failure = batch.staged.failures[position] {
+                        results[index] = .failure(failure)
+                        continue
                     }
-                    let (entry, firstVersion) = try record(file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
-                    // The backup is the file just recorded as found: each file is read once here.
-                    replacements.append(SafeFile.Replacement(path: file.path, bytes: file.bytes, mode: file.current?.mode ?? 0o644, original: file.current))
-                    recorded.append((index, file.path, firstVersion))
-                    results[index] = .success(entry)
-                } catch {
-                    results[index] = .failure(error)
+                    do {
+                        let file = try batch.files[index].get(), pending = batch.writes[index]
+                        let (entry, firstVersion) = try record(file, command: pending.command, reason: pending.reason, release: pending.release, now: now, in: db)
+                        recorded[position] = (index, firstVersion)
+                        results[index] = .success(entry)
+                    } catch {
+                        results[index] = .failure(error)
+                        leftOut.insert(position)
+                    }
                 }
+                for (position, failure) in try batch.staged.leavingOut(leftOut).finish(runner: runner).enumerated() {
+                    guard let failure, let (index, firstVersion) = recorded[position], let file = try? batch.files[index].get() else { continue }
+                    try db.execute(sql: "DELETE FROM config_versions WHERE path = ? AND version >= ?", arguments: [file.path, firstVersion])
+                    results[index] = .failure(failure)
+                }
+                return results
             }
-            for (file, failure) in zip(recorded, try SafeFile.replaceAll(replacements, backups: true, runner: runner)) {
-                guard let failure else { continue }
-                try db.execute(sql: "DELETE FROM config_versions WHERE path = ? AND version >= ?", arguments: [file.path, file.firstVersion])
-                results[file.index] = .failure(failure)
-            }
-            return results
+        } catch {
+            batch.discard()
+            throw error
         }
     }
 
@@ -227,7 +270,7 @@ public final class ConfigHistory: Sendable {
 
     /// A file about to be written, read before anything is recorded: the name the history
     /// keys it by, its content as found (nil: no file yet) and both contents' hashes.
-    private struct PreparedWrite: Sendable {
+    struct PreparedWrite: Sendable {
         let path: String
         let bytes: [UInt8]
         let sha256: String

@@ -228,9 +228,14 @@ extension ConfigCommand {
             let command = self
             BatchRunner.concurrent.pipelined(chunks.count, produce: { index -> ComputedChunk in
                 let chunk = chunks[index]()
-                return ComputedChunk(entries: BatchRunner.concurrent.map(chunk.targets) { target in
+                let computed = BatchRunner.concurrent.map(chunk.targets) { target in
                     command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
-                }, skipped: chunk.skipped, profiles: chunk.count)
+                }
+                // Staged here too (temporary files, backups linked): the disk takes the last chunk meanwhile.
+                let writes = computed.compactMap(\.1)
+                return ComputedChunk(
+                    entries: computed, prepared: writes.isEmpty ? nil : ConfigHistory.prepare(writes, runner: .concurrent), skipped: chunk.skipped,
+                    profiles: chunk.count)
             }) { computed in
                 var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
                 for (entry, change) in computed.entries {
@@ -238,7 +243,7 @@ extension ConfigCommand {
                     if let change { pending.append((entries.count - 1, change)) }
                 }
                 skipped += computed.skipped
-                if let history, !pending.isEmpty { write(pending, into: &entries, history: history) }
+                if let history, let prepared = computed.prepared { write(pending, prepared: prepared, into: &entries, history: history) }
                 done += computed.profiles
                 progress?.update(done)
             }
@@ -258,6 +263,8 @@ extension ConfigCommand {
         /// skipped and how many profile folders it walked.
         struct ComputedChunk: Sendable {
             let entries: [(Entry, ConfigHistory.PendingWrite?)]
+            /// The chunk's writes, read and staged (nil: nothing to write).
+            let prepared: ConfigHistory.PreparedBatch?
             let skipped: [SkippedPath]
             let profiles: Int
         }
@@ -298,11 +305,13 @@ extension ConfigCommand {
             }
         }
 
-        /// Writes a chunk through the history; each file's outcome goes to its entry.
-        func write(_ pending: [(entry: Int, write: ConfigHistory.PendingWrite)], into entries: inout [Entry], history: ConfigHistory) {
+        /// Commits a chunk's prepared writes through the history; each file's outcome goes to its entry.
+        func write(
+            _ pending: [(entry: Int, write: ConfigHistory.PendingWrite)], prepared: ConfigHistory.PreparedBatch, into entries: inout [Entry], history: ConfigHistory
+        ) {
             let results: [Result<ConfigHistory.Entry, any Error>]
             do {
-                results = try history.writeAll(pending.map(\.write), now: SystemClock.now(), runner: .concurrent)
+                results = try history.commit(prepared, now: SystemClock.now(), runner: .concurrent)
             } catch {
                 // The chunk as a whole failed (the history, a sync): none of it is recorded.
                 results = pending.map { _ in .failure(error) }

@@ -108,3 +108,37 @@ extension ConfigHistoryTests {
         }
     }
 }
+
+extension ConfigHistoryTests {
+    /// `writeAll` in its two halves: a prepared batch replaces and records nothing until it is
+    /// committed; one discarded leaves no temporary file and no version; the next chunk can
+    /// be prepared before the last one is committed.
+    @Test func aPreparedBatchChangesNothingUntilItIsCommitted() throws {
+        let history = try ConfigHistory(path: store)
+        let first = directory + "/first.config", second = directory + "/second.config"
+        try SafeFile.write(Array("one".utf8), to: first)
+        try SafeFile.write(Array("two".utf8), to: second)
+        func pending(_ path: String, _ text: String) -> ConfigHistory.PendingWrite {
+            .init(path: path, bytes: Array(text.utf8), command: "config migrate", reason: "to 2.6", release: "2.6")
+        }
+        let temporaries = { try FileManager.default.contentsOfDirectory(atPath: self.directory).filter { $0.contains(".ctictl-tmp-") } }
+
+        let discarded = ConfigHistory.prepare([pending(first, "lost")])
+        #expect(try temporaries().count == 1)
+        discarded.discard()
+        #expect(try temporaries().isEmpty)
+        #expect(try SafeFile.read(first) == Array("one".utf8))
+        #expect(try history.history(path: first).isEmpty)
+
+        let chunkOne = ConfigHistory.prepare([pending(first, "one migrated")], runner: .concurrent)
+        let chunkTwo = ConfigHistory.prepare([pending(second, "two migrated"), pending(second, "again")], runner: .concurrent)
+        #expect(try SafeFile.read(first) == Array("one".utf8) && SafeFile.read(second) == Array("two".utf8))
+        #expect(try history.commit(chunkOne, now: now).map { try $0.get().version } == [2])
+        let results = try history.commit(chunkTwo, now: now, runner: .concurrent)
+        #expect(try results[0].get().version == 2)
+        #expect("\(results[1])".contains("given more than once"))
+        #expect(try SafeFile.read(first) == Array("one migrated".utf8) && SafeFile.read(first + ".bak") == Array("one".utf8))
+        #expect(try SafeFile.read(second) == Array("two migrated".utf8) && SafeFile.read(second + ".bak") == Array("two".utf8))
+        #expect(try temporaries().isEmpty)
+    }
+}
