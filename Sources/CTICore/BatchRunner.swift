@@ -6,9 +6,17 @@
 public struct BatchRunner: Sendable {
     /// Runs `body(i)` once for every `i` in `0..<count`, returning when all have run.
     private let forEachIndex: @Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
+    /// Runs both closures, at the same time where it can, returning when both have run.
+    private let both: @Sendable (_ first: @Sendable () -> Void, _ second: @Sendable () -> Void) -> Void
 
-    public init(_ forEachIndex: @escaping @Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void) {
+    /// A runner from its way to run many pieces and its way to run two at once (by default:
+    /// as two of its pieces).
+    public init(
+        _ forEachIndex: @escaping @Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void,
+        both: (@Sendable (_ first: @Sendable () -> Void, _ second: @Sendable () -> Void) -> Void)? = nil
+    ) {
         self.forEachIndex = forEachIndex
+        self.both = both ?? { first, second in forEachIndex(2) { $0 == 0 ? first() : second() } }
     }
 
     public static let serial = BatchRunner { count, body in
@@ -29,9 +37,7 @@ public struct BatchRunner: Sendable {
     /// Runs `first` and `second` at the same time where the runner can (one after the other
     /// where it cannot), returning when both have run.
     public func overlapping(_ first: @Sendable () -> Void, _ second: @Sendable () -> Void) {
-        forEachIndex(2) { index in
-            if index == 0 { first() } else { second() }
-        }
+        both(first, second)
     }
 
     /// For each of `count` pieces in order: `produce(i)`, then `consume` of its result, with
