@@ -25,14 +25,14 @@ public struct SettingsSchema: Sendable {
     /// `x-placeholder`: no setting of the product is known.
     public let isPlaceholder: Bool
 
-    public init(jsonBytes: [UInt8], source: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
+    public init(jsonBytes: [UInt8], source: String) throws(CTIFailure) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(jsonBytes)
         } catch {
             throw CTIFailure(.configSchemaUnusable, "\(source): the settings schema is not valid JSON (\(error))")
         }
-        schema = try JSONSchema(document: document, source: source, patterns: patterns)
+        schema = try JSONSchema(document: document, source: source)
         guard case let .object(top) = document else { throw CTIFailure(.configSchemaUnusable, "\(source): a settings schema is a JSON object") }
         func version(_ value: JSONValue?, _ what: String) throws(CTIFailure) -> Version? {
             guard case let .string(text)? = value else { return nil }
@@ -59,7 +59,7 @@ public struct SettingsSchema: Sendable {
         self.source = source
     }
 
-    public init(contentsOf path: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
+    public init(contentsOf path: String) throws(CTIFailure) {
         guard SafeFile.exists(path) else {
             throw CTIFailure(.configSchemaUnusable, "\(path): the settings schema is missing; every configSchema of releases.json needs its file")
         }
@@ -69,7 +69,7 @@ public struct SettingsSchema: Sendable {
         } catch {
             throw CTIFailure(error)
         }
-        try self.init(jsonBytes: bytes, source: path, patterns: patterns)
+        try self.init(jsonBytes: bytes, source: path)
     }
 }
 
@@ -95,10 +95,10 @@ public struct ProductSettings: Sendable {
     public static func load(product: String, from directory: String, only release: Version? = nil) throws -> ProductSettings {
         let catalog = try ReleaseCatalog.load(product: product, from: directory)
         let folder = try CatalogDirectory.productFolder(product, in: directory)
-        return try build(product: product, catalog: catalog, only: release, rulesSource: "\(folder)/rules.json") { name, patterns throws(CTIFailure) in
-            try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json", patterns: patterns)
-        } rules: { patterns throws(CTIFailure) in
-            try ConfigRules(contentsOf: "\(folder)/rules.json", patterns: patterns)
+        return try build(product: product, catalog: catalog, only: release, rulesSource: "\(folder)/rules.json") { name throws(CTIFailure) in
+            try SettingsSchema(contentsOf: "\(folder)/\(name).schema.json")
+        } rules: { () throws(CTIFailure) in
+            try ConfigRules(contentsOf: "\(folder)/rules.json")
         }
     }
 
@@ -106,33 +106,31 @@ public struct ProductSettings: Sendable {
     /// startup check passes its *verified* release catalog, so which schema belongs to which
     /// release is signed too, and no catalog is parsed twice.
     public init(product: String, catalog: ReleaseCatalog, files: ProductSettingsFiles, only release: Version? = nil) throws(CTIFailure) {
-        self = try Self.build(product: product, catalog: catalog, only: release, rulesSource: files.rules.name) { name, patterns throws(CTIFailure) in
+        self = try Self.build(product: product, catalog: catalog, only: release, rulesSource: files.rules.name) { name throws(CTIFailure) in
             guard let document = files.schemas.first(where: { ProductSettingsFiles.schemaName(of: $0.name) == name }) else {
                 throw CTIFailure(.configSchemaUnusable, "\(name).schema.json: the settings schema is missing; every configSchema of the release catalog needs its file")
             }
-            return try SettingsSchema(jsonBytes: document.bytes, source: document.name, patterns: patterns)
-        } rules: { patterns throws(CTIFailure) in
-            try ConfigRules(jsonBytes: files.rules.bytes, source: files.rules.name, patterns: patterns)
+            return try SettingsSchema(jsonBytes: document.bytes, source: document.name)
+        } rules: { () throws(CTIFailure) in
+            try ConfigRules(jsonBytes: files.rules.bytes, source: files.rules.name)
         }
     }
 
     /// The catalog's schemas (just `only`'s when the catalog lists it), compiled, and the rules.
     private static func build(
         product: String, catalog: ReleaseCatalog, only release: Version?, rulesSource: String,
-        schema: (String, JSONSchema.PatternCompilation) throws(CTIFailure) -> SettingsSchema,
-        rules readRules: (JSONSchema.PatternCompilation) throws(CTIFailure) -> ConfigRules
+        schema: (String) throws(CTIFailure) -> SettingsSchema,
+        rules readRules: () throws(CTIFailure) -> ConfigRules
     ) throws(CTIFailure) -> ProductSettings {
         var names: [String] = []
         for release in catalog.releases { if let name = release.configSchema, !names.contains(name) { names.append(name) } }
         if let release, let name = catalog.release(release)?.configSchema { names = [name] }
         if names.isEmpty { names = ["0"] }
         var schemas: [(name: String, schema: SettingsSchema)] = []
-        // The client's one release (`only`): its patterns are compiled when a value needs them.
-        let patterns: JSONSchema.PatternCompilation = release == nil ? .atLoad : .atFirstMatch
-        for name in names { schemas.append((name, try schema(name, patterns))) }
+        for name in names { schemas.append((name, try schema(name))) }
         // `0` (no release) first, then by release.
         schemas.sort { a, b in b.schema.release.map { r in a.schema.release.map { $0 < r } ?? true } ?? false }
-        let rules = try readRules(patterns)
+        let rules = try readRules()
         guard rules.product == product else {
             throw CTIFailure(.configRulesMalformed, "\(rulesSource): product is \"\(rules.product)\", not \"\(product)\"")
         }

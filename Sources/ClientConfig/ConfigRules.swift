@@ -14,8 +14,8 @@ public struct ConfigRules: Sendable {
     public static let fileLimit: Int64 = 1 << 20
 
     /// `patterns`: when the `matches` expressions are compiled by the engine (see JSONSchema).
-    public init(jsonBytes: [UInt8], source: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
-        let reader = RulesReader(source: source, patterns: patterns)
+    public init(jsonBytes: [UInt8], source: String) throws(CTIFailure) {
+        let reader = RulesReader(source: source)
         (product, rules) = try DataFileReading.decode(.configRulesMalformed, source: source, what: "the rules file") {
             let root = try JSONObjectReader(try JSONRead.value(jsonBytes))
             try reader.allowOnly(["$schema", "product", "source", "notes", "rules"], in: root, what: "a rules file")
@@ -28,8 +28,8 @@ public struct ConfigRules: Sendable {
     }
 
     /// Reads `path`, refusing a file larger than `fileLimit`.
-    public init(contentsOf path: String, patterns: JSONSchema.PatternCompilation = .atLoad) throws(CTIFailure) {
-        try self.init(jsonBytes: try DataFileReading.bytes(path, limit: Self.fileLimit), source: path, patterns: patterns)
+    public init(contentsOf path: String) throws(CTIFailure) {
+        try self.init(jsonBytes: try DataFileReading.bytes(path, limit: Self.fileLimit), source: path)
     }
 }
 
@@ -82,7 +82,6 @@ public indirect enum ConfigCondition: Sendable {
 /// Reads the members of a rules file, with errors naming the file and the JSON path.
 private struct RulesReader {
     let source: String
-    let patterns: JSONSchema.PatternCompilation
 
     func fail(_ path: String, _ reason: String) -> CTIFailure {
         CTIFailure.quoting(.configRulesMalformed, "\(source): \(path) \(reason)")
@@ -226,7 +225,7 @@ private struct RulesReader {
         case "notEquals": return .notEquals(setting: setting, operand)
         case "matches":
             do {
-                return .matches(setting: setting, pattern: operand, regex: try JSONSchema(document: .object(["pattern": .string(operand)]), source: "\(source): \(path).matches", patterns: patterns))
+                return .matches(setting: setting, pattern: operand, regex: try JSONSchema(document: .object(["pattern": .string(operand)]), source: "\(source): \(path).matches"))
             } catch {
                 throw fail("\(path).matches", "\"\(operand)\" is not a regular expression of JSON Schema's pattern dialect (\(error.message))")
             }

@@ -13,26 +13,20 @@ public struct JSONSchema: Sendable {
 
     /// Parses and compiles a schema file. Never crashes on any input: bad JSON, unsupported
     /// keywords, invalid patterns, unresolvable or looping `$ref`s all throw a `CTIFailure`.
-    /// When the regular expressions of a schema were compiled by Swift's `Regex`. This
-    /// module's own engine builds a pattern's program when it parses it, at load, in a few
-    /// microseconds: both cases now do the same. Kept for the callers that choose one.
-    public enum PatternCompilation: Sendable {
-        case atLoad
-        case atFirstMatch
-    }
-
-    public init(_ bytes: some Collection<UInt8>, source: String, patterns: PatternCompilation = .atLoad) throws(CTIFailure) {
+    /// Every pattern is compiled into the engine's program here, at load (a few microseconds
+    /// each), so a pattern the engine cannot run is refused before any validation.
+    public init(_ bytes: some Collection<UInt8>, source: String) throws(CTIFailure) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
         } catch {
             throw CTIFailure(.schemaNotJSON, "\(source): the schema is not valid JSON (\(error))")
         }
-        try self.init(document: document, source: source, patterns: patterns)
+        try self.init(document: document, source: source)
     }
 
     /// Compiles an already parsed schema document.
-    public init(document: JSONValue, source: String, patterns: PatternCompilation = .atLoad) throws(CTIFailure) {
+    public init(document: JSONValue, source: String) throws(CTIFailure) {
         var compiler = SchemaCompiler(source: source)
         self.nodes = try compiler.compileDocument(document)
         self.nodeByLocation = compiler.nodeByLocation

@@ -3,9 +3,8 @@ import Foundation
 import JSONSchema
 import Testing
 
-/// Loading parses every pattern into the engine's program, whichever `PatternCompilation` a
-/// caller names (both are the same since the engine is this module's own). Every schema the
-/// project ships loads; a schema is shared between threads.
+/// Loading parses every pattern into the engine's program. Every schema the project ships
+/// loads; a schema is shared between threads.
 @Suite struct PatternCompilationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -22,17 +21,16 @@ import Testing
         }
     }
 
-    @Test(arguments: [JSONSchema.PatternCompilation.atLoad, .atFirstMatch])
-    func bothChoicesMatchAlike(_ compilation: JSONSchema.PatternCompilation) throws {
-        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^[0-9]{2,}$"}"#.utf8), source: "t", patterns: compilation)
+    @Test func patternsMatchAsWritten() throws {
+        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^[0-9]{2,}$"}"#.utf8), source: "t")
         #expect(schema.validate(.string("42")).isValid)
         #expect(!schema.validate(.string("4")).isValid)
         #expect(schema.validate(.string("4711")).isValid)
         #expect(!schema.validate(.string("x1")).isValid)
     }
 
-    @Test func concurrentFirstMatchesAgree() async throws {
-        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^\\d+-[a-z]+$"}"#.utf8), source: "t", patterns: .atFirstMatch)
+    @Test func concurrentMatchesAgree() async throws {
+        let schema = try JSONSchema(Array(#"{"type": "string", "pattern": "^\\d+-[a-z]+$"}"#.utf8), source: "t")
         let results = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<32 { group.addTask { schema.validate(.string(index % 2 == 0 ? "12-ab" : "ab-12")).isValid } }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
@@ -40,10 +38,9 @@ import Testing
         #expect(results.filter { $0 }.count == 16)
     }
 
-    @Test(arguments: [JSONSchema.PatternCompilation.atLoad, .atFirstMatch])
-    func whatTheEngineCannotRunIsRefusedAtLoad(_ compilation: JSONSchema.PatternCompilation) throws {
+    @Test func whatTheEngineCannotRunIsRefusedAtLoad() throws {
         for pattern in [#"\\p{NoSuchProperty}"#, #"\\p{Script=Greek}"#, "(?<=a)b", "(a)\\\\1"] {
-            #expect(throws: CTIFailure.self, "\(pattern)") { try JSONSchema(Array(#"{"pattern": "\#(pattern)"}"#.utf8), source: "t", patterns: compilation) }
+            #expect(throws: CTIFailure.self, "\(pattern)") { try JSONSchema(Array(#"{"pattern": "\#(pattern)"}"#.utf8), source: "t") }
         }
     }
 }
