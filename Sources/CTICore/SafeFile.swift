@@ -198,12 +198,14 @@ public enum SafeFile {
     ///
     /// 1. Every new content is written into a temporary file beside its file (`write`'s
     ///    naming, `.NAME.ctictl-tmp-PID-XXXXXX`, so a killed run's leftovers are removed by the
-    ///    next write into that directory), and every backup is made a second name of the
-    ///    original itself (a hard link, `FILE.bak`): the backup is the very file that was read,
-    ///    not a copy, so it costs no new file, no bytes written and no read-back. One sync: the
+    ///    next write into that directory), and every original gets a second name, a hard link
+    ///    under a temporary name: the backup is the very file that was read, not a copy, so it
+    ///    costs no new file, no bytes written and no read-back (`StagedBatch.init`, which
+    ///    touches no `FILE.bak`). Then each link is renamed over `FILE.bak` and one sync: the
     ///    backups are durable under their names before any file is replaced.
-    /// 2. Each backup is verified: the same file (device and inode), with the size and
-    ///    modification time it had when it was read, so its bytes are the ones read.
+    /// 2. Each file is verified: still the file that was read (device, inode, size and
+    ///    modification time; a file that was not there still is not), and its backup that
+    ///    file. A file saved by someone else meanwhile is left as it is, with its change.
     /// 3. Every new file is renamed over its original (rename is atomic; the original lives on
     ///    as the backup); one sync.
     ///
@@ -220,9 +222,9 @@ public enum SafeFile {
     }
 
     /// `replaceAll` in two steps, so a caller can stage one batch while it finishes another:
-    /// `init` does step 1 but its sync — every new content in its temporary file, every
-    /// backup linked (or copied into a temporary file) — and replaces nothing; `finish` does
-    /// the rest. A staged batch that is not finished must be discarded.
+    /// `init` writes every new content into its temporary file and links (or copies) every
+    /// backup under a temporary name, and changes nothing else; `finish` does the rest. A
+    /// staged batch that is not finished must be discarded.
     public struct StagedBatch: Sendable {
         /// Each file's staging failure, at its index (nil: staged).
         public private(set) var failures: [FileError?]
@@ -289,17 +291,26 @@ public enum SafeFile {
                     throw error
                 }
             }
+            // Linked backups under their names (rename replaces an older backup atomically;
+            // when the two names already are one file it does nothing, hence the unlink).
+            keep { stage in
+                guard case .linked(_, let temporary?) = stage.backup else { return nil }
+                let renamed = rename(temporary, stage.backupPath) == 0
+                let code = errno
+                unlink(temporary)
+                return renamed ? nil : error(stage.backupPath, code, isInput: false)
+            }
             try syncOrDiscardAll()
             // Copied backups (no hard links there) go under their names only once their bytes are durable.
             if staged.contains(where: \.backup.isCopy) {
                 keep { stage in
-                    guard case .copied(let temporary, _) = stage.backup, rename(temporary, stage.target + ".bak") != 0 else { return nil }
-                    return error(stage.target + ".bak", errno, isInput: false)
+                    guard case .copied(let temporary, _) = stage.backup, rename(temporary, stage.backupPath) != 0 else { return nil }
+                    return error(stage.backupPath, errno, isInput: false)
                 }
                 try syncOrDiscardAll()
             }
-            // 2. Every backup is the original.
-            keep { $0.backup.verify(at: $0.target + ".bak") }
+            // 2. Every file is still as read, and its backup is the original.
+            keep { $0.verify() }
             // 3. The new files over the originals.
             keep { rename($0.temporary, $0.target) == 0 ? nil : error($0.target, errno, isInput: false) }
             try syncAll()
@@ -313,10 +324,51 @@ public enum SafeFile {
         let target: String
         let temporary: String
         let backup: Backup
+        /// What must be at `target` when it is replaced.
+        let expected: Expected
+
+        var backupPath: String { target + ".bak" }
 
         func removeTemporaries() {
             unlink(temporary)
-            if case .copied(let temporary, _) = backup { unlink(temporary) }
+            if let temporary = backup.temporary { unlink(temporary) }
+        }
+
+        /// Nil when the file is still as read and its backup is the original; else why not
+        /// (nothing is changed then).
+        func verify() -> FileError? {
+            if let failure = expected.verify(at: target) { return failure }
+            let verified: Bool
+            switch backup {
+            case .none: return nil
+            case .linked(let identity, _): verified = (try? SafeFile.identity(of: backupPath)) == identity
+            case .copied(_, let original): verified = (try? SafeFile.read(backupPath, limit: Int64.max)) == original
+            }
+            return verified ? nil : FileError(path: backupPath, reason: .io("backup could not be verified; nothing was changed"), isInput: false)
+        }
+    }
+
+    /// What a staged file's target must be when it is replaced: a file changed (or created)
+    /// after it was read is left as it is, with its change, instead of being overwritten by
+    /// content computed from what it was.
+    private enum Expected: Sendable {
+        /// The caller did not say what it read (no backup wanted): not checked.
+        case unchecked
+        /// Nothing was there.
+        case absent
+        /// The file with this identity.
+        case file(IdentifiedContent.Identity)
+
+        func verify(at target: String) -> FileError? {
+            let changed: Bool
+            switch self {
+            case .unchecked: return nil
+            case .absent:
+                var info = stat()
+                changed = lstat(target, &info) == 0 || errno != ENOENT
+            case .file(let identity): changed = (try? SafeFile.identity(of: target)) != identity
+            }
+            return changed ? FileError(path: target, reason: .io("changed since it was read (saved by someone else meanwhile?); left as it is, nothing was changed"), isInput: false) : nil
         }
     }
 
@@ -324,31 +376,30 @@ public enum SafeFile {
     private enum Backup: Sendable {
         /// No backup wanted, or no file to back up.
         case none
-        /// `FILE.bak` is the original itself, which had this identity when it was read.
-        case linked(IdentifiedContent.Identity)
+        /// The original itself, which had this identity when it was read: linked under a
+        /// temporary name, renamed over `FILE.bak` by `finish` (nil: `FILE.bak` already is it,
+        /// left by a killed run). An older backup is never touched before `finish`.
+        case linked(IdentifiedContent.Identity, temporary: String?)
         /// A copy of these bytes, in a temporary file until the first sync.
         case copied(temporary: String, original: [UInt8])
 
         /// The file system of a linked backup, as its read saw it.
         var device: UInt64? {
-            if case .linked(let identity) = self { return identity.device }
+            if case .linked(let identity, _) = self { return identity.device }
             return nil
+        }
+
+        var temporary: String? {
+            switch self {
+            case .none: nil
+            case .linked(_, let temporary): temporary
+            case .copied(let temporary, _): temporary
+            }
         }
 
         var isCopy: Bool {
             if case .copied = self { return true }
             return false
-        }
-
-        /// Nil when the backup at `path` is the original; else why not (nothing is changed then).
-        func verify(at path: String) -> FileError? {
-            let verified: Bool
-            switch self {
-            case .none: return nil
-            case .linked(let identity): verified = (try? SafeFile.identity(of: path)) == identity
-            case .copied(_, let original): verified = (try? SafeFile.read(path, limit: Int64.max)) == original
-            }
-            return verified ? nil : FileError(path: path, reason: .io("backup could not be verified (the file changed while it was being replaced?); nothing was changed"), isInput: false)
         }
     }
 
@@ -358,46 +409,51 @@ public enum SafeFile {
         var backup = Backup.none
         var original = file.original
         if wanted && original == nil { original = try readIdentifiedIfPresent(target, limit: Int64.max) }
+        let expected: Expected = original.map { .file($0.identity) } ?? (wanted ? .absent : .unchecked)
         if wanted, let original {
-            if try linkBackup(of: target, as: original.identity) {
-                backup = .linked(original.identity)
-            } else {
+            switch try linkBackup(of: target, as: original.identity) {
+            case .linked(let temporary): backup = .linked(original.identity, temporary: temporary)
+            case .alreadyInPlace: backup = .linked(original.identity, temporary: nil)
+            case .unsupported:
                 backup = .copied(temporary: try writeTemporary(original.bytes, beside: target + ".bak", mode: original.mode), original: original.bytes)
             }
         }
         do {
-            return StagedReplacement(index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backup)
+            return StagedReplacement(
+                index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backup, expected: expected)
         } catch {
-            if case .copied(let temporary, _) = backup { unlink(temporary) }
+            if let temporary = backup.temporary { unlink(temporary) }
             throw error
         }
     }
 
-    /// Makes `target + ".bak"` a hard link to `target` (replacing an older backup atomically);
-    /// false when the file system has no hard links, so the caller copies instead.
-    private static func linkBackup(of target: String, as identity: IdentifiedContent.Identity) throws(FileError) -> Bool {
+    private enum BackupLink {
+        /// A hard link to the original under this temporary name beside `FILE.bak`.
+        case linked(temporary: String)
+        /// `FILE.bak` already is the original (a run killed after renaming it into place).
+        case alreadyInPlace
+        /// The file system has no hard links: the caller copies instead.
+        case unsupported
+    }
+
+    /// Links `target` under a new temporary name beside `target + ".bak"`, for `finish` to
+    /// rename over it; nothing named `FILE.bak` changes here.
+    private static func linkBackup(of target: String, as identity: IdentifiedContent.Identity) throws(FileError) -> BackupLink {
         let backupPath = target + ".bak"
-        if link(target, backupPath) == 0 { return true }
-        switch errno {
-        case EEXIST: break
-        case EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS: return false
-        case let code: throw error(backupPath, code, isInput: false)
+        if (try? self.identity(of: backupPath)) == identity { return .alreadyInPlace }
+        // A random part: a killed run of a process with the same id (PID 1 in a container)
+        // may have left this name, and its leftovers are not removed while the id is alive.
+        for _ in 0..<8 {
+            let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker
+                + "\(processID)-link\(linkCounter.add(1, ordering: .relaxed).newValue)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            if link(target, temporary) == 0 { return .linked(temporary: temporary) }
+            switch errno {
+            case EEXIST: continue
+            case EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS: return .unsupported
+            case let code: throw error(backupPath, code, isInput: false)
+            }
         }
-        // An older backup: the original is linked under a temporary name and renamed over it,
-        // unless it already is the original (a run killed after linking it).
-        if (try? self.identity(of: backupPath)) == identity { return true }
-        let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker + "\(processID)-link\(linkCounter.add(1, ordering: .relaxed).newValue)"
-        guard link(target, temporary) == 0 else {
-            let code = errno
-            if [EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS].contains(code) { return false }
-            throw error(backupPath, code, isInput: false)
-        }
-        let renamed = rename(temporary, backupPath) == 0
-        let code = errno
-        // Gone after a rename, unless the backup already was the original (rename then does nothing).
-        unlink(temporary)
-        guard renamed else { throw error(backupPath, code, isInput: false) }
-        return true
+        throw FileError(path: backupPath, reason: .io("no free temporary name beside it; remove the .ctictl-tmp files there"), isInput: false)
     }
 
     private static let linkCounter = Atomic<Int>(0)

@@ -204,11 +204,12 @@ extension ConfigCommand {
             // batched durable write (docs/config.md); the next chunk is found and computed while
             // the disk takes the last one.
             typealias Target = (path: String, user: String?, versionFolder: String?)
+            var skippedAtRoot: [SkippedPath] = []
             let chunks: [@Sendable () -> (targets: [Target], skipped: [SkippedPath], count: Int)]
             let progress: ProgressLine?
             if let root {
                 let profiles = try ProfileFolders(root: root)
-                ConfigCommand.reportSkipped(profiles.skipped, output.lang)
+                skippedAtRoot = profiles.skipped
                 let product = migration.check.product
                 chunks = profiles.chunks(of: Self.writeChunk).map { range in {
                     let found = profiles.discover(range, runner: .concurrent)
@@ -223,7 +224,7 @@ extension ConfigCommand {
                 progress = nil
             }
             var entries: [Entry] = []
-            var skipped: [SkippedPath] = []
+            var skipped = skippedAtRoot
             var done = 0
             let command = self
             BatchRunner.concurrent.pipelined(chunks.count, produce: { index -> ComputedChunk in
@@ -248,7 +249,8 @@ extension ConfigCommand {
                 progress?.update(done)
             }
             progress?.finish()
-            ConfigCommand.reportSkipped(skipped, output.lang)
+            // Once, sorted, as config check reports them (the slices found them one by one).
+            ConfigCommand.reportSkipped(skipped.sorted { $0.path < $1.path }, output.lang)
             switch output.format {
             case .json: Output.json(["files": entries], schema: "ctictl.config-migrate/1")
             case .text: Output.print(text(entries).joined(separator: "\n"))

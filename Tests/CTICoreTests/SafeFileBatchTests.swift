@@ -66,8 +66,42 @@ import Testing
         handle.write(Data("changed by someone else".utf8))
         try handle.close()
         let results = try SafeFile.replaceAll([.init(path: path, bytes: bytes("new"), original: original)], backups: true)
-        #expect(results[0]?.path == path + ".bak")
+        #expect(results[0]?.path == path)
         #expect(try SafeFile.read(path) == bytes("changed by someone else"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
+    }
+
+    /// A file saved anew after the batch was staged (the usual save: a temporary file renamed
+    /// over it) is not overwritten; a file created where there was none is not either.
+    @Test func aFileSavedOrCreatedAfterStagingIsLeftAsItIs() throws {
+        let saved = tmp.path("saved.config"), created = tmp.path("created.config")
+        try SafeFile.write(bytes("old"), to: saved)
+        let batch = SafeFile.StagedBatch(
+            [.init(path: saved, bytes: bytes("migrated"), original: try SafeFile.readIdentified(saved)), .init(path: created, bytes: bytes("new"))], backups: true)
+        try SafeFile.write(bytes("saved by the client"), to: saved)
+        try SafeFile.write(bytes("created by the client"), to: created)
+        let results = try batch.finish()
+        #expect(results.map { $0?.path } == [saved, created])
+        #expect(try SafeFile.read(saved) == bytes("saved by the client"))
+        #expect(try SafeFile.read(created) == bytes("created by the client"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
+    }
+
+    /// Staging touches no `FILE.bak`: a batch discarded (or a file left out) keeps the older
+    /// backup as it was, and leaves no temporary file.
+    @Test func aDiscardedBatchKeepsTheOlderBackup() throws {
+        let path = tmp.path("kept.config")
+        try SafeFile.write(bytes("first"), to: path)
+        #expect(try SafeFile.replaceAll([.init(path: path, bytes: bytes("second"))], backups: true).map { $0 == nil } == [true])
+        let staged = SafeFile.StagedBatch([.init(path: path, bytes: bytes("third"))], backups: true)
+        #expect(try SafeFile.read(path + ".bak") == bytes("first"))
+        staged.discard()
+        let leftOut = SafeFile.StagedBatch([.init(path: path, bytes: bytes("third"))], backups: true).leavingOut([0])
+        #expect(try leftOut.finish().map { $0 == nil } == [true])
+        #expect(try SafeFile.read(path) == bytes("second"))
+        #expect(try SafeFile.read(path + ".bak") == bytes("first"))
         let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
         #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
     }

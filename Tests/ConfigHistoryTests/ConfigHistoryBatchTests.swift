@@ -124,7 +124,7 @@ extension ConfigHistoryTests {
         let temporaries = { try FileManager.default.contentsOfDirectory(atPath: self.directory).filter { $0.contains(".ctictl-tmp-") } }
 
         let discarded = ConfigHistory.prepare([pending(first, "lost")])
-        #expect(try temporaries().count == 1)
+        #expect(try temporaries().count == 2)  // the new content, and the backup linked under a temporary name
         discarded.discard()
         #expect(try temporaries().isEmpty)
         #expect(try SafeFile.read(first) == Array("one".utf8))
