@@ -199,10 +199,11 @@ public enum SafeFile {
     /// 1. Every new content is written into a temporary file beside its file (`write`'s
     ///    naming, `.NAME.ctictl-tmp-PID-XXXXXX`, so a killed run's leftovers are removed by the
     ///    next write into that directory), and every original gets a second name, a hard link
-    ///    under a temporary name: the backup is the very file that was read, not a copy, so it
-    ///    costs no new file, no bytes written and no read-back (`StagedBatch.init`, which
-    ///    touches no `FILE.bak`). Then each link is renamed over `FILE.bak` and one sync: the
-    ///    backups are durable under their names before any file is replaced.
+    ///    (`FILE.bak` where there is none, else a temporary name): the backup is the very file
+    ///    that was read, not a copy, so it costs no new file, no bytes written and no read-back
+    ///    (`StagedBatch.init`, which replaces no older backup). Then each temporary link is
+    ///    renamed over its `FILE.bak` and one sync: the backups are durable under their names
+    ///    before any file is replaced.
     /// 2. Each file is verified: still the file that was read (device, inode, size and
     ///    modification time; a file that was not there still is not), and its backup that
     ///    file. A file saved by someone else meanwhile is left as it is, with its change.
@@ -329,9 +330,12 @@ public enum SafeFile {
 
         var backupPath: String { target + ".bak" }
 
+        /// Undoes staging: the temporary files go, and a backup staging created where there
+        /// was none (a second name of the file, while it is still that file).
         func removeTemporaries() {
             unlink(temporary)
             if let temporary = backup.temporary { unlink(temporary) }
+            if case .createdInPlace(let identity) = backup, (try? SafeFile.identity(of: backupPath)) == identity { unlink(backupPath) }
         }
 
         /// Nil when the file is still as read and its backup is the original; else why not
@@ -341,7 +345,7 @@ public enum SafeFile {
             let verified: Bool
             switch backup {
             case .none: return nil
-            case .linked(let identity, _): verified = (try? SafeFile.identity(of: backupPath)) == identity
+            case .linked(let identity, _), .createdInPlace(let identity): verified = (try? SafeFile.identity(of: backupPath)) == identity
             case .copied(_, let original): verified = (try? SafeFile.read(backupPath, limit: Int64.max)) == original
             }
             return verified ? nil : FileError(path: backupPath, reason: .io("backup could not be verified; nothing was changed"), isInput: false)
@@ -377,21 +381,26 @@ public enum SafeFile {
         /// No backup wanted, or no file to back up.
         case none
         /// The original itself, which had this identity when it was read: linked under a
-        /// temporary name, renamed over `FILE.bak` by `finish` (nil: `FILE.bak` already is it,
-        /// left by a killed run). An older backup is never touched before `finish`.
+        /// temporary name, renamed over an older `FILE.bak` by `finish` (nil: `FILE.bak`
+        /// already is it, left by a killed run). An older backup is never touched before `finish`.
         case linked(IdentifiedContent.Identity, temporary: String?)
+        /// The original linked as `FILE.bak` by staging, where there was no backup: nothing
+        /// to rename, and undone if the file is not replaced.
+        case createdInPlace(IdentifiedContent.Identity)
         /// A copy of these bytes, in a temporary file until the first sync.
         case copied(temporary: String, original: [UInt8])
 
         /// The file system of a linked backup, as its read saw it.
         var device: UInt64? {
-            if case .linked(let identity, _) = self { return identity.device }
-            return nil
+            switch self {
+            case .linked(let identity, _), .createdInPlace(let identity): identity.device
+            case .none, .copied: nil
+            }
         }
 
         var temporary: String? {
             switch self {
-            case .none: nil
+            case .none, .createdInPlace: nil
             case .linked(_, let temporary): temporary
             case .copied(let temporary, _): temporary
             }
@@ -413,6 +422,7 @@ public enum SafeFile {
         if wanted, let original {
             switch try linkBackup(of: target, as: original.identity) {
             case .linked(let temporary): backup = .linked(original.identity, temporary: temporary)
+            case .created: backup = .createdInPlace(original.identity)
             case .alreadyInPlace: backup = .linked(original.identity, temporary: nil)
             case .unsupported:
                 backup = .copied(temporary: try writeTemporary(original.bytes, beside: target + ".bak", mode: original.mode), original: original.bytes)
@@ -423,6 +433,7 @@ public enum SafeFile {
                 index: index, target: target, temporary: try writeTemporary(file.bytes, beside: target, mode: file.mode), backup: backup, expected: expected)
         } catch {
             if let temporary = backup.temporary { unlink(temporary) }
+            if case .createdInPlace = backup { unlink(target + ".bak") }
             throw error
         }
     }
@@ -430,16 +441,24 @@ public enum SafeFile {
     private enum BackupLink {
         /// A hard link to the original under this temporary name beside `FILE.bak`.
         case linked(temporary: String)
+        /// `FILE.bak` did not exist: it is now a hard link to the original.
+        case created
         /// `FILE.bak` already is the original (a run killed after renaming it into place).
         case alreadyInPlace
         /// The file system has no hard links: the caller copies instead.
         case unsupported
     }
 
-    /// Links `target` under a new temporary name beside `target + ".bak"`, for `finish` to
-    /// rename over it; nothing named `FILE.bak` changes here.
+    /// Links `target` as `target + ".bak"` where there is none, else under a new temporary
+    /// name beside it, for `finish` to rename over it: an older backup is not touched here.
     private static func linkBackup(of target: String, as identity: IdentifiedContent.Identity) throws(FileError) -> BackupLink {
         let backupPath = target + ".bak"
+        if link(target, backupPath) == 0 { return .created }
+        switch errno {
+        case EEXIST: break
+        case EXDEV, EPERM, EOPNOTSUPP, EMLINK, ENOSYS: return .unsupported
+        case let code: throw error(backupPath, code, isInput: false)
+        }
         if (try? self.identity(of: backupPath)) == identity { return .alreadyInPlace }
         // A random part: a killed run of a process with the same id (PID 1 in a container)
         // may have left this name, and its leftovers are not removed while the id is alive.

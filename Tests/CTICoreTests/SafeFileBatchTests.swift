@@ -89,8 +89,8 @@ import Testing
         #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
     }
 
-    /// Staging touches no `FILE.bak`: a batch discarded (or a file left out) keeps the older
-    /// backup as it was, and leaves no temporary file.
+    /// Staging never replaces a `FILE.bak`: a batch discarded (or a file left out) keeps the
+    /// older backup as it was, and leaves no temporary file.
     @Test func aDiscardedBatchKeepsTheOlderBackup() throws {
         let path = tmp.path("kept.config")
         try SafeFile.write(bytes("first"), to: path)
@@ -102,6 +102,14 @@ import Testing
         #expect(try leftOut.finish().map { $0 == nil } == [true])
         #expect(try SafeFile.read(path) == bytes("second"))
         #expect(try SafeFile.read(path + ".bak") == bytes("first"))
+        // Where there was no backup, staging links one in place; discarding takes it away.
+        let fresh = tmp.path("fresh.config")
+        try SafeFile.write(bytes("only"), to: fresh)
+        let freshBatch = SafeFile.StagedBatch([.init(path: fresh, bytes: bytes("migrated"))], backups: true)
+        #expect(SafeFile.exists(fresh + ".bak"))
+        freshBatch.discard()
+        #expect(!SafeFile.exists(fresh + ".bak"))
+        #expect(try SafeFile.read(fresh) == bytes("only"))
         let names = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
         #expect(!names.contains { $0.contains(SafeFile.temporaryMarker) }, "\(names)")
     }

@@ -124,9 +124,11 @@ extension ConfigHistoryTests {
         let temporaries = { try FileManager.default.contentsOfDirectory(atPath: self.directory).filter { $0.contains(".ctictl-tmp-") } }
 
         let discarded = ConfigHistory.prepare([pending(first, "lost")])
-        #expect(try temporaries().count == 2)  // the new content, and the backup linked under a temporary name
+        #expect(try temporaries().count == 1)  // the new content (the backup is linked as FILE.bak: there was none)
+        #expect(FileManager.default.fileExists(atPath: first + ".bak"))
         discarded.discard()
         #expect(try temporaries().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: first + ".bak"))
         #expect(try SafeFile.read(first) == Array("one".utf8))
         #expect(try history.history(path: first).isEmpty)
 
