@@ -6,7 +6,7 @@
 #
 # Each target (see FuzzInputs.swift: license, keyring, revocations, endorsement, checkpoint,
 # catalog, json, base64url, csv, csv-field, pem, version, time, terminal-text, settings,
-# schema, migration, startup-request, log-scan, known-issues) runs SECONDS
+# schema, regex, migration, startup-request, log-scan, known-issues) runs SECONDS
 # (default 60) with its own corpus in .build-fuzz/corpus/TARGET, seeded with valid signed
 # inputs the harness writes. A crash, a broken property, a memory error or a timeout leaves
 # its input in .build-fuzz/findings/TARGET/; the script then exits 1 after the other targets.
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 all_targets=(license keyring revocations endorsement checkpoint catalog json base64url csv csv-field pem version time terminal-text
-  settings schema migration startup-request log-scan known-issues)
+  settings schema regex migration startup-request log-scan known-issues)
 targets=("${@:-${all_targets[@]}}")
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, not \"$seconds\"" >&2; exit 64; }
 

@@ -19,7 +19,7 @@ enum Target: String, CaseIterable {
     case license, keyring, revocations, endorsement, checkpoint, catalog, json, base64url, csv
     case csvField = "csv-field", pem, version, time
     case terminalText = "terminal-text"
-    case settings, schema, migration
+    case settings, schema, regex, migration
     case startupRequest = "startup-request"
     case logScan = "log-scan", knownIssues = "known-issues"
 
@@ -135,6 +135,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         if let schema = try? JSONSchema(bytes, source: "fuzz") {
             _ = schema.validate(settingsInstance)
         }
+    case .regex:
+        RegexProperties.check(bytes)
     case .migration:
         _ = try? Migration(jsonBytes: bytes, source: "fuzz")
     case .startupRequest:
@@ -259,6 +261,8 @@ enum Seeds {
                 .map { ($0, repositoryFile("Tests/ClientConfigTests/Fixtures/\($0)")) }
         case .schema:
             return ["2.0", "2.3.7.3", "2.6"].map { ("\($0).schema.json", repositoryFile("config-schemas/datev-connector/\($0).schema.json")) }
+        case .regex:
+            return RegexProperties.seeds
         case .migration:
             let directory = repository.appendingPathComponent("config-schemas/datev-connector/migrations").path
             return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
@@ -271,6 +275,32 @@ enum Seeds {
             return ["datev-connector", "crm-groupware", "connector365-cti"].map { ("\($0).json", repositoryFile("config-schemas/\($0)/known-issues.json")) }
         }
     }
+}
+
+/// A pattern (the input's first line) and a text (the rest) through JSONSchema's own regex
+/// engine: whatever the pattern, loading refuses it or compiles it, and matching ends (the
+/// fuzzer's timeout catches a blow-up) with the same answer every time.
+enum RegexProperties {
+    static func check(_ bytes: [UInt8]) {
+        let input = String(decoding: bytes, as: UTF8.self)
+        let parts = input.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let pattern = String(parts[0]), text = parts.count > 1 ? String(parts[1]) : ""
+        guard let schema = try? JSONSchema(document: .object(["type": .string("string"), "pattern": .string(pattern)]), source: "fuzz") else { return }
+        let first = schema.validate(.string(text)).isValid
+        require(schema.validate(.string(text)).isValid == first, "the pattern \(pattern.debugDescription) answered differently for the same text \(text.debugDescription)")
+        _ = schema.validate(.string(text + text))
+    }
+
+    /// The shipped schemas' patterns with texts they match, and constructs of every kind.
+    static let seeds: [(String, [UInt8])] = [
+        "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$\n5222",
+        "^[ \\t\\r\\n]*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])[ \\t\\r\\n]*$\n True ",
+        "^[^\\u0000-\\u001F\\u007F-\\u009F]+$\nstarface.kanzlei.local",
+        "(^|/)\\.\\.?(/|$)\na/../b",
+        "^(?:(?=a)\\w+|\\p{Lu}*?)\\b[^\\d\\s]{2,5}$\nAbc Def",
+        "(a+)+$\naaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+        "\\p{L}\\P{Nd}\\u{1F432}.\\B\n\u{E9}x\u{1F432}\u{2028}",
+    ].enumerated().map { ("seed-\($0.offset)", Array($0.element.utf8)) }
 }
 
 /// The settings of a 2.6 user, for the schema target to validate against whatever it loads.
