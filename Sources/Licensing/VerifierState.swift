@@ -72,9 +72,23 @@ public struct VerifierState: Sendable, Equatable, Encodable {
         return CanonicalJSON.pretty(File(schema: Self.schema, highWaterMark: highWaterMark, revocationSequence: revocationSequence))
     }
 
+    /// What this state and `other` know together: the later of the latest times seen and the
+    /// higher revocation sequence.
+    public func merged(with other: VerifierState) -> VerifierState {
+        func later(_ a: Int64?, _ b: Int64?) -> Int64? { [a, b].compactMap { $0 }.max() }
+        return VerifierState(highWaterMark: later(highWaterMark, other.highWaterMark), revocationSequence: later(revocationSequence, other.revocationSequence))
+    }
+
+    /// Writes this state merged with what the file holds now: another verification (a second
+    /// client starting at the same moment) may have saved a later time since this one read
+    /// the state, and a save must never move that back. Nothing is written when the file
+    /// already knows everything this state does; a damaged file is replaced (its `.bak` kept).
     public func save(_ path: String) throws {
+        let current = try? Self.load(path)
+        let next = current.map(merged) ?? self
+        if let current, current == next, SafeFile.exists(path) { return }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
-        try SafeFile.write(jsonBytes, to: path, mode: 0o644, backup: true)
+        try SafeFile.write(next.jsonBytes, to: path, mode: 0o644, backup: true)
     }
 }

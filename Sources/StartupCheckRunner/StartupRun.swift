@@ -116,6 +116,8 @@ public enum StartupRun {
         var verdict = StartupCheck().run(gathered.request)
         if let path = gathered.statePath, let next = verdict.report.nextState {
             do {
+                // Under the lock, `save` reads the file again and merges: a client that started
+                // at the same moment and saved a later time first keeps it.
                 try StateFileLock.holding(forFileIn: path) { try next.save(path) }
             } catch {
                 verdict = verdict.adding(StartupFinding(.input, .warning(

@@ -143,4 +143,23 @@ import Testing
         #expect(state.advanced(to: 500, revocations: nil).highWaterMark == 1000)
         #expect(VerifierState().advanced(to: 7, revocations: nil) == VerifierState(highWaterMark: 7, revocationSequence: nil))
     }
+
+    /// Two verifications at once: the one that saves last read the state before the other
+    /// saved a later time. Its save keeps what both learned; a save with nothing new writes
+    /// nothing; a damaged file is replaced, its backup kept.
+    @Test func aSaveNeverMovesAnotherSavesMarkBack() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/verifier-state.json"
+        try VerifierState(highWaterMark: 5000, revocationSequence: 2).save(path)
+        try VerifierState(highWaterMark: 1000, revocationSequence: 3).save(path)
+        #expect(try VerifierState.load(path) == VerifierState(highWaterMark: 5000, revocationSequence: 3))
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        try VerifierState(highWaterMark: 4000, revocationSequence: 1).save(path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int == before)
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        try VerifierState(highWaterMark: 10).save(path)
+        #expect(try VerifierState.load(path) == VerifierState(highWaterMark: 10))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + ".bak")) == Data("not json".utf8))
+    }
 }
