@@ -84,7 +84,9 @@ public struct ConfigCheck: Sendable {
         for setting in settings where instance[setting.name] == nil { instance[setting.name] = .string(setting.value) }
         var found: [ConfigFinding] = []
         var seen: Set<String> = []
-        for error in schema.schema.validate(.object(instance)).errors {
+        let validation = schema.schema.validate(.object(instance))
+        if !validation.isDecided { found.append(ConfigFinding(ConfigRules.undecided(nil), setting: nil)) }
+        for error in validation.isDecided ? validation.errors : [] {
             if let rule = schemaRule(at: error.keywordLocation, in: schema.schema) {
                 if seen.insert(rule.code).inserted { found.append(ConfigFinding(rule, setting: nil)) }
                 continue

@@ -32,7 +32,15 @@ extension ConfigRules {
             let subjects: [String?]
             switch rule.subjects {
             case let .when(condition, setting):
-                subjects = values.holds(condition) ? [setting] : []
+                switch values.holds(condition) {
+                case true?: subjects = [setting]
+                case false?: subjects = []
+                case nil:
+                    // A pattern that ran out of steps on a value: say so rather than guess (a
+                    // guess under `not` would report, or hide, the rule's finding wrongly).
+                    found.append(ConfigFinding(Self.undecided(rule.code), setting: setting))
+                    subjects = []
+                }
             case .undeclared:
                 subjects = settings.map(\.name).filter { schema.properties[$0] == nil }
             case .removed:
@@ -50,6 +58,20 @@ extension ConfigRules {
     }
 }
 
+extension ConfigRules {
+    /// A rule, or the schema (`part` nil), that could not be decided for a file: a pattern ran
+    /// out of its steps on a value (docs/json-schema.md). A warning, never a silent pass.
+    static func undecided(_ part: String?) -> Finding {
+        let en = part.map { "the rule \($0)" } ?? "the release's schema", de = part.map { "die Regel \($0)" } ?? "das Schema der Version"
+        return .warning(
+            "config.check-undecided",
+            en: "\(en) could not be decided for this file: a pattern took too many steps on a value, so a finding may be missing",
+            de: "\(de) ließ sich für diese Datei nicht entscheiden: ein Muster brauchte für einen Wert zu viele Schritte, ein Befund kann fehlen",
+            fixEN: "Shorten the setting's value, or report the rules and schema files to the vendor (docs/json-schema.md: the pattern step budget)",
+            fixDE: "Den Wert der Einstellung kürzen oder die Regel- und Schemadateien dem Hersteller melden (docs/json-schema.md: das Schrittbudget der Muster)")
+    }
+}
+
 /// The settings of one file as the rules see them: the value in the file, else the default.
 struct RuleValues {
     let present: [String: String]
@@ -64,16 +86,26 @@ struct RuleValues {
 
     func effective(_ name: String) -> String? { present[name] ?? schema.properties[name]?.defaultValue }
 
-    func holds(_ condition: ConfigCondition) -> Bool {
+    /// Whether `condition` holds; nil when it cannot be told (a `matches` whose pattern ran out
+    /// of steps on the value), in three-valued logic: `all` is false if any part is false,
+    /// `any` true if any part is true, else unknown parts make the whole unknown.
+    func holds(_ condition: ConfigCondition) -> Bool? {
         switch condition {
-        case let .all(conditions): return conditions.allSatisfy(holds)
-        case let .any(conditions): return conditions.contains(where: holds)
-        case let .not(inner): return !holds(inner)
+        case let .all(conditions):
+            let parts = conditions.map(holds)
+            return parts.contains(false) ? false : parts.contains(nil) ? nil : true
+        case let .any(conditions):
+            let parts = conditions.map(holds)
+            return parts.contains(true) ? true : parts.contains(nil) ? nil : false
+        case let .not(inner): return holds(inner).map { !$0 }
         case let .present(name): return present[name] != nil
         case let .absent(name): return present[name] == nil
         case let .equals(setting, text): return effective(setting).map { $0 == text } ?? false
         case let .notEquals(setting, text): return effective(setting).map { $0 != text } ?? false
-        case let .matches(setting, _, regex): return effective(setting).map { regex.validate(.string($0)).isValid } ?? false
+        case let .matches(setting, _, regex):
+            guard let value = effective(setting) else { return false }
+            let result = regex.validate(.string(value))
+            return result.isDecided ? result.isValid : nil
         case let .test(setting, test):
             guard let value = effective(setting) else { return false }
             switch test {

@@ -38,7 +38,7 @@ public struct JSONSchema: Sendable {
         var validator = Validator(nodes: nodes)
         _ = validator.evaluate(0, instance)
         if let abandoned = validator.abandoned {
-            return ValidationResult(errors: [abandoned], annotations: [])
+            return ValidationResult(errors: [abandoned], annotations: [], isDecided: false)
         }
         return ValidationResult(errors: validator.errors, annotations: validator.annotations)
     }

@@ -5,6 +5,16 @@ import CTICore
 public struct ValidationResult: Sendable {
     public let errors: [ValidationError]
     public let annotations: [Annotation]
+    /// False when validation was abandoned (`schema.too-complex`: too many subschemas, or a
+    /// pattern that ran out of its steps): the value is then neither valid nor invalid, and
+    /// `errors` holds only the reason.
+    public let isDecided: Bool
+
+    public init(errors: [ValidationError], annotations: [Annotation], isDecided: Bool = true) {
+        self.errors = errors
+        self.annotations = annotations
+        self.isDecided = isDecided
+    }
 
     public var isValid: Bool { errors.isEmpty }
 

@@ -75,6 +75,22 @@ import Testing
         !(try rules(when).findings(settings: settings, schema: try schema(), release: try release.map { try Version($0) }).isEmpty)
     }
 
+    /// A pattern that runs out of its steps on a value decides nothing: the rule reports that
+    /// it could not be decided (a warning) instead of passing or firing by a guess — under
+    /// `not` a guessed mismatch would fire it. Three-valued: a known part can still decide.
+    @Test func anUndecidablePatternIsReportedNotGuessed() throws {
+        let long = [(name: "Host", value: String(repeating: "a", count: 20_000))]
+        let slow = #"{"setting": "Host", "matches": "(?=[ab]*c)"}"#
+        for when in [slow, #"{"not": \#(slow)}"#, #"{"any": [{"absent": "Host"}, \#(slow)]}"#] {
+            let findings = try rules(when).findings(settings: long, schema: try schema(), release: try Version("1.0"))
+            #expect(findings.map(\.summary) == ["warning config.check-undecided Host"], "\(when)")
+            #expect(findings.first?.finding.message.de.contains("config.x") == true)
+        }
+        #expect(try !holds(#"{"all": [{"absent": "Host"}, \#(slow)]}"#, long))  // false whatever the pattern says
+        #expect(try holds(#"{"any": [{"present": "Host"}, \#(slow)]}"#, long))  // true whatever it says
+        #expect(try holds(slow, [(name: "Host", value: "abc")]))
+    }
+
     @Test func everyConditionKind() throws {
         let host = { (value: String) in [(name: "Host", value: value)] }
         #expect(try holds(#"{"present": "Host"}"#, host("a")))
