@@ -84,10 +84,11 @@ let package = Package(
         ),
         // JSON Schema 2020-12 (a declared keyword set) without Foundation: docs/json-schema.md.
         .target(name: "JSONSchema", dependencies: ["CTICore"]),
+        .target(name: "ConfigManager", dependencies: ["ClientConfig", "ConfigHistory", "CTICore", "ReleaseCatalog"]),
         .executableTarget(
             name: "ctictl",
             dependencies: [
-                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory", "StartupCheck", "StartupCheckRunner", "Diagnostics",
+                "Ledger", "Licensing", "Signing", "CTICore", "ReleaseCatalog", "ClientConfig", "ConfigHistory", "ConfigManager", "StartupCheck", "StartupCheckRunner", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,6 +116,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ConfigHistoryTests", dependencies: ["ConfigHistory", "CTICore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ConfigManagerTests", dependencies: ["ConfigManager", "ConfigHistory", "ClientConfig", "ReleaseCatalog", "CTICore"]),
         .testTarget(
             name: "ReleaseCatalogTests",
             dependencies: ["ReleaseCatalog", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -124,6 +124,12 @@ public final class ConfigHistory: Sendable {
         }
     }
 
+    /// `recordedRelease` as the config check and migration ask it: a history that cannot
+    /// answer (unreadable, edited) answers nothing, and the release is then told otherwise.
+    public func recordedReleaseIfKnown(ofFileAt path: String, content: [UInt8]) -> String? {
+        (try? recordedRelease(ofFileAt: path, content: content)) ?? nil
+    }
+
     /// Restores version `version` of the file at `path`: checks the stored content against its
     /// SHA-256 (a mismatch is `history.tampered`, nothing is written), writes it like `write`
     /// and records the restored content as a new version.
@@ -216,6 +222,9 @@ public final class ConfigHistory: Sendable {
         /// The writes staged, in the staged batch's order.
         let stagedIndices: [Int]
         let staged: SafeFile.StagedBatch
+
+        /// How many writes were prepared (`commit` answers for each, in order).
+        public var count: Int { writes.count }
 
         /// Removes what staging wrote (temporary files); nothing is recorded or replaced.
         public func discard() { staged.discard() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClientConfig
 import ConfigHistory
+import ConfigManager
 import CTICore
 import Foundation
 import ReleaseCatalog
@@ -52,7 +53,7 @@ extension ConfigCommand {
             }
             // A file `config migrate` wrote, unchanged since, is of the release it was written for.
             let history = try self.history.openIfExists()
-            let recorded = HistoryOptions.recordedRelease(in: history)
+            let recorded = history.map { $0.recordedReleaseIfKnown }
             let check = ConfigCheck(product: try ProductSettings.load(product: catalog.product, from: try catalog.directory()))
             let release = try self.release.map { try parseVersion($0, option: "--version") }
             var entries: [ConfigCheckEntry]
@@ -118,12 +119,6 @@ struct HistoryOptions: ParsableArguments {
         try ConfigHistory(path: path)
     }
 
-    /// Asks `history` which release a file's bytes were written for (nil without a history;
-    /// a history that cannot answer answers nothing: the release is then told otherwise).
-    static func recordedRelease(in history: ConfigHistory?) -> ((String, [UInt8]) -> String?)? {
-        guard let history else { return nil }
-        return { path, bytes in (try? history.recordedRelease(ofFileAt: path, content: bytes)) ?? nil }
-    }
 
     /// The history if there is one, for commands that only look (nothing is created).
     func openIfExists() throws -> ConfigHistory? {
@@ -160,6 +155,35 @@ extension ConfigCommand {
             var failure: ConfigCheckEntry.Failure? = nil
 
             var exitStatus: Int32 { failure?.exitStatus ?? 0 }
+
+            init(path: String, user: String?, to: String) {
+                self.path = path
+                self.user = user
+                self.to = to
+            }
+
+            /// A file's outcome as the library reports it.
+            init(_ file: ConfigMigrationBatch.FileOutcome, to target: Version) {
+                self.init(path: file.path, user: file.user, to: target.description)
+                let result: ConfigMigration.Result
+                switch file.migration {
+                case .failure(let error):
+                    failure = Migrate.failure(error, path: path)
+                    return
+                case .success(let computed): result = computed
+                }
+                from = result.from.description
+                // The release given on the command line is this command's --from.
+                fromSource = result.fromSource == .option ? "--from" : result.fromSource.rawValue
+                changes = result.outcome.changes.map(Change.init)
+                switch file.write {
+                case .none: outcome = result.outcome.changed ? .wouldMigrate : .unchanged
+                case .written(let entry):
+                    outcome = .migrated
+                    historyVersion = entry.version
+                case .failed(let error): failure = Migrate.failure(error, path: path)
+                }
+            }
         }
 
         struct Change: Encodable {
@@ -199,58 +223,16 @@ extension ConfigCommand {
                 migrations: try MigrationSet.load(product: catalog.product, from: directory),
                 releases: try catalog.load().versionedReleases.compactMap(\.version), target: target)
             let history = dryRun ? try self.history.openIfExists() : try self.history.open()
-            // The files go in chunks: each chunk's files are found (below --root) and their new
-            // contents computed, on every core, then written in one history transaction and one
-            // batched durable write (docs/config.md); the next chunk is found and computed while
-            // the disk takes the last one.
-            typealias Target = (path: String, user: String?, versionFolder: String?)
-            var skippedAtRoot: [SkippedPath] = []
-            let chunks: [@Sendable () -> (targets: [Target], skipped: [SkippedPath], count: Int)]
-            let progress: ProgressLine?
-            if let root {
-                let profiles = try ProfileFolders(root: root)
-                skippedAtRoot = profiles.skipped
-                let product = migration.check.product
-                chunks = profiles.chunks(of: Self.writeChunk).map { range in {
-                    let found = profiles.discover(range, runner: .concurrent)
-                    return (found.configs.filter(product.owns).map { ($0.path, $0.user, $0.version) }, found.skipped, range.count)
-                } }
-                progress = ProgressLine(total: profiles.folders.count, label: output.lang.say("profiles done", "Profile erledigt"))
-            } else {
-                let targets: [Target] = files.map { ($0, nil, nil) }
-                chunks = stride(from: 0, to: targets.count, by: Self.writeChunk).map { start in
-                    { (Array(targets[start..<min(start + Self.writeChunk, targets.count)]), [], 0) }
-                }
-                progress = nil
-            }
-            var entries: [Entry] = []
-            var skipped = skippedAtRoot
-            var done = 0
-            let command = self
-            BatchRunner.concurrent.pipelined(chunks.count, produce: { index -> ComputedChunk in
-                let chunk = chunks[index]()
-                let computed = BatchRunner.concurrent.map(chunk.targets) { target in
-                    command.migrate(target.path, user: target.user, versionFolder: target.versionFolder, from: from, with: migration, history: history)
-                }
-                // Staged here too (temporary files, backups linked): the disk takes the last chunk meanwhile.
-                let writes = computed.compactMap(\.1)
-                return ComputedChunk(
-                    entries: computed, prepared: writes.isEmpty ? nil : ConfigHistory.prepare(writes, runner: .concurrent), skipped: chunk.skipped,
-                    profiles: chunk.count)
-            }) { computed in
-                var pending: [(entry: Int, write: ConfigHistory.PendingWrite)] = []
-                for (entry, change) in computed.entries {
-                    entries.append(entry)
-                    if let change { pending.append((entries.count - 1, change)) }
-                }
-                skipped += computed.skipped
-                if let history, let prepared = computed.prepared { write(pending, prepared: prepared, into: &entries, history: history) }
-                done += computed.profiles
+            let batch = ConfigMigrationBatch(migration: migration, from: from, history: history, writes: !dryRun)
+            var progress: ProgressLine?
+            let (outcomes, skipped) = try batch.run(root.map { .root($0) } ?? .paths(files)) { done, total in
+                guard root != nil else { return }
+                if progress == nil { progress = ProgressLine(total: total, label: output.lang.say("profiles done", "Profile erledigt")) }
                 progress?.update(done)
             }
             progress?.finish()
-            // Once, sorted, as config check reports them (the slices found them one by one).
-            ConfigCommand.reportSkipped(skipped.sorted { $0.path < $1.path }, output.lang)
+            ConfigCommand.reportSkipped(skipped, output.lang)
+            let entries = outcomes.map { Entry($0, to: target) }
             switch output.format {
             case .json: Output.json(["files": entries], schema: "ctictl.config-migrate/1")
             case .text: Output.print(text(entries).joined(separator: "\n"))
@@ -259,74 +241,6 @@ extension ConfigCommand {
             let statuses = entries.map(\.exitStatus)
             let status = statuses.filter { $0 > 2 }.max() ?? statuses.max() ?? 0
             if status != 0 { throw ExitCode(status) }
-        }
-
-        /// One chunk's files, computed: each file's entry and what to write, what discovery
-        /// skipped and how many profile folders it walked.
-        struct ComputedChunk: Sendable {
-            let entries: [(Entry, ConfigHistory.PendingWrite?)]
-            /// The chunk's writes, read and staged (nil: nothing to write).
-            let prepared: ConfigHistory.PreparedBatch?
-            let skipped: [SkippedPath]
-            let profiles: Int
-        }
-
-        /// How many files (with --root: profile folders) one chunk takes: one history
-        /// transaction and one batched write.
-        static let writeChunk = 500
-
-        /// One file, computed by the library: its entry, and what to write (unless --dry-run).
-        func migrate(
-            _ path: String, user: String?, versionFolder: String?, from: Version?, with migration: ConfigMigration, history: ConfigHistory?
-        ) -> (Entry, ConfigHistory.PendingWrite?) {
-            var entry = Entry(path: path, user: user, to: migration.target.description)
-            do {
-                // A file this history wrote for a release needs no --from again.
-                let result = try migration.migrate(
-                    path: path, from: from, versionFolder: versionFolder, recordedRelease: HistoryOptions.recordedRelease(in: history))
-                entry.from = result.from.description
-                // The release given on the command line is this command's --from.
-                entry.fromSource = result.fromSource == .option ? "--from" : result.fromSource.rawValue
-                entry.changes = result.outcome.changes.map(Change.init)
-                guard result.outcome.changed else {
-                    entry.outcome = .unchanged
-                    return (entry, nil)
-                }
-                guard history != nil, !dryRun else {
-                    entry.outcome = .wouldMigrate
-                    return (entry, nil)
-                }
-                let steps = result.plan.migrations.map(\.label).joined(separator: ", ")
-                return (entry, ConfigHistory.PendingWrite(
-                    path: path, bytes: result.outcome.bytes, command: "config migrate",
-                    reason: "migrate from \(result.from) to \(migration.target) (\(steps))", release: migration.target.description,
-                    original: result.original))
-            } catch {
-                entry.failure = Self.failure(error, path: path)
-                return (entry, nil)
-            }
-        }
-
-        /// Commits a chunk's prepared writes through the history; each file's outcome goes to its entry.
-        func write(
-            _ pending: [(entry: Int, write: ConfigHistory.PendingWrite)], prepared: ConfigHistory.PreparedBatch, into entries: inout [Entry], history: ConfigHistory
-        ) {
-            let results: [Result<ConfigHistory.Entry, any Error>]
-            do {
-                results = try history.commit(prepared, now: SystemClock.now(), runner: .concurrent)
-            } catch {
-                // The chunk as a whole failed (the history, a sync): none of it is recorded.
-                results = pending.map { _ in .failure(error) }
-            }
-            for (item, result) in zip(pending, results) {
-                switch result {
-                case .success(let written):
-                    entries[item.entry].historyVersion = written.version
-                    entries[item.entry].outcome = .migrated
-                case .failure(let error):
-                    entries[item.entry].failure = Self.failure(error, path: item.write.path)
-                }
-            }
         }
 
         static func failure(_ error: any Error, path: String) -> ConfigCheckEntry.Failure {
