@@ -319,9 +319,9 @@ public final class ConfigHistory: Sendable {
     private static func newest(of path: String, in db: Database) throws -> (version: Int64, sha256: String?) {
         let statement = try db.cachedStatement(sql: "SELECT version, sha256 FROM config_versions WHERE path = ? ORDER BY version DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement, arguments: [path]) else { return (0, nil) }
-        let storedVersion: DatabaseValue = row[0]
-        let storedHash: DatabaseValue = row[1]
-        guard let version = Int64.fromDatabaseValue(storedVersion), let hash = String.fromDatabaseValue(storedHash) else {
+        // The stored values, converted one by one (no subscript: a wrong type is an error here).
+        let stored = Array(row.databaseValues)
+        guard stored.count == 2, let version = Int64.fromDatabaseValue(stored[0]), let hash = String.fromDatabaseValue(stored[1]) else {
             throw CTIFailure(.historyRowUndecodable, "table config_versions: the newest version of \(path) has a version or sha256 of the wrong type; the history was edited outside ctictl. Restore it from a backup (docs/config.md)")
         }
         return (version, hash)

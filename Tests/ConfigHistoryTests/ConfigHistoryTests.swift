@@ -140,6 +140,23 @@ import Testing
         expectFailure(.historyRowUndecodable, containing: [store + ": table config_versions, row 1: " + expected]) { _ = try history.history(path: config) }
     }
 
+    /// Writing asks for the newest version and its hash: edited into the wrong type, they are
+    /// an error naming the file, never a trap, and nothing is written.
+    @Test(arguments: ["UPDATE config_versions SET version = 'abc'", "UPDATE config_versions SET sha256 = x'FF00'"])
+    func aWrongTypedNewestVersionStopsAWrite(sql: String) throws {
+        let history = try ConfigHistory(path: store)
+        try SafeFile.write(Array("original".utf8), to: config)
+        try history.record(path: config, bytes: Array("original".utf8), command: "c", reason: "r", now: now)
+        try tamper(sql)
+        expectFailure(.historyRowUndecodable, containing: ["newest version of", "user.config", "Restore it from a backup"]) {
+            _ = try history.write(Array("migrated".utf8), to: config, command: "config migrate", reason: "to 2.6", now: now)
+        }
+        #expect(try SafeFile.read(config) == Array("original".utf8))
+        let results = try history.writeAll([.init(path: config, bytes: Array("migrated".utf8), command: "config migrate", reason: "to 2.6")], now: now)
+        #expect("\(results[0])".contains("newest version of"))
+        #expect(try SafeFile.read(config) == Array("original".utf8))
+    }
+
     @Test func otherFilesAreNotTakenForAHistory() throws {
         try SafeFile.makeDirectory(directory + "/state")
         try SafeFile.write(Array("not sqlite, just text".utf8), to: store)
