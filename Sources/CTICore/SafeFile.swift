@@ -464,7 +464,7 @@ public enum SafeFile {
         // may have left this name, and its leftovers are not removed while the id is alive.
         for _ in 0..<8 {
             let temporary = parentDirectory(of: target) + "/." + fileName(of: backupPath) + temporaryMarker
-                + "\(processID)-link\(linkCounter.add(1, ordering: .relaxed).newValue)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+                + "\(getpid())-link\(linkCounter.add(1, ordering: .relaxed).newValue)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
             if link(target, temporary) == 0 { return .linked(temporary: temporary) }
             switch errno {
             case EEXIST: continue
@@ -641,7 +641,7 @@ public enum SafeFile {
     /// Creates (mkstemp) an empty temporary file beside `path`, named as below; returns its
     /// open descriptor and its path.
     private static func createTemporary(beside path: String) throws(FileError) -> (fd: Int32, path: String) {
-        var template = Array("\(parentDirectory(of: path))/.\(fileName(of: path))\(temporaryMarker)\(processID)-XXXXXX".utf8CString)
+        var template = Array("\(parentDirectory(of: path))/.\(fileName(of: path))\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw error(path, errno, isInput: false) }
         return (fd, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -650,9 +650,6 @@ public enum SafeFile {
     /// Temporary files are `.NAME.ctictl-tmp-PID-XXXXXX`: the process id says whose they are,
     /// so a later run can tell one that a killed run left behind from one being written.
     static let temporaryMarker = ".ctictl-tmp-"
-
-    /// This process's id, asked once (ctictl never forks without exec).
-    private static let processID = getpid()
 
     /// What a directory holds: its entries (not `.` and `..`), sorted by name, and how many
     /// names were left out because they are not UTF-8 (a copied tree may hold any bytes).

@@ -19,6 +19,23 @@ import Testing
         ConfigCheck(product: try ProductSettings.load(product: product, from: Self.schemas))
     }
 
+    /// A schema pattern that runs out of its steps on a value decides nothing: the check says
+    /// so (`config.check-undecided`) instead of passing the file or calling the value invalid.
+    @Test func aSchemaThatCannotDecideSaysSo() throws {
+        var files = try ProductSettingsFiles.read(product: "datev-connector", from: Self.schemas)
+        let index = try #require(files.schemas.firstIndex { $0.name.hasSuffix("/2.6.schema.json") })
+        let text = String(decoding: files.schemas[index].bytes, as: UTF8.self)
+        let slow = text.replacingOccurrences(of: #""pattern": "^[^ \\t\\r\\n]*$""#, with: #""pattern": "(?=[ab]*c)""#)
+        #expect(slow != text)
+        files.schemas[index] = InputDocument(name: files.schemas[index].name, bytes: Array(slow.utf8))
+        let check = ConfigCheck(product: try ProductSettings(
+            product: "datev-connector", catalog: try ReleaseCatalog.load(product: "datev-connector", from: Self.schemas), files: files))
+        let findings = check.findings(for: try file([("StarfaceHost", String(repeating: "a", count: 20_000))]), release: try Version("2.6"))
+        #expect(findings.map(\.summary).contains("warning config.check-undecided"))
+        #expect(!findings.map(\.summary).contains { $0.contains("config.value-invalid") })
+        #expect(check.findings(for: try file([("StarfaceHost", "abc")]), release: try Version("2.6")).allSatisfy { $0.finding.code != "config.check-undecided" })
+    }
+
     @Test func theReleasesSchemaIsPicked() throws {
         let datev = try ProductSettings.load(product: "datev-connector", from: Self.schemas)
         #expect(datev.schemas.map(\.name) == ["2.0", "2.3.7.3", "2.6"])
