@@ -223,9 +223,10 @@ public enum SafeFile {
     }
 
     /// `replaceAll` in two steps, so a caller can stage one batch while it finishes another:
-    /// `init` writes every new content into its temporary file and links (or copies) every
-    /// backup under a temporary name, and changes nothing else; `finish` does the rest. A
-    /// staged batch that is not finished must be discarded.
+    /// `init` writes every new content into its temporary file and links every original as
+    /// `FILE.bak` where there is none, else under a temporary name (or copies it there), and
+    /// replaces nothing; `finish` does the rest. A staged batch that is not finished must be
+    /// discarded.
     public struct StagedBatch: Sendable {
         /// Each file's staging failure, at its index (nil: staged).
         public private(set) var failures: [FileError?]
@@ -244,8 +245,8 @@ public enum SafeFile {
             }
         }
 
-        /// Removes the staged files' temporaries; nothing is replaced (a linked backup stays:
-        /// it is the file as it is).
+        /// Undoes staging: the temporary files go, and so does a `FILE.bak` staging linked where
+        /// there was none; nothing is replaced, an older backup is as it was.
         public func discard() {
             staged.forEach { $0.removeTemporaries() }
         }
@@ -292,6 +293,9 @@ public enum SafeFile {
                     throw error
                 }
             }
+            // A file changed since it was read keeps its older backup too: checked before any
+            // `FILE.bak` is touched, and again just before the file is replaced.
+            keep { $0.expected.verify(at: $0.target) }
             // Linked backups under their names (rename replaces an older backup atomically;
             // when the two names already are one file it does nothing, hence the unlink).
             keep { stage in

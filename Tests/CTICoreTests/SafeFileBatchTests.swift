@@ -102,6 +102,12 @@ import Testing
         #expect(try leftOut.finish().map { $0 == nil } == [true])
         #expect(try SafeFile.read(path) == bytes("second"))
         #expect(try SafeFile.read(path + ".bak") == bytes("first"))
+        // A file saved anew after staging is not replaced, and its older backup stays.
+        let changed = SafeFile.StagedBatch([.init(path: path, bytes: bytes("third"), original: try SafeFile.readIdentified(path))], backups: true)
+        try SafeFile.write(bytes("saved meanwhile"), to: path)
+        #expect(try changed.finish().map { $0?.path } == [path])
+        #expect(try SafeFile.read(path) == bytes("saved meanwhile"))
+        #expect(try SafeFile.read(path + ".bak") == bytes("first"))
         // Where there was no backup, staging links one in place; discarding takes it away.
         let fresh = tmp.path("fresh.config")
         try SafeFile.write(bytes("only"), to: fresh)
