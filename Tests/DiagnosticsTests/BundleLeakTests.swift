@@ -17,6 +17,7 @@ import ZIPFoundation
         "fe80::1234:5678:9abc:def0", "2001:db8:cafe::77", "+49 89 7654321", "0049 89 7654321", "7654321", "0171 2233445", "2233445",
         "CanaryLogPass99", "CanaryUserFolderXq7", "Canary Müller", "Müller", "ctictl-bundle-", "Kanzlei Canary Steuerberatung", "CANARY-CUST-991", "canary-instance-7",
         "00:1A:2B:CA:FE:01", "00-1A-2B-CA-FE-01", "192.168.77.88", "99887766", "Pw9x", "FakeCanaryKeyMaterial", "OldCanaryCaller",
+        "Özdemir",
     ]
 
     let folder: TemporaryDirectory
@@ -74,6 +75,11 @@ import ZIPFoundation
     private func plantedBundle(logLimit: Int64 = 40_000) async throws -> SupportBundle {
         let anna = root + "/Users/CanaryUserFolderXq7/AppData/Roaming/DatevConnector"
         let mueller = root + "/Users/Canary Müller/AppData/Roaming/DatevConnector"
+        // A name with a capital umlaut, in a log in capitals and in one in Windows-1252.
+        let oezdemir = root + "/Users/Özdemir/AppData/Roaming/DatevConnector"
+        try write(oezdemir + "/user.config", Self.userConfig(host: "192.168.77.88", login: "43", password: "Pw9x"), modified: 1_000)
+        try write(oezdemir + "/logs/Telefonie.log", "2026-11-26 04:36:02,123 INFO Anmeldung ÖZDEMIR\r\n", modified: 5_000)
+        try write(oezdemir + "/logs/Telefonie-cp1252.log", [UInt8]("2026-11-26 04:35:02,123 INFO Anruf für Özdemir\r\n".data(using: .windowsCP1252)!), modified: 4_500)
         try write(anna + "/user.config", Self.userConfig(host: "pbx-canary-host.kanzlei-canary.de", login: "canarylogin4711", password: "CanaryPassw0rd!"), modified: 1_000)
         try write(mueller + "/user.config", Self.userConfig(host: "192.168.77.88", login: "42", password: "Pw9x"), modified: 1_000)
         try write(anna + "/logs/DatevConnector.log", Self.mainLog, modified: 5_000)
@@ -156,11 +162,20 @@ import ZIPFoundation
         }
     }
 
+    /// Whether `haystack` holds `needle` in any case and any spelling: UTF-8 (composed and
+    /// decomposed) or Windows-1252, as written, lowercase or uppercase.
     private static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
-        let lower = haystack.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        let needle = Array(needle.lowercased().utf8)
-        guard lower.count >= needle.count else { return false }
-        return (0...(lower.count - needle.count)).contains { lower[$0] == needle[0] && lower[$0..<$0 + needle.count].elementsEqual(needle) }
+        let asciiLower = { (bytes: [UInt8]) in bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+        let lower = asciiLower(haystack)
+        var spellings: [[UInt8]] = []
+        for variant in [needle, needle.lowercased(), needle.uppercased()] {
+            spellings += [Array(variant.utf8), Array(variant.decomposedStringWithCanonicalMapping.utf8)]
+            if let latin = variant.data(using: .windowsCP1252) { spellings.append([UInt8](latin)) }
+        }
+        return spellings.map(asciiLower).contains { needle in
+            lower.count >= needle.count
+                && (0...(lower.count - needle.count)).contains { lower[$0] == needle[0] && lower[$0..<$0 + needle.count].elementsEqual(needle) }
+        }
     }
 
     private static func text(_ entries: [(name: String, bytes: [UInt8])], _ name: String) -> String {

@@ -33,6 +33,7 @@ public final class Redactor {
     static let systemProfiles: Set<String> = ["public", "default", "default user", "all users", "defaultuser0"]
 
     private struct KnownName {
+        /// The spelling's bytes with ASCII letters lowercased, as the scan compares them.
         let lowercased: [UInt8]
         let kind: PseudonymKind
         let value: String
@@ -105,12 +106,20 @@ public final class Redactor {
     }
 
     /// A spelling of a value learned under `normalized` (an address written with leading
-    /// zeros, a name JSON-escaped).
+    /// zeros, a name JSON-escaped), in every form a log may hold it: as written, lowercased and
+    /// uppercased (`MÜLLER`: the scan lowercases ASCII only), each in UTF-8, with decomposed
+    /// umlauts and in Windows-1252 (log4net's default on Windows, as the log scanner reads it).
     private func learnAlias(_ kind: PseudonymKind, _ spelling: String, as normalized: String, value: String? = nil) {
-        let lowercased = Array(spelling.lowercased().utf8)
-        guard let first = lowercased.first, !names[Int(first)].contains(where: { $0.lowercased == lowercased }) else { return }
-        names[Int(first)].append(KnownName(lowercased: lowercased, kind: kind, value: value ?? spelling, normalized: normalized))
-        names[Int(first)].sort { $0.lowercased.count > $1.lowercased.count }
+        var buckets = Set<Int>()
+        for variant in [spelling, spelling.lowercased(), spelling.uppercased()] {
+            for bytes in GermanLetters.spellings(variant) {
+                let key = bytes.map(\.asciiLowercased)
+                guard let first = key.first, !names[Int(first)].contains(where: { $0.lowercased == key }) else { continue }
+                names[Int(first)].append(KnownName(lowercased: key, kind: kind, value: value ?? spelling, normalized: normalized))
+                buckets.insert(Int(first))
+            }
+        }
+        for bucket in buckets { names[bucket].sort { $0.lowercased.count > $1.lowercased.count } }
     }
 
     /// The pseudonym of a value found by its place (a setting, a claim), not by a pattern.
