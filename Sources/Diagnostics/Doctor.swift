@@ -58,8 +58,10 @@ public struct Doctor: Sendable {
         for name in names {
             let matching = checks.filter { $0.name == name || $0.group.rawValue == name }
             guard !matching.isEmpty else {
-                let hint = NearestName.closest(to: name, among: checks.map(\.name) + CheckGroup.allCases.map(\.rawValue)).map { "; did you mean \($0)?" } ?? ""
-                throw CTIFailure(.doctorUnknownCheck, "no check named \"\(name)\"\(hint) (ctictl doctor --list-checks lists them)")
+                let nearest = NearestName.closest(to: name, among: checks.map(\.name) + CheckGroup.allCases.map(\.rawValue))
+                throw CTIFailure(
+                    .doctorUnknownCheck, "no check named \"\(name)\"\(nearest.map { "; did you mean \($0)?" } ?? "") (ctictl doctor --list-checks lists them)",
+                    german: "keine Prüfung namens \"\(name)\"\(nearest.map { "; meinten Sie \($0)?" } ?? "") (ctictl doctor --list-checks listet sie auf)")
             }
             for check in matching where !selected.contains(where: { $0.name == check.name }) { selected.append(check) }
         }

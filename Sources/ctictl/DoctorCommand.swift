@@ -43,6 +43,8 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         Output.format = format
         let language = lang ?? Language.fromEnvironment()
+        // Errors (a bad --check, an existing bundle) speak the report's language too.
+        Output.language = language
         var doctor = Doctor(checks: DoctorChecks.standard(historyPath: history.path))
         if listChecks {
             printChecks(doctor, language: language)
@@ -50,7 +52,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         doctor = try doctor.selecting(only)
         guard timeout > 0, timeout <= 60_000 else {
-            throw CTIFailure(.usageConflict, "--timeout \(timeout): give 1 to 60000 milliseconds")
+            throw CTIFailure(.usageConflict, "--timeout \(timeout): give 1 to 60000 milliseconds", german: "--timeout \(timeout): geben Sie 1 bis 60000 Millisekunden an")
         }
         let schemas = try CatalogDirectory.locate(option: catalogDir ?? inputs.configSchemas).path
         let invocation = try inputs.invocation()
@@ -61,12 +63,13 @@ struct DoctorCommand: AsyncParsableCommand {
         var report = await doctor.run(in: context)
         if fix { report.applySafeFixes() }
         let text = report.text(language: language.text, fixing: fix)
+        let json = report.json
         // The bundle first: if it cannot be written, that is the error, before any report.
         let written = try bundle.map {
-            try SupportBundle(report: report, renderedText: text, renderedJSON: report.json, context: context, german: language == .de).write(to: $0)
+            try SupportBundle(report: report, renderedText: text, renderedJSON: json, context: context, german: language == .de).write(to: $0)
         }
         switch format {
-        case .json: Output.jsonDocument(report.json)
+        case .json: Output.jsonDocument(json)
         case .text: Output.print(text)
         }
         if let written { Output.printError(written.line[keyPath: language.text]) }

@@ -327,7 +327,9 @@ import ZIPFoundation
         let zip = folder.path("support.zip")
         _ = try bundle.write(to: zip)
         let first = try SafeFile.read(zip, limit: 1 << 24)
-        #expect(throws: CTIFailure(.doctorBundleExists, "\(zip) already exists; choose another name for the bundle or remove the file")) {
+        #expect(throws: CTIFailure(
+            .doctorBundleExists, "\(zip) already exists; choose another name for the bundle or remove the file",
+            german: "\(zip) gibt es schon; wählen Sie einen anderen Namen für das Paket oder entfernen Sie die Datei")) {
             try bundle.write(to: zip)
         }
         #expect(try SafeFile.read(zip, limit: 1 << 24) == first)

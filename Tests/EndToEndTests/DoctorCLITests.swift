@@ -81,6 +81,12 @@ import Testing
         let typo = try doctor(["--check", "config.user"])
         #expect(typo.status == 64)
         #expect(typo.stderr.contains("did you mean config.users?"), "\(typo.stderr)")
+        // The report's language reaches the error lines too.
+        let german = try doctor(["--check", "config.user", "--lang", "de"])
+        #expect(german.status == 64)
+        #expect(german.stderr.contains("meinten Sie config.users?"), "\(german.stderr)")
+        let timeout = try doctor(["--timeout", "0", "--lang", "de"])
+        #expect(timeout.status == 64 && timeout.stderr.contains("Millisekunden"), "\(timeout.stderr)")
     }
 
     @Test func aCheckThatCannotRunSaysWhyAndFailsNothing() throws {

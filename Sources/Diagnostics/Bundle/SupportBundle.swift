@@ -70,7 +70,9 @@ public struct SupportBundle: Sendable {
         let mappingPath = Self.mappingPath(for: path)
         if !replacing {
             for existing in [path, mappingPath] where SafeFile.exists(existing) {
-                throw CTIFailure(.doctorBundleExists, "\(existing) already exists; choose another name for the bundle or remove the file")
+                throw CTIFailure(
+                    .doctorBundleExists, "\(existing) already exists; choose another name for the bundle or remove the file",
+                    german: "\(existing) gibt es schon; wählen Sie einen anderen Namen für das Paket oder entfernen Sie die Datei")
             }
         }
         let contents = contents()
