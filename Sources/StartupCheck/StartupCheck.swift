@@ -158,7 +158,9 @@ private struct Run {
         var context = VerificationContext(
             now: request.now, product: request.product, pbxFactors: request.pbxFactors, allowDevelopmentKeys: request.allowDevelopmentKeys,
             activeUsers: request.activeUsers, state: state, nowIsFromClock: request.nowIsFromClock)
-        if let catalog, catalog.release(request.client) != nil {
+        // A release the signed catalog does not list cannot be judged against the license's
+        // maintenance: an error here, not a policy quietly skipped.
+        if let catalog, !catalog.versionedReleases.isEmpty {
             do {
                 try context.run(release: request.client, of: catalog)
             } catch {
@@ -243,6 +245,9 @@ private struct Run {
             } ?? LocalizedText(en: "No release is tested with this combination; `\(plan)` shows the way to one that is.",
                                de: "Keine Version ist mit dieser Kombination getestet; `\(plan)` zeigt den Weg zu einer, die es ist.")
             findings.append(StartupFinding(.compatibility, Finding(code: "compat.\(verdict.verdict.rawValue)", severity: severity, message: message, fix: fix)))
+        } catch let failure as CTIFailure where failure.errorCode == .compatUnknownRelease
+                    && findings.contains(where: { $0.finding.code == failure.errorCode.rawValue }) {
+            // The license part has said it already.
         } catch {
             add(.compatibility, error)
         }

@@ -84,6 +84,18 @@ struct StartupCheckTests {
         #expect(verdict.report.compatibility?.verdict == .untested)
     }
 
+    @Test("a client release the signed catalog does not list: do not start, said once, with or without the PBX's version")
+    func unknownRelease() throws {
+        for pbx in [nil, try Version("6.7.0.5")] {
+            var request = try fixture.request(config: nil)
+            request.client = try Version("2.9")
+            request.pbx = pbx
+            let verdict = StartupCheck().run(request)
+            #expect(verdict.name == "do-not-start")
+            #expect(verdict.report.findings.filter { $0.finding.code == "compat.unknown-release" }.map(\.part) == [.license], "\(verdict.codes)")
+        }
+    }
+
     @Test("a known incompatible combination (2.4.4.1 with STARFACE 6.6.0.*): do not start")
     func incompatible() throws {
         var request = try fixture.request(config: nil)
