@@ -17,7 +17,7 @@ import ucrt
 /// `cti_startup_check_free`. No global state: calls may run on any threads at once.
 @_cdecl("cti_startup_check")
 public func cti_startup_check(_ request: UnsafePointer<UInt8>?, _ length: Int) -> UnsafeMutablePointer<CChar>? {
-    let verdict = StartupRun.verdictJSON(request: request.map { Array(UnsafeBufferPointer(start: $0, count: max(0, length))) })
+    let verdict = StartupRun.verdictJSON(pointer: request, length: length)
     guard let memory = malloc(verdict.count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
     verdict.withUnsafeBufferPointer { if let base = $0.baseAddress { memory.update(from: base, count: $0.count) } }
     memory[verdict.count] = 0

@@ -133,6 +133,18 @@ public enum StartupRun {
     /// The largest request the C entry point accepts: inline documents fit well below this.
     public static let requestLimit = 32 << 20
 
+    /// `verdictJSON` of a caller's buffer: its length is judged before a byte is copied (a
+    /// wrong or huge length from a foreign caller is refused, not read).
+    public static func verdictJSON(pointer: UnsafePointer<UInt8>?, length: Int) -> [UInt8] {
+        guard let pointer else { return verdictJSON(request: nil) }
+        guard length <= requestLimit else { return tooLarge(length) }
+        return verdictJSON(request: Array(UnsafeBufferPointer(start: pointer, count: max(0, length))))
+    }
+
+    private static func tooLarge(_ length: Int) -> [UInt8] {
+        StartupVerdict.refused(CTIFailure(.startupInputTooLarge, "the request has \(length) bytes; at most \(requestLimit)")).json(checkedAt: nil)
+    }
+
     /// The C entry point's whole work (`cti_startup_check`, include/cti_startup_check.h): a
     /// JSON request (nil for a NULL pointer) in, the JSON verdict out, always; here rather than
     /// in the C library so the fuzzer (scripts/fuzz, `startup-request`) runs this very code.
@@ -140,9 +152,7 @@ public enum StartupRun {
         guard let request else {
             return StartupVerdict.refused(CTIFailure(.startupRequestMalformed, "the request is NULL")).json(checkedAt: nil)
         }
-        guard request.count <= requestLimit else {
-            return StartupVerdict.refused(CTIFailure(.startupInputTooLarge, "the request has \(request.count) bytes; at most \(requestLimit)")).json(checkedAt: nil)
-        }
+        guard request.count <= requestLimit else { return tooLarge(request.count) }
         let invocation: StartupInvocation
         do {
             invocation = try StartupInvocation(json: request, source: "request", base: nil)

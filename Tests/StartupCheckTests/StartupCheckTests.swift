@@ -4,6 +4,7 @@ import Licensing
 import ReleaseCatalog
 import Signing
 import StartupCheck
+import StartupCheckRunner
 import Testing
 
 @Suite("Startup check: one verdict from license, config and compatibility")
@@ -94,6 +95,22 @@ struct StartupCheckTests {
             #expect(verdict.name == "do-not-start")
             #expect(verdict.report.findings.filter { $0.finding.code == "compat.unknown-release" }.map(\.part) == [.license], "\(verdict.codes)")
         }
+    }
+
+    @Test("the C entry's buffer: a length over the limit is refused before a byte is read, NULL is malformed")
+    func cEntryBuffer() throws {
+        func code(_ json: [UInt8]) -> String? {
+            guard case .object(let verdict) = try? JSONParser.parse(json), case .array(let findings)? = verdict["findings"],
+                  case .object(let first)? = findings.first else { return nil }
+            return first["code"]?.stringValue
+        }
+        let one: [UInt8] = [UInt8(ascii: "{")]
+        // One byte behind the pointer, a length far beyond it: only the length is looked at.
+        let huge = one.withUnsafeBufferPointer { StartupRun.verdictJSON(pointer: $0.baseAddress, length: StartupRun.requestLimit + 1) }
+        #expect(code(huge) == "startup.input-too-large")
+        #expect(code(StartupRun.verdictJSON(pointer: nil, length: 10)) == "startup.request-malformed")
+        let small = one.withUnsafeBufferPointer { StartupRun.verdictJSON(pointer: $0.baseAddress, length: 1) }
+        #expect(code(small) == "startup.request-malformed")
     }
 
     @Test("a known incompatible combination (2.4.4.1 with STARFACE 6.6.0.*): do not start")
