@@ -41,8 +41,8 @@ public struct VerifierState: Sendable, Equatable, Encodable {
     }
 
     public static func load(_ path: String) throws -> VerifierState {
-        guard SafeFile.exists(path) else { return VerifierState() }
-        return try VerifierState(jsonBytes: try SafeFile.read(path, limit: fileLimit), source: path)
+        guard let bytes = try SafeFile.readIfPresent(path, limit: fileLimit) else { return VerifierState() }
+        return try VerifierState(jsonBytes: bytes, source: path)
     }
 
     /// A state file is small; anything larger is not one.
@@ -84,9 +84,18 @@ public struct VerifierState: Sendable, Equatable, Encodable {
     /// the state, and a save must never move that back. Nothing is written when the file
     /// already knows everything this state does; a damaged file is replaced (its `.bak` kept).
     public func save(_ path: String) throws {
-        let current = try? Self.load(path)
+        // Only a missing or damaged file is replaced unmerged; one that cannot be read (no
+        // permission) is not overwritten blind: the save fails and says why.
+        let current: VerifierState?
+        do {
+            current = try SafeFile.readIfPresent(path, limit: Self.fileLimit).map { try VerifierState(jsonBytes: $0, source: path) }
+        } catch let failure as FileError where failure.reason != .permissionDenied {
+            current = nil
+        } catch let failure as CTIFailure where failure.errorCode == .stateMalformed {
+            current = nil
+        }
         let next = current.map(merged) ?? self
-        if let current, current == next, SafeFile.exists(path) { return }
+        if let current, current == next { return }
         let directory = SafeFile.parentDirectory(of: path)
         if !SafeFile.exists(directory) { try SafeFile.makeDirectory(directory) }
         try SafeFile.write(next.jsonBytes, to: path, mode: 0o644, backup: true)
