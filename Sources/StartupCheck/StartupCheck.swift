@@ -60,7 +60,7 @@ private struct Run {
         var documents: [(InputDocument?, Int, String)] = [
             (request.license, limits.license, "license"), (request.keyring, limits.keyring, "keyring"),
             (request.revocations, limits.revocations, "revocations"), (request.catalog, limits.catalog, "catalog"),
-            (request.state, limits.state, "state"), (request.config, limits.config, "config"),
+            (request.config, limits.config, "config"),
         ]
         documents += request.endorsements.map { ($0, limits.endorsement, "endorsement") }
         for case let (document?, limit, kind) in documents where document.bytes.count > limit {
@@ -83,12 +83,7 @@ private struct Run {
         do {
             return try VerifierState(jsonBytes: document.bytes, source: document.name)
         } catch {
-            findings.append(StartupFinding(.input, .warning(
-                ErrorCode.startupStateDamaged.rawValue,
-                en: "\(document.name): the verifier state is damaged (\(String(describing: error))); a new one is started, so the clock check starts over.",
-                de: "\(document.name): Der Prüfzustand ist beschädigt (\(String(describing: error))); ein neuer wird angelegt, die Uhrzeitprüfung beginnt von vorn.",
-                fixEN: "Nothing to do if this happened once; if it recurs, check the disk and who writes to \(document.name).",
-                fixDE: "Einmalig: nichts zu tun. Wiederholt: Datenträger prüfen und wer in \(document.name) schreibt."), document: "state"))
+            findings.append(.stateDamaged(document.name, reason: String(describing: error)))
             return VerifierState()
         }
     }
@@ -271,5 +266,18 @@ private struct Run {
         case .warning?: return .startWithWarnings(license, report)
         default: return .start(license, report)
         }
+    }
+}
+
+extension StartupFinding {
+    /// A state file that does not read as one (damaged, or far too large for one): a warning,
+    /// the client starts with a fresh state (the clock check starts over).
+    public static func stateDamaged(_ name: String, reason: String) -> StartupFinding {
+        StartupFinding(.input, .warning(
+            ErrorCode.startupStateDamaged.rawValue,
+            en: "\(name): the verifier state is damaged (\(reason)); a new one is started, so the clock check starts over.",
+            de: "\(name): Der Prüfzustand ist beschädigt (\(reason)); ein neuer wird angelegt, die Uhrzeitprüfung beginnt von vorn.",
+            fixEN: "Nothing to do if this happened once; if it recurs, check the disk and who writes to \(name).",
+            fixDE: "Einmalig: nichts zu tun. Wiederholt: Datenträger prüfen und wer in \(name) schreibt."), document: "state")
     }
 }

@@ -42,8 +42,17 @@ extension StartupInvocation {
         var statePath: String?
         if case .object(let reference)? = members["state"] {
             statePath = reference["path"]?.stringValue
-            if let statePath, !SafeFile.exists(statePath) {
-                state = nil
+            if let statePath {
+                do {
+                    // Missing: a first start. Far too large for a state: damaged, a warning, as a broken one.
+                    state = try SafeFile.readIfPresent(statePath, limit: Int64(limits.state)).map { InputDocument(name: statePath, bytes: $0) }
+                } catch {
+                    if case .tooLarge = error.reason {
+                        problems.append(.stateDamaged(statePath, reason: error.message))
+                    } else {
+                        problems.append(StartupFinding(.input, failure: CTIFailure(error), document: "state"))
+                    }
+                }
             } else {
                 state = Self.read(reference, label: "state", part: .input, limit: limits.state, problems: &problems)
             }

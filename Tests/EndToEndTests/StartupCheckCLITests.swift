@@ -154,6 +154,16 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: tmp.path("state.json.bak")))
     }
 
+    /// A state file far too large for one is damaged like a broken one: a warning, not a refusal.
+    @Test func anOversizedStateFileIsDamagedNotRefused() throws {
+        let (status, verdict) = try check(arguments()) {
+            try Data(repeating: 0x20, count: 5 << 20).write(to: URL(fileURLWithPath: tmp.path("state.json")))
+        }
+        #expect(status == 2)
+        #expect(Self.codes(verdict) == ["startup.state-damaged"])
+        #expect(try String(contentsOfFile: tmp.path("state.json"), encoding: .utf8).contains("\"highWaterMark\" : "))
+    }
+
     @Test func aMissingLicenseFileIsNamed() throws {
         let (status, verdict) = try check(arguments(["--license": tmp.path("none.lic")]))
         #expect(status == 65)

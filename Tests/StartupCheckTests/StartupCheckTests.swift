@@ -204,6 +204,15 @@ struct StartupCheckTests {
         #expect(verdict.exitStatus == 65)
     }
 
+    @Test("an inline state far too large for one: damaged, a warning, a fresh state")
+    func oversizedInlineState() throws {
+        var request = try fixture.request()
+        request.state = InputDocument(name: "state (inline)", bytes: [UInt8](repeating: 0x20, count: Int(VerifierState.fileLimit) + 1))
+        let verdict = StartupCheck().run(request)
+        #expect(verdict.name == "start-with-warnings")
+        #expect(verdict.codes == ["startup.state-damaged"])
+    }
+
     @Test("oversized inputs are refused before they are parsed (65)")
     func oversized() throws {
         var request = try fixture.request()

@@ -19,7 +19,8 @@
  * with another allocator. The request is only read during the call.
  * Threads: the function keeps no global state and may be called from several threads at
  * once. Two calls naming the same state file both write it atomically, one after the other
- * (an advisory lock on the state's directory; not on Windows); the later one wins.
+ * (an advisory lock on the state's directory; not on Windows), each merged with what the
+ * other wrote: the later time seen and the higher revocation sequence stay.
  */
 #ifndef CTI_STARTUP_CHECK_H
 #define CTI_STARTUP_CHECK_H
