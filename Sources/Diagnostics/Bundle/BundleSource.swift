@@ -46,8 +46,10 @@ public struct BundleSource: Sendable, Equatable {
             taken.insert(unique)
             sources.append(BundleSource(kind: kind, path: path, name: unique))
         }
-        if let root = context.profileRoot, let discovery = try? ConfigDiscovery(root: root) {
-            for config in discovery.configs { add(.config, config.path, "configs/" + profileName(config.path, root: root)) }
+        // The Users folder, found once: every profile's files are named below it.
+        let users = context.profileRoot.map { root in LogLocations.children(of: root, named: "users").first ?? root }
+        if let root = context.profileRoot, let users, let discovery = try? ConfigDiscovery(root: root) {
+            for config in discovery.configs { add(.config, config.path, "configs/" + profileName(config.path, users: users)) }
         }
         for path in context.configFiles where !sources.contains(where: { $0.path == path }) {
             add(.config, path, "configs/" + SafeFile.fileName(of: path))
@@ -56,7 +58,7 @@ public struct BundleSource: Sendable, Equatable {
         // followed (a link in a copied tree must not pull another file into the bundle).
         if let root = context.profileRoot {
             let folders = LogLocations.folders(underProfileRoot: root, relativePaths: KnownIssuesCheck.logFolders(product: context.product, configSchemas: context.configSchemas))
-            for file in LogLocations.files(in: folders).files.map(\.path).sorted() { add(.log, file, "logs/" + profileName(file, root: root)) }
+            for file in LogLocations.files(in: folders).files.map(\.path).sorted() { add(.log, file, "logs/" + profileName(file, users: users ?? root)) }
         }
         for folder in context.logDirectories {
             for file in LogLocations.files(in: [folder]).files.map(\.path).sorted() {
@@ -67,11 +69,11 @@ public struct BundleSource: Sendable, Equatable {
         return sources
     }
 
-    /// `Users/<user>/…` whether `root` holds the Users folder or is it: the profile folder's
-    /// name then always stands after `Users/`, where the redaction learns it as a user name.
-    private static func profileName(_ path: String, root: String) -> String {
-        if let users = LogLocations.children(of: root, named: "users").first { return "Users/" + relative(path, to: users) }
-        return "Users/" + relative(path, to: root)
+    /// `Users/<user>/…` below `users` (the root's Users folder, or the root when it is one):
+    /// the profile folder's name then always stands after `Users/`, where the redaction
+    /// learns it as a user name.
+    private static func profileName(_ path: String, users: String) -> String {
+        "Users/" + relative(path, to: users)
     }
 
     private static func relative(_ path: String, to root: String) -> String {
