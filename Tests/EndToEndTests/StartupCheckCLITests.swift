@@ -164,6 +164,17 @@ import Testing
         #expect(try String(contentsOfFile: tmp.path("state.json"), encoding: .utf8).contains("\"highWaterMark\" : "))
     }
 
+    /// A state that cannot be written (its backup's name is taken by a folder): the client
+    /// starts, and is told.
+    @Test func aStateThatCannotBeSavedIsAWarning() throws {
+        let (status, verdict) = try check(arguments()) {
+            try Data(#"{"schema": "ctictl.verifier-state/1", "highWaterMark": 1000}"#.utf8).write(to: URL(fileURLWithPath: tmp.path("state.json")))
+            try FileManager.default.createDirectory(atPath: tmp.path("state.json.bak"), withIntermediateDirectories: true)
+        }
+        #expect(status == 2)
+        #expect(Self.codes(verdict) == ["startup.state-not-saved"])
+    }
+
     @Test func aMissingLicenseFileIsNamed() throws {
         let (status, verdict) = try check(arguments(["--license": tmp.path("none.lic")]))
         #expect(status == 65)

@@ -204,6 +204,25 @@ struct StartupCheckTests {
         #expect(verdict.exitStatus == 65)
     }
 
+    @Test("codes of the inputs: too many endorsements (65), no PBX version (a warning), no config schemas (64)")
+    func inputCodes() throws {
+        var request = try fixture.request()
+        var limits = StartupLimits()
+        limits.endorsements = 1
+        request.endorsements = [InputDocument(name: "a", bytes: []), InputDocument(name: "b", bytes: [])]
+        let crowded = StartupCheck(limits: limits).run(request)
+        #expect(crowded.codes.contains("startup.too-many-endorsements") && crowded.exitStatus == 65, "\(crowded.codes)")
+        request = try fixture.request()
+        request.pbx = nil
+        let noPBX = StartupCheck().run(request)
+        #expect(noPBX.name == "start-with-warnings" && noPBX.codes == ["startup.pbx-version-unknown"], "\(noPBX.codes)")
+        request = try fixture.request()
+        request.settingsFiles = nil
+        let noSchemas = StartupCheck().run(request)
+        #expect(noSchemas.codes == ["startup.config-schemas-missing"] && noSchemas.exitStatus == 64, "\(noSchemas.codes)")
+        #expect(noSchemas.report.parts.first { $0.part == .config }?.status == .fail)
+    }
+
     @Test("an inline state far too large for one: damaged, a warning, a fresh state")
     func oversizedInlineState() throws {
         var request = try fixture.request()
